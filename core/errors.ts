@@ -1,0 +1,86 @@
+/**
+ * Every failure the core reports is a typed error with a stable `code` (for flows that branch on it),
+ * a message a no-code user understands, and a `hint` that names the fix. Secrets never go into either.
+ */
+export abstract class WhatsAppConversationsError extends Error {
+	abstract readonly code: string;
+	/** What the user can do about it, in one sentence. */
+	readonly hint: string;
+	/** Whether trying the same thing again later can succeed. */
+	readonly retryable: boolean;
+
+	constructor(message: string, options: { hint: string; retryable?: boolean; cause?: unknown }) {
+		super(message, options.cause === undefined ? undefined : { cause: options.cause });
+		this.name = new.target.name;
+		this.hint = options.hint;
+		this.retryable = options.retryable ?? false;
+	}
+}
+
+export type PolicyErrorCode =
+	| 'INVALID_PHONE_NUMBER'
+	| 'TEXT_TOO_LONG'
+	| 'TEXT_EMPTY'
+	| 'TOO_MANY_BUTTONS'
+	| 'BUTTON_INVALID'
+	| 'TOO_MANY_LIST_ROWS'
+	| 'LIST_INVALID'
+	| 'WINDOW_CLOSED'
+	| 'DAILY_LIMIT_REACHED'
+	| 'CONTACT_OPTED_OUT'
+	| 'TEMPLATE_NOT_FOUND'
+	| 'TEMPLATE_NOT_APPROVED'
+	| 'TEMPLATE_LANGUAGE_UNAVAILABLE'
+	| 'TEMPLATE_PARAMETERS_MISMATCH';
+
+/** A message would break one of Meta's rules; nothing was sent and nothing was written. */
+export class PolicyError extends WhatsAppConversationsError {
+	readonly code: PolicyErrorCode;
+	/** Structured facts about the violation (limit, count, window end...), safe to show. */
+	readonly details: Readonly<Record<string, unknown>>;
+
+	constructor(
+		code: PolicyErrorCode,
+		message: string,
+		hint: string,
+		details: Record<string, unknown> = {},
+	) {
+		super(message, { hint, retryable: code === 'DAILY_LIMIT_REACHED' });
+		this.code = code;
+		this.details = details;
+	}
+}
+
+export type WebhookErrorCode =
+	| 'SIGNATURE_MISSING'
+	| 'SIGNATURE_INVALID'
+	| 'PAYLOAD_INVALID'
+	| 'VERIFY_TOKEN_MISMATCH'
+	| 'VERIFY_REQUEST_INVALID';
+
+/** An inbound webhook request was refused; `httpStatus` is what to answer Meta with. */
+export class WebhookError extends WhatsAppConversationsError {
+	readonly code: WebhookErrorCode;
+	readonly httpStatus: number;
+
+	constructor(code: WebhookErrorCode, message: string, hint: string, httpStatus: number) {
+		super(message, { hint });
+		this.code = code;
+		this.httpStatus = httpStatus;
+	}
+}
+
+export type StoreErrorCode =
+	| 'STORE_UNAVAILABLE'
+	| 'STORE_MIGRATION_FAILED'
+	| 'CONVERSATION_NOT_FOUND'
+	| 'STORE_CONFIG_INVALID';
+
+export class StoreError extends WhatsAppConversationsError {
+	readonly code: StoreErrorCode;
+
+	constructor(code: StoreErrorCode, message: string, hint: string, cause?: unknown) {
+		super(message, { hint, cause, retryable: code === 'STORE_UNAVAILABLE' });
+		this.code = code;
+	}
+}

@@ -1,0 +1,122 @@
+/**
+ * The normalized shape of what a Meta webhook delivers. The parser turns every entry × change ×
+ * message/status/error into these; the store and the nodes only ever see these, never Meta's JSON.
+ */
+
+/** Meta's message types as documented; any other string is a future type, kept as it came. */
+export type KnownMessageType =
+	| 'text'
+	| 'image'
+	| 'audio'
+	| 'video'
+	| 'document'
+	| 'sticker'
+	| 'location'
+	| 'contacts'
+	| 'interactive'
+	| 'button'
+	| 'reaction'
+	| 'order'
+	| 'system'
+	| 'unsupported'
+	| 'request_welcome';
+
+export interface MediaReference {
+	id: string;
+	mimeType: string | null;
+	sha256: string | null;
+	caption: string | null;
+	filename: string | null;
+	/** True for a voice note recorded in WhatsApp (audio.voice). */
+	voice: boolean;
+	/** Direct download URL some deliveries include; fetching it still needs the access token. */
+	url: string | null;
+}
+
+/** A reply the customer chose: interactive button/list reply, flow reply or template quick-reply button. */
+export interface ChosenReply {
+	kind: 'button_reply' | 'list_reply' | 'nfm_reply' | 'quick_reply';
+	id: string | null;
+	title: string;
+	description: string | null;
+}
+
+export interface MetaErrorDetail {
+	code: number;
+	title: string;
+	message: string | null;
+	details: string | null;
+}
+
+/** Where a message came from on Meta's side: phone number id, its WhatsApp Business Account. */
+export interface BusinessEndpoint {
+	/** entry[].id: the WhatsApp Business Account id. */
+	businessAccountId: string;
+	phoneNumberId: string;
+	displayPhoneNumber: string | null;
+}
+
+export interface InboundMessage extends BusinessEndpoint {
+	wamid: string;
+	/**
+	 * The stable key of the customer: the WhatsApp id (phone number digits) when Meta sends one,
+	 * otherwise the business-scoped user id.
+	 */
+	customerId: string;
+	customerWaId: string | null;
+	customerUserId: string | null;
+	customerName: string | null;
+	/** Meta's `type`, as sent ('unknown' when absent); future types pass through unchanged. */
+	type: KnownMessageType | (string & {});
+	/** Epoch milliseconds. */
+	timestamp: number;
+	/** Human-readable content: body, caption, reply title, location name/address, reaction emoji... */
+	text: string | null;
+	media: MediaReference | null;
+	reply: ChosenReply | null;
+	/** The message this one answers or reacts to, and forwarding flags. */
+	context: {
+		messageId: string | null;
+		from: string | null;
+		forwarded: boolean;
+		frequentlyForwarded: boolean;
+		referredProduct: { catalogId: string; productRetailerId: string } | null;
+	} | null;
+	/** Click-to-WhatsApp ad referral, as Meta sent it. */
+	referral: Readonly<Record<string, unknown>> | null;
+	/** For reactions: the reacted message and the emoji (null when the reaction was removed). */
+	reaction: { messageId: string; emoji: string | null } | null;
+	/** Errors Meta attached to the message (e.g. `unsupported` type). */
+	errors: MetaErrorDetail[];
+	/** The message object exactly as Meta sent it, for power users. */
+	raw: Readonly<Record<string, unknown>>;
+}
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'deleted' | (string & {});
+
+export interface StatusUpdate extends BusinessEndpoint {
+	/** The wamid of the outbound message this status is about. */
+	wamid: string;
+	status: DeliveryStatus;
+	/** Epoch milliseconds. */
+	timestamp: number;
+	recipientId: string | null;
+	errors: MetaErrorDetail[];
+	/** Meta's conversation (billing) object when present; absent from v24 onwards in some cases. */
+	conversation: { id: string; originType: string | null; expiresAt: number | null } | null;
+	pricing: { billable: boolean | null; category: string | null; pricingModel: string | null } | null;
+	raw: Readonly<Record<string, unknown>>;
+}
+
+/** A system-level error change (value.errors) not tied to a single message. */
+export interface WebhookSystemError extends BusinessEndpoint {
+	errors: MetaErrorDetail[];
+}
+
+export interface ParsedWebhook {
+	messages: InboundMessage[];
+	statuses: StatusUpdate[];
+	errors: WebhookSystemError[];
+	/** Changes whose field is not `messages` (account updates, template status...), counted, not stored. */
+	ignoredChanges: number;
+}
