@@ -74,7 +74,8 @@ export type StoreErrorCode =
 	| 'STORE_UNAVAILABLE'
 	| 'STORE_MIGRATION_FAILED'
 	| 'CONVERSATION_NOT_FOUND'
-	| 'STORE_CONFIG_INVALID';
+	| 'STORE_CONFIG_INVALID'
+	| 'SUBSCRIPTION_NOT_FOUND';
 
 export class StoreError extends WhatsAppConversationsError {
 	readonly code: StoreErrorCode;

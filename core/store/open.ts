@@ -1,0 +1,75 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { StoreError } from '../errors';
+import { SqliteConversationStore } from './sqlite/sqlite-store';
+import type { ConversationStore } from './types';
+
+export interface SqliteStoreConfig {
+	engine: 'sqlite';
+	/** Database file; defaults to the n8n user folder (see `defaultSqlitePath`). */
+	path?: string;
+	busyTimeoutMs?: number;
+	pollIntervalMs?: number;
+}
+
+export type StoreConfig = SqliteStoreConfig;
+
+/** n8n keeps its data in `<N8N_USER_FOLDER or home>/.n8n`; the store file sits beside n8n's own. */
+export function defaultSqlitePath(env: NodeJS.ProcessEnv = process.env): string {
+	return join(env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'whatsapp-conversations.sqlite');
+}
+
+export function openConversationStore(config: StoreConfig): ConversationStore {
+	if (config.engine === 'sqlite') {
+		return new SqliteConversationStore({
+			path: config.path ? resolve(config.path) : defaultSqlitePath(),
+			busyTimeoutMs: config.busyTimeoutMs,
+			pollIntervalMs: config.pollIntervalMs,
+		});
+	}
+	throw new StoreError(
+		'STORE_CONFIG_INVALID',
+		`Unknown conversation store engine "${(config as { engine: unknown }).engine}"`,
+		'Choose the embedded SQLite store in the WhatsApp credential.',
+	);
+}
+
+interface SharedStore {
+	store: ConversationStore;
+	users: number;
+}
+
+const shared = new Map<string, SharedStore>();
+
+function storeKey(config: StoreConfig): string {
+	return `${config.engine}:${config.path ? resolve(config.path) : defaultSqlitePath()}`;
+}
+
+/**
+ * One store per database within a process, shared by every node that uses it: the webhook that
+ * ingests and the triggers that read then share one connection, and a commit wakes readers at once.
+ * Each `acquireStore` must be paired with a `releaseStore`; the last release closes it.
+ */
+export function acquireStore(config: StoreConfig): ConversationStore {
+	const key = storeKey(config);
+	let entry = shared.get(key);
+	if (!entry) {
+		entry = { store: openConversationStore(config), users: 0 };
+		shared.set(key, entry);
+	}
+	entry.users++;
+	return entry.store;
+}
+
+export async function releaseStore(store: ConversationStore): Promise<void> {
+	for (const [key, entry] of shared) {
+		if (entry.store !== store) continue;
+		entry.users--;
+		if (entry.users <= 0) {
+			shared.delete(key);
+			await store.close();
+		}
+		return;
+	}
+}

@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+
+import { idleCutoff, isIdle, supersedesStatus } from '../conversation/lifecycle';
+import type { CloseReason, ContactRecord, ConversationRecord, Initiator, StoredMessage } from '../conversation/types';
+import { StoreError } from '../errors';
+import type { ConversationSummary } from '../events/types';
+import { windowState } from '../policy/window';
+import { classifyOptKeyword } from '../policy/optout';
+import { dailyLimitReachedError, LIMIT_WINDOW_MS } from '../policy/limits';
+import type { InboundMessage, StatusUpdate } from '../webhook/types';
+import type { StoreWriter } from './transaction';
+import type {
+	IngestOptions,
+	IngestResult,
+	LifecycleOptions,
+	LimitReservation,
+	LimitReservationRequest,
+	OutboundMessage,
+	RecordOutboundResult,
+	SweepOptions,
+	WindowState,
+} from './types';
+
+/**
+ * The lifecycle rules, written once for every engine. Each function runs inside the caller's
+ * transaction, so data and events commit together or not at all.
+ */
+
+interface ConversationTouch {
+	businessAccountId: string | null;
+	phoneNumberId: string;
+	displayPhoneNumber: string | null;
+	customerId: string;
+	customerName: string | null;
+	initiatedBy: Initiator;
+	at: number;
+}
+
+interface TouchedConversation {
+	conversation: ConversationRecord;
+	summary: ConversationSummary;
+}
+
+async function endConversation(
+	tx: StoreWriter,
+	conversation: ConversationRecord,
+	closedAt: number,
+	reason: CloseReason,
+): Promise<ConversationRecord | null> {
+	if (!(await tx.closeConversation(conversation.id, closedAt, reason))) return null;
+	const closed: ConversationRecord = { ...conversation, status: 'closed', closedAt, closeReason: reason };
+	await tx.appendEvent({
+		type: 'conversation.ended',
+		phoneNumberId: closed.phoneNumberId,
+		conversationId: closed.id,
+		createdAt: closedAt,
+		payload: { conversation: closed, reason },
+	});
+	return closed;
+}
+
+/** Finds the conversation a message belongs to, closing an idle one and opening a new one as needed. */
+async function touchConversation(
+	tx: StoreWriter,
+	touch: ConversationTouch,
+	firstMessage: Pick<StoredMessage, 'wamid' | 'direction' | 'type' | 'text' | 'timestamp'>,
+	options: LifecycleOptions,
+): Promise<TouchedConversation> {
+	const open = await tx.findOpenConversation(touch.phoneNumberId, touch.customerId);
+	if (open && !isIdle(open, options.now, options.inactivityTimeoutMs)) {
+		const conversation: ConversationRecord = {
+			...open,
+			lastMessageAt: Math.max(open.lastMessageAt, touch.at),
+			messageCount: open.messageCount + 1,
+			customerName: touch.customerName ?? open.customerName,
+			displayPhoneNumber: touch.displayPhoneNumber ?? open.displayPhoneNumber,
+		};
+		await tx.updateConversation(conversation);
+		return {
+			conversation,
+			summary: { id: open.id, isNew: false, initiatedBy: open.initiatedBy, startedAt: open.startedAt },
+		};
+	}
+	// An idle conversation the sweep has not reached yet ends here, before its successor starts.
+	if (open) await endConversation(tx, open, options.now, 'inactivity');
+
+	const conversation: ConversationRecord = {
+		id: randomUUID(),
+		businessAccountId: touch.businessAccountId,
+		phoneNumberId: touch.phoneNumberId,
+		displayPhoneNumber: touch.displayPhoneNumber,
+		customerId: touch.customerId,
+		customerName: touch.customerName,
+		status: 'open',
+		initiatedBy: touch.initiatedBy,
+		startedAt: touch.at,
+		lastMessageAt: touch.at,
+		closedAt: null,
+		closeReason: null,
+		messageCount: 1,
+		aiEnabled: true,
+		inputVariables: {},
+		extractedVariables: {},
+	};
+	await tx.insertConversation(conversation);
+	await tx.appendEvent({
+		type: 'conversation.started',
+		phoneNumberId: conversation.phoneNumberId,
+		conversationId: conversation.id,
+		createdAt: options.now,
+		payload: { conversation, firstMessage },
+	});
+	return {
+		conversation,
+		summary: { id: conversation.id, isNew: true, initiatedBy: touch.initiatedBy, startedAt: touch.at },
+	};
+}
+
+async function ingestMessage(
+	tx: StoreWriter,
+	message: InboundMessage,
+	options: IngestOptions,
+): Promise<boolean> {
+	if (await tx.getMessageByWamid(message.wamid)) return false;
+
+	const previous = await tx.getContact(message.phoneNumberId, message.customerId);
+	const optKeyword =
+		message.text !== null && (message.type === 'text' || message.type === 'button')
+			? classifyOptKeyword(message.text, { optOut: options.optOutKeywords, optIn: options.optInKeywords })
+			: null;
+	const optedOut = optKeyword === null ? (previous?.optedOut ?? false) : optKeyword === 'opt_out';
+	const contact: ContactRecord = {
+		phoneNumberId: message.phoneNumberId,
+		customerId: message.customerId,
+		waId: message.customerWaId ?? previous?.waId ?? null,
+		name: message.customerName ?? previous?.name ?? null,
+		lastInboundAt: Math.max(previous?.lastInboundAt ?? 0, message.timestamp),
+		optedOut,
+		optedOutAt: optedOut ? (previous?.optedOut ? previous.optedOutAt : options.now) : null,
+	};
+	await tx.putContact(contact, options.now);
+
+	const storedShape = {
+		wamid: message.wamid,
+		direction: 'inbound' as const,
+		type: message.type,
+		text: message.text,
+		timestamp: message.timestamp,
+	};
+	const { conversation, summary } = await touchConversation(
+		tx,
+		{
+			businessAccountId: message.businessAccountId,
+			phoneNumberId: message.phoneNumberId,
+			displayPhoneNumber: message.displayPhoneNumber,
+			customerId: message.customerId,
+			customerName: message.customerName,
+			initiatedBy: 'customer',
+			at: message.timestamp,
+		},
+		storedShape,
+		options,
+	);
+	await tx.insertMessage({
+		...storedShape,
+		conversationId: conversation.id,
+		status: null,
+		statusAt: null,
+		error: null,
+		payload: message as unknown as Record<string, unknown>,
+	});
+	const window = windowState(contact.lastInboundAt, options.now);
+	await tx.appendEvent({
+		type: 'message.received',
+		phoneNumberId: message.phoneNumberId,
+		conversationId: conversation.id,
+		createdAt: options.now,
+		payload: {
+			message,
+			conversation: summary,
+			window: { open: window.open, expiresAt: window.expiresAt },
+			contact: { customerId: contact.customerId, waId: contact.waId, name: contact.name, optedOut },
+			optKeyword,
+		},
+	});
+	return true;
+}
+
+async function ingestStatus(tx: StoreWriter, status: StatusUpdate, now: number): Promise<boolean> {
+	if (!(await tx.recordStatusReceipt(status.wamid, status.status, status.timestamp))) return false;
+	const stored = await tx.getMessageByWamid(status.wamid);
+	const applied = stored !== null && supersedesStatus(stored.status, status.status);
+	if (stored && applied) {
+		const [firstError] = status.errors;
+		await tx.updateMessageStatus(status.wamid, status.status, status.timestamp, firstError ?? null);
+	}
+	await tx.appendEvent({
+		type: 'message.status',
+		phoneNumberId: status.phoneNumberId,
+		conversationId: stored?.conversationId ?? null,
+		createdAt: now,
+		payload: { status, conversationId: stored?.conversationId ?? null, applied },
+	});
+	return true;
+}
+
+export async function ingestWebhook(
+	tx: StoreWriter,
+	webhook: { messages: readonly InboundMessage[]; statuses: readonly StatusUpdate[] },
+	options: IngestOptions,
+): Promise<IngestResult> {
+	const result: IngestResult = {
+		messagesStored: 0,
+		duplicateMessages: 0,
+		statusesApplied: 0,
+		duplicateStatuses: 0,
+		eventsAppended: 0,
+	};
+	// Within one delivery Meta may order statuses before the message they follow; messages go first.
+	for (const message of webhook.messages) {
+		if (await ingestMessage(tx, message, options)) result.messagesStored++;
+		else result.duplicateMessages++;
+	}
+	for (const status of webhook.statuses) {
+		if (await ingestStatus(tx, status, options.now)) result.statusesApplied++;
+		else result.duplicateStatuses++;
+	}
+	return result;
+}
+
+export async function recordOutbound(
+	tx: StoreWriter,
+	message: OutboundMessage,
+	options: LifecycleOptions,
+): Promise<RecordOutboundResult> {
+	const storedShape = {
+		wamid: message.wamid,
+		direction: 'outbound' as const,
+		type: message.type,
+		text: message.text,
+		timestamp: message.timestamp,
+	};
+	const { conversation, summary } = await touchConversation(
+		tx,
+		{
+			businessAccountId: message.businessAccountId,
+			phoneNumberId: message.phoneNumberId,
+			displayPhoneNumber: message.displayPhoneNumber ?? null,
+			customerId: message.customerId,
+			customerName: null,
+			initiatedBy: 'business',
+			at: message.timestamp,
+		},
+		storedShape,
+		options,
+	);
+	await tx.insertMessage({
+		...storedShape,
+		conversationId: conversation.id,
+		status: 'accepted',
+		statusAt: message.timestamp,
+		error: null,
+		payload: message.payload,
+	});
+	return { conversation, isNewConversation: summary.isNew };
+}
+
+export async function sweepIdle(tx: StoreWriter, options: SweepOptions): Promise<ConversationRecord[]> {
+	const idle = await tx.claimIdleConversations(
+		idleCutoff(options.now, options.inactivityTimeoutMs),
+		options.phoneNumberId ?? null,
+		options.batchSize ?? 500,
+	);
+	const ended: ConversationRecord[] = [];
+	for (const conversation of idle) {
+		const closed = await endConversation(tx, conversation, options.now, 'inactivity');
+		if (closed) ended.push(closed);
+	}
+	return ended;
+}
+
+export async function requireConversation(tx: StoreWriter, id: string): Promise<ConversationRecord> {
+	const conversation = await tx.getConversation(id);
+	if (!conversation) {
+		throw new StoreError(
+			'CONVERSATION_NOT_FOUND',
+			`No conversation with id "${id}" exists in the conversation store`,
+			'Use the conversation id from a trigger or from the Conversation node\'s List operation.',
+		);
+	}
+	return conversation;
+}
+
+/** Closing twice is harmless: the second call returns the closed conversation and emits nothing. */
+export async function closeManually(
+	tx: StoreWriter,
+	id: string,
+	now: number,
+	reason: CloseReason,
+): Promise<ConversationRecord> {
+	const conversation = await requireConversation(tx, id);
+	if (conversation.status === 'closed') return conversation;
+	return (await endConversation(tx, conversation, now, reason)) ?? (await requireConversation(tx, id));
+}
+
+export async function reserveLimit(tx: StoreWriter, request: LimitReservationRequest): Promise<LimitReservation> {
+	const windowStart = request.now - LIMIT_WINDOW_MS;
+	await tx.deleteExpiredReservations(request.scope, windowStart);
+	const previous = await tx.getReservation(request.scope, request.customerId);
+	const used = await tx.countReservations(request.scope, windowStart);
+	// A customer reached in the last 24 h costs nothing more; the timestamp still moves, because
+	// Meta's rolling window counts them until 24 h after the latest business-initiated message.
+	const counted = previous === null;
+	if (counted && request.limit !== null && used >= request.limit) {
+		throw dailyLimitReachedError(request.limit, used);
+	}
+	await tx.putReservation(request.scope, request.customerId, request.now);
+	const usedNow = counted ? used + 1 : used;
+	return {
+		scope: request.scope,
+		customerId: request.customerId,
+		counted,
+		used: usedNow,
+		limit: request.limit,
+		remaining: request.limit === null ? null : request.limit - usedNow,
+		previousReservedAt: previous,
+		reservedAt: request.now,
+	};
+}
+
+export async function releaseLimit(tx: StoreWriter, reservation: LimitReservation): Promise<void> {
+	const stillOurs = await tx.deleteReservation(reservation.scope, reservation.customerId, reservation.reservedAt);
+	if (stillOurs && reservation.previousReservedAt !== null) {
+		await tx.putReservation(reservation.scope, reservation.customerId, reservation.previousReservedAt);
+	}
+}
+
+export function toWindowState(contact: ContactRecord | null, now: number): WindowState {
+	const lastInboundAt = contact?.lastInboundAt ?? null;
+	const state = windowState(lastInboundAt, now);
+	return { open: state.open, expiresAt: state.expiresAt, lastInboundAt };
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+import { StoreError } from '../../errors';
+import { SQLITE_MIGRATIONS } from './migrations';
+
+export interface SqliteConnectionOptions {
+	path: string;
+	/** How long a writer waits for another process's write lock before failing. */
+	busyTimeoutMs?: number;
+}
+
+/**
+ * Opens the database file for several processes on one host: WAL lets readers run beside the one
+ * writer, and synchronous=NORMAL keeps every commit safe from a process crash (a committed webhook
+ * survives `kill -9`); only a power loss can drop the last commits, the trade that makes ingest fast.
+ */
+export function openSqliteDatabase(options: SqliteConnectionOptions): DatabaseSync {
+	if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+	let db: DatabaseSync;
+	try {
+		db = new DatabaseSync(options.path);
+	} catch (error) {
+		throw new StoreError(
+			'STORE_UNAVAILABLE',
+			`The conversation store file "${options.path}" cannot be opened`,
+			'Check that the folder exists and n8n may write to it, or set another store path in the credential.',
+			error,
+		);
+	}
+	db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+	db.exec('PRAGMA journal_mode = WAL');
+	db.exec('PRAGMA synchronous = NORMAL');
+	db.exec('PRAGMA foreign_keys = ON');
+	migrate(db);
+	return db;
+}
+
+/** Applies pending migrations; the write lock makes concurrent starters take turns. */
+function migrate(db: DatabaseSync): void {
+	db.exec('BEGIN IMMEDIATE');
+	try {
+		db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+		const row = db.prepare('SELECT max(version) AS version FROM schema_version').get();
+		const current = Number(row?.version ?? 0);
+		if (current > SQLITE_MIGRATIONS.length) {
+			throw new Error(`schema version ${current} is newer than this package knows (${SQLITE_MIGRATIONS.length})`);
+		}
+		for (let index = current; index < SQLITE_MIGRATIONS.length; index++) {
+			db.exec(SQLITE_MIGRATIONS[index]);
+			db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(index + 1);
+		}
+		db.exec('COMMIT');
+	} catch (error) {
+		db.exec('ROLLBACK');
+		throw new StoreError(
+			'STORE_MIGRATION_FAILED',
+			'The conversation store schema could not be brought up to date',
+			'Make sure the store file belongs to this package and is not from a newer version of it.',
+			error,
+		);
+	}
+}

@@ -1,0 +1,91 @@
+/**
+ * Versioned schema of the embedded store. Each entry runs once, in order, inside the migration
+ * transaction; never edit a released entry, append a new one.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+	`
+	CREATE TABLE contacts (
+		phone_number_id TEXT NOT NULL,
+		customer_id TEXT NOT NULL,
+		wa_id TEXT,
+		name TEXT,
+		last_inbound_at INTEGER,
+		opted_out INTEGER NOT NULL DEFAULT 0,
+		opted_out_at INTEGER,
+		updated_at INTEGER NOT NULL,
+		PRIMARY KEY (phone_number_id, customer_id)
+	) WITHOUT ROWID;
+
+	CREATE TABLE conversations (
+		id TEXT PRIMARY KEY,
+		business_account_id TEXT,
+		phone_number_id TEXT NOT NULL,
+		display_phone_number TEXT,
+		customer_id TEXT NOT NULL,
+		customer_name TEXT,
+		status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+		initiated_by TEXT NOT NULL CHECK (initiated_by IN ('customer', 'business')),
+		started_at INTEGER NOT NULL,
+		last_message_at INTEGER NOT NULL,
+		closed_at INTEGER,
+		close_reason TEXT,
+		message_count INTEGER NOT NULL DEFAULT 0,
+		ai_enabled INTEGER NOT NULL DEFAULT 1,
+		input_variables TEXT NOT NULL DEFAULT '{}',
+		extracted_variables TEXT NOT NULL DEFAULT '{}'
+	);
+	-- At most one open conversation per business number and customer, whatever the writers do.
+	CREATE UNIQUE INDEX conversations_one_open ON conversations (phone_number_id, customer_id) WHERE status = 'open';
+	CREATE INDEX conversations_idle ON conversations (last_message_at) WHERE status = 'open';
+	CREATE INDEX conversations_customer ON conversations (customer_id, last_message_at);
+	CREATE INDEX conversations_recent ON conversations (last_message_at);
+
+	CREATE TABLE messages (
+		seq INTEGER PRIMARY KEY,
+		wamid TEXT UNIQUE,
+		conversation_id TEXT NOT NULL REFERENCES conversations (id),
+		direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+		type TEXT NOT NULL,
+		text TEXT,
+		timestamp INTEGER NOT NULL,
+		status TEXT,
+		status_at INTEGER,
+		error TEXT,
+		payload TEXT NOT NULL
+	);
+	CREATE INDEX messages_conversation ON messages (conversation_id, seq);
+
+	-- One row per (message, status): Meta's redeliveries of a status are recognised here.
+	CREATE TABLE message_statuses (
+		wamid TEXT NOT NULL,
+		status TEXT NOT NULL,
+		timestamp INTEGER NOT NULL,
+		PRIMARY KEY (wamid, status)
+	) WITHOUT ROWID;
+
+	-- AUTOINCREMENT: ids are never reused, so a cursor can never skip a later event with a recycled id.
+	CREATE TABLE events (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		type TEXT NOT NULL,
+		phone_number_id TEXT NOT NULL,
+		conversation_id TEXT,
+		created_at INTEGER NOT NULL,
+		payload TEXT NOT NULL
+	);
+	CREATE INDEX events_created ON events (created_at);
+
+	CREATE TABLE subscriptions (
+		subscriber_id TEXT PRIMARY KEY,
+		position INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	);
+
+	CREATE TABLE limit_reservations (
+		scope TEXT NOT NULL,
+		customer_id TEXT NOT NULL,
+		reserved_at INTEGER NOT NULL,
+		PRIMARY KEY (scope, customer_id)
+	) WITHOUT ROWID;
+	CREATE INDEX limit_reservations_recent ON limit_reservations (scope, reserved_at);
+	`,
+];

@@ -1,0 +1,95 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+import { TransactionalStore } from '../transactional-store';
+import type { StoreReader, StoreWriter } from '../transaction';
+import { openSqliteDatabase, type SqliteConnectionOptions } from './connection';
+import { SqliteTransaction } from './sqlite-transaction';
+
+export interface SqliteStoreOptions extends SqliteConnectionOptions {
+	/** How often to look for events committed by other processes while a subscriber waits. */
+	pollIntervalMs?: number;
+}
+
+/** Serializes this process's transactions on its single connection (node:sqlite is synchronous). */
+class TransactionQueue {
+	private tail: Promise<unknown> = Promise.resolve();
+
+	run<T>(work: () => Promise<T>): Promise<T> {
+		const result = this.tail.then(work);
+		this.tail = result.catch(() => undefined);
+		return result;
+	}
+}
+
+/**
+ * The embedded engine: one file (WAL) shared by every n8n process on the host. Writers take SQLite's
+ * write lock with BEGIN IMMEDIATE, which is what makes limit reservations and sweeps exact across
+ * processes.
+ */
+export class SqliteConversationStore extends TransactionalStore {
+	readonly engine = 'sqlite';
+	private readonly db: DatabaseSync;
+	private readonly tx: SqliteTransaction;
+	private readonly queue = new TransactionQueue();
+	private readonly pollIntervalMs: number;
+	private poller: NodeJS.Timeout | null = null;
+	private closed = false;
+
+	constructor(options: SqliteStoreOptions) {
+		super();
+		this.db = openSqliteDatabase(options);
+		this.tx = new SqliteTransaction(this.db);
+		this.pollIntervalMs = options.pollIntervalMs ?? 100;
+	}
+
+	protected read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
+		// One read transaction gives one snapshot, so a page of events and the head agree.
+		return this.inTransaction('BEGIN', work);
+	}
+
+	protected write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+		return this.inTransaction('BEGIN IMMEDIATE', work);
+	}
+
+	private inTransaction<T>(begin: string, work: (tx: SqliteTransaction) => Promise<T>): Promise<T> {
+		return this.queue.run(async () => {
+			this.db.exec(begin);
+			try {
+				const result = await work(this.tx);
+				this.db.exec('COMMIT');
+				return result;
+			} catch (error) {
+				if (this.db.isTransaction) this.db.exec('ROLLBACK');
+				throw error;
+			}
+		});
+	}
+
+	protected watchOtherProcesses(active: boolean): void {
+		if (!active || this.closed) {
+			if (this.poller) clearInterval(this.poller);
+			this.poller = null;
+			return;
+		}
+		if (this.poller) return;
+		// data_version changes whenever another connection commits; reading it costs next to nothing.
+		const dataVersion = this.db.prepare('PRAGMA data_version');
+		let seen = Number(dataVersion.get()?.data_version ?? 0);
+		this.poller = setInterval(() => {
+			const version = Number(dataVersion.get()?.data_version ?? 0);
+			if (version !== seen) {
+				seen = version;
+				this.appended.emit('appended');
+			}
+		}, this.pollIntervalMs);
+		this.poller.unref();
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		this.watchOtherProcesses(false);
+		this.appended.removeAllListeners();
+		await this.queue.run(async () => this.db.close());
+	}
+}

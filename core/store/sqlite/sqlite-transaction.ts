@@ -1,0 +1,322 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+
+import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
+import type { NewStoreEvent, StoreEvent } from '../../events/types';
+import { toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
+import type { StoreWriter } from '../transaction';
+import type { ConversationFilter, ReadEventsOptions } from '../types';
+
+const CONVERSATION_COLUMNS = `id, business_account_id, phone_number_id, display_phone_number, customer_id, customer_name,
+	status, initiated_by, started_at, last_message_at, closed_at, close_reason, message_count, ai_enabled,
+	input_variables, extracted_variables`;
+
+/**
+ * The store primitives on node:sqlite. Statements are prepared once per connection; the SQL is
+ * synchronous, the methods are async only to share the engine-neutral lifecycle code.
+ */
+export class SqliteTransaction implements StoreWriter {
+	private readonly statements = new Map<string, StatementSync>();
+
+	constructor(private readonly db: DatabaseSync) {}
+
+	private statement(sql: string): StatementSync {
+		let prepared = this.statements.get(sql);
+		if (!prepared) {
+			prepared = this.db.prepare(sql);
+			this.statements.set(sql, prepared);
+		}
+		return prepared;
+	}
+
+	private get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+		return this.statement(sql).get(...params);
+	}
+
+	private all(sql: string, ...params: SQLInputValue[]): Row[] {
+		return this.statement(sql).all(...params);
+	}
+
+	private run(sql: string, ...params: SQLInputValue[]): number {
+		return Number(this.statement(sql).run(...params).changes);
+	}
+
+	async getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null> {
+		const row = this.get('SELECT * FROM contacts WHERE phone_number_id = ? AND customer_id = ?', phoneNumberId, customerId);
+		return row ? toContact(row) : null;
+	}
+
+	async putContact(contact: ContactRecord, now: number): Promise<void> {
+		this.run(
+			`INSERT INTO contacts (phone_number_id, customer_id, wa_id, name, last_inbound_at, opted_out, opted_out_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (phone_number_id, customer_id) DO UPDATE SET wa_id = excluded.wa_id, name = excluded.name,
+				last_inbound_at = excluded.last_inbound_at, opted_out = excluded.opted_out,
+				opted_out_at = excluded.opted_out_at, updated_at = excluded.updated_at`,
+			contact.phoneNumberId,
+			contact.customerId,
+			contact.waId,
+			contact.name,
+			contact.lastInboundAt,
+			contact.optedOut ? 1 : 0,
+			contact.optedOutAt,
+			now,
+		);
+	}
+
+	async getConversation(id: string): Promise<ConversationRecord | null> {
+		const row = this.get(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`, id);
+		return row ? toConversation(row) : null;
+	}
+
+	async findOpenConversation(phoneNumberId: string, customerId: string): Promise<ConversationRecord | null> {
+		const row = this.get(
+			`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE phone_number_id = ? AND customer_id = ? AND status = 'open'`,
+			phoneNumberId,
+			customerId,
+		);
+		return row ? toConversation(row) : null;
+	}
+
+	async listConversations(filter: ConversationFilter): Promise<ConversationRecord[]> {
+		const conditions: string[] = [];
+		const params: SQLInputValue[] = [];
+		if (filter.status) {
+			conditions.push('status = ?');
+			params.push(filter.status);
+		}
+		if (filter.phoneNumberId) {
+			conditions.push('phone_number_id = ?');
+			params.push(filter.phoneNumberId);
+		}
+		if (filter.customerId) {
+			conditions.push('customer_id = ?');
+			params.push(filter.customerId);
+		}
+		if (filter.since !== undefined) {
+			conditions.push('last_message_at >= ?');
+			params.push(filter.since);
+		}
+		const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+		params.push(filter.limit ?? 100, filter.offset ?? 0);
+		return this.all(
+			`SELECT ${CONVERSATION_COLUMNS} FROM conversations ${where} ORDER BY last_message_at DESC, id LIMIT ? OFFSET ?`,
+			...params,
+		).map(toConversation);
+	}
+
+	async insertConversation(conversation: ConversationRecord): Promise<void> {
+		this.run(
+			`INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			conversation.id,
+			conversation.businessAccountId,
+			conversation.phoneNumberId,
+			conversation.displayPhoneNumber,
+			conversation.customerId,
+			conversation.customerName,
+			conversation.status,
+			conversation.initiatedBy,
+			conversation.startedAt,
+			conversation.lastMessageAt,
+			conversation.closedAt,
+			conversation.closeReason,
+			conversation.messageCount,
+			conversation.aiEnabled ? 1 : 0,
+			JSON.stringify(conversation.inputVariables),
+			JSON.stringify(conversation.extractedVariables),
+		);
+	}
+
+	async updateConversation(conversation: ConversationRecord): Promise<void> {
+		this.run(
+			`UPDATE conversations SET display_phone_number = ?, customer_name = ?, last_message_at = ?, message_count = ?,
+				ai_enabled = ?, input_variables = ?, extracted_variables = ? WHERE id = ?`,
+			conversation.displayPhoneNumber,
+			conversation.customerName,
+			conversation.lastMessageAt,
+			conversation.messageCount,
+			conversation.aiEnabled ? 1 : 0,
+			JSON.stringify(conversation.inputVariables),
+			JSON.stringify(conversation.extractedVariables),
+			conversation.id,
+		);
+	}
+
+	async closeConversation(id: string, closedAt: number, reason: CloseReason): Promise<boolean> {
+		return (
+			this.run(
+				`UPDATE conversations SET status = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND status = 'open'`,
+				closedAt,
+				reason,
+				id,
+			) === 1
+		);
+	}
+
+	// SQLite has one writer at a time: inside BEGIN IMMEDIATE these rows are already ours.
+	async claimIdleConversations(cutoff: number, phoneNumberId: string | null, limit: number): Promise<ConversationRecord[]> {
+		return this.all(
+			`SELECT ${CONVERSATION_COLUMNS} FROM conversations
+			WHERE status = 'open' AND last_message_at <= ? AND (? IS NULL OR phone_number_id = ?)
+			ORDER BY last_message_at LIMIT ?`,
+			cutoff,
+			phoneNumberId,
+			phoneNumberId,
+			limit,
+		).map(toConversation);
+	}
+
+	async getTranscript(conversationId: string, limit: number | null): Promise<StoredMessage[]> {
+		// The latest `limit` messages, returned oldest first.
+		return this.all(
+			`SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+			conversationId,
+			limit ?? -1,
+		).map(toStoredMessage);
+	}
+
+	async getMessageByWamid(wamid: string): Promise<StoredMessage | null> {
+		const row = this.get('SELECT * FROM messages WHERE wamid = ?', wamid);
+		return row ? toStoredMessage(row) : null;
+	}
+
+	async insertMessage(message: Omit<StoredMessage, 'seq'>): Promise<boolean> {
+		return (
+			this.run(
+				`INSERT INTO messages (wamid, conversation_id, direction, type, text, timestamp, status, status_at, error, payload)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+				message.wamid,
+				message.conversationId,
+				message.direction,
+				message.type,
+				message.text,
+				message.timestamp,
+				message.status,
+				message.statusAt,
+				message.error === null ? null : JSON.stringify(message.error),
+				JSON.stringify(message.payload),
+			) === 1
+		);
+	}
+
+	async updateMessageStatus(wamid: string, status: string, statusAt: number, error: StoredMessage['error']): Promise<void> {
+		this.run(
+			'UPDATE messages SET status = ?, status_at = ?, error = ? WHERE wamid = ?',
+			status,
+			statusAt,
+			error === null ? null : JSON.stringify(error),
+			wamid,
+		);
+	}
+
+	async recordStatusReceipt(wamid: string, status: string, timestamp: number): Promise<boolean> {
+		return (
+			this.run(
+				'INSERT INTO message_statuses (wamid, status, timestamp) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+				wamid,
+				status,
+				timestamp,
+			) === 1
+		);
+	}
+
+	async appendEvent(event: NewStoreEvent): Promise<number> {
+		const result = this.statement(
+			'INSERT INTO events (type, phone_number_id, conversation_id, created_at, payload) VALUES (?, ?, ?, ?, ?)',
+		).run(event.type, event.phoneNumberId, event.conversationId, event.createdAt, JSON.stringify(event.payload));
+		return Number(result.lastInsertRowid);
+	}
+
+	async eventsAfter(position: number, options: ReadEventsOptions & { limit: number }): Promise<StoreEvent[]> {
+		const conditions = ['id > ?'];
+		const params: SQLInputValue[] = [position];
+		if (options.types && options.types.length > 0) {
+			conditions.push(`type IN (${options.types.map(() => '?').join(', ')})`);
+			params.push(...options.types);
+		}
+		if (options.phoneNumberId) {
+			conditions.push('phone_number_id = ?');
+			params.push(options.phoneNumberId);
+		}
+		params.push(options.limit);
+		return this.all(`SELECT * FROM events WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`, ...params).map(
+			toStoreEvent,
+		);
+	}
+
+	async latestEventId(): Promise<number> {
+		// sqlite_sequence holds the highest id ever given, even after pruning emptied the table.
+		const row = this.get(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`);
+		return Number(row?.seq ?? 0);
+	}
+
+	async subscriptionPosition(subscriberId: string): Promise<number | null> {
+		const row = this.get('SELECT position FROM subscriptions WHERE subscriber_id = ?', subscriberId);
+		return row ? Number(row.position) : null;
+	}
+
+	async putSubscription(subscriberId: string, position: number, now: number): Promise<void> {
+		this.run(
+			'INSERT INTO subscriptions (subscriber_id, position, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+			subscriberId,
+			position,
+			now,
+		);
+	}
+
+	async advanceSubscription(subscriberId: string, position: number, now: number): Promise<void> {
+		this.run(
+			'UPDATE subscriptions SET position = max(position, ?), updated_at = ? WHERE subscriber_id = ?',
+			position,
+			now,
+			subscriberId,
+		);
+	}
+
+	async deleteSubscription(subscriberId: string): Promise<void> {
+		this.run('DELETE FROM subscriptions WHERE subscriber_id = ?', subscriberId);
+	}
+
+	async minimumSubscriptionPosition(): Promise<number | null> {
+		const row = this.get('SELECT min(position) AS position FROM subscriptions');
+		return row?.position === null || row?.position === undefined ? null : Number(row.position);
+	}
+
+	async deleteEventsBefore(createdBefore: number, maxId: number): Promise<number> {
+		return this.run('DELETE FROM events WHERE created_at < ? AND id <= ?', createdBefore, maxId);
+	}
+
+	async countReservations(scope: string, after: number): Promise<number> {
+		const row = this.get('SELECT count(*) AS used FROM limit_reservations WHERE scope = ? AND reserved_at > ?', scope, after);
+		return Number(row?.used ?? 0);
+	}
+
+	async getReservation(scope: string, customerId: string): Promise<number | null> {
+		const row = this.get('SELECT reserved_at FROM limit_reservations WHERE scope = ? AND customer_id = ?', scope, customerId);
+		return row ? Number(row.reserved_at) : null;
+	}
+
+	async putReservation(scope: string, customerId: string, reservedAt: number): Promise<void> {
+		this.run(
+			`INSERT INTO limit_reservations (scope, customer_id, reserved_at) VALUES (?, ?, ?)
+			ON CONFLICT (scope, customer_id) DO UPDATE SET reserved_at = excluded.reserved_at`,
+			scope,
+			customerId,
+			reservedAt,
+		);
+	}
+
+	async deleteReservation(scope: string, customerId: string, reservedAt: number): Promise<boolean> {
+		return (
+			this.run(
+				'DELETE FROM limit_reservations WHERE scope = ? AND customer_id = ? AND reserved_at = ?',
+				scope,
+				customerId,
+				reservedAt,
+			) === 1
+		);
+	}
+
+	async deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void> {
+		this.run('DELETE FROM limit_reservations WHERE scope = ? AND reserved_at <= ?', scope, expiredAtOrBefore);
+	}
+}

@@ -1,0 +1,49 @@
+import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../conversation/types';
+import type { NewStoreEvent, StoreEvent } from '../events/types';
+import type { ConversationFilter, ReadEventsOptions } from './types';
+
+/**
+ * The primitive reads and writes an engine offers inside one transaction. The lifecycle rules
+ * (operations.ts) are written once against this interface, so every engine applies the same rules
+ * and only the SQL differs.
+ */
+export interface StoreReader {
+	getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null>;
+	getConversation(id: string): Promise<ConversationRecord | null>;
+	findOpenConversation(phoneNumberId: string, customerId: string): Promise<ConversationRecord | null>;
+	listConversations(filter: ConversationFilter): Promise<ConversationRecord[]>;
+	getTranscript(conversationId: string, limit: number | null): Promise<StoredMessage[]>;
+	getMessageByWamid(wamid: string): Promise<StoredMessage | null>;
+	subscriptionPosition(subscriberId: string): Promise<number | null>;
+	eventsAfter(position: number, options: Required<Pick<ReadEventsOptions, 'limit'>> & ReadEventsOptions): Promise<StoreEvent[]>;
+	latestEventId(): Promise<number>;
+	countReservations(scope: string, after: number): Promise<number>;
+	getReservation(scope: string, customerId: string): Promise<number | null>;
+}
+
+export interface StoreWriter extends StoreReader {
+	putContact(contact: ContactRecord, now: number): Promise<void>;
+	insertConversation(conversation: ConversationRecord): Promise<void>;
+	/** Writes the mutable fields of a conversation (activity, counts, flags, variables, closing). */
+	updateConversation(conversation: ConversationRecord): Promise<void>;
+	/** Closes an open conversation; false when another writer closed it first. */
+	closeConversation(id: string, closedAt: number, reason: CloseReason): Promise<boolean>;
+	/** Idle open conversations, oldest first, claimed for this transaction. */
+	claimIdleConversations(cutoff: number, phoneNumberId: string | null, limit: number): Promise<ConversationRecord[]>;
+	/** False when the wamid is already stored (a redelivery). */
+	insertMessage(message: Omit<StoredMessage, 'seq'>): Promise<boolean>;
+	updateMessageStatus(wamid: string, status: string, statusAt: number, error: StoredMessage['error']): Promise<void>;
+	/** False when this (wamid, status) pair was seen before (a redelivery). */
+	recordStatusReceipt(wamid: string, status: string, timestamp: number): Promise<boolean>;
+	appendEvent(event: NewStoreEvent): Promise<number>;
+	putSubscription(subscriberId: string, position: number, now: number): Promise<void>;
+	advanceSubscription(subscriberId: string, position: number, now: number): Promise<void>;
+	deleteSubscription(subscriberId: string): Promise<void>;
+	deleteEventsBefore(createdBefore: number, maxId: number): Promise<number>;
+	putReservation(scope: string, customerId: string, reservedAt: number): Promise<void>;
+	/** Deletes the reservation only if it still carries `reservedAt`; false when it moved on. */
+	deleteReservation(scope: string, customerId: string, reservedAt: number): Promise<boolean>;
+	deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void>;
+	/** Minimum cursor position among all subscribers; null when there are none. */
+	minimumSubscriptionPosition(): Promise<number | null>;
+}

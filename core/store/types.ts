@@ -1,0 +1,157 @@
+import type { CloseReason, ContactRecord, ConversationRecord, ConversationStatus, StoredMessage } from '../conversation/types';
+import type { EventType, StoreEvent } from '../events/types';
+import type { ParsedWebhook } from '../webhook/types';
+
+/** Settings every write that can open or extend a conversation needs. */
+export interface LifecycleOptions {
+	/** Epoch ms; injectable so tests and the sweep agree on time. */
+	now: number;
+	/** A conversation idle this long is over: the next message opens a new one. */
+	inactivityTimeoutMs: number;
+}
+
+export interface IngestOptions extends LifecycleOptions {
+	/** Whole-message keywords that opt a contact out of marketing templates (defaults apply when absent). */
+	optOutKeywords?: readonly string[];
+	optInKeywords?: readonly string[];
+}
+
+export interface IngestResult {
+	/** Messages stored now; redeliveries of known wamids are not counted. */
+	messagesStored: number;
+	duplicateMessages: number;
+	statusesApplied: number;
+	duplicateStatuses: number;
+	eventsAppended: number;
+}
+
+export interface OutboundMessage {
+	wamid: string;
+	businessAccountId: string | null;
+	phoneNumberId: string;
+	displayPhoneNumber?: string | null;
+	/** The recipient's wa_id (digits) or other customer identifier. */
+	customerId: string;
+	type: string;
+	text: string | null;
+	payload: Record<string, unknown>;
+	timestamp: number;
+}
+
+export interface RecordOutboundResult {
+	conversation: ConversationRecord;
+	isNewConversation: boolean;
+}
+
+export interface WindowState {
+	open: boolean;
+	/** Epoch ms when the 24-hour window closes; null when the customer never wrote. */
+	expiresAt: number | null;
+	lastInboundAt: number | null;
+}
+
+export interface LimitReservationRequest {
+	/** What Meta counts the limit over: the business portfolio (we key it by business account id). */
+	scope: string;
+	customerId: string;
+	/** Unique users allowed per rolling 24 h; null means unlimited. */
+	limit: number | null;
+	now: number;
+}
+
+export interface LimitReservation {
+	scope: string;
+	customerId: string;
+	/** False when this customer was already reached in the last 24 h: no new unit was used. */
+	counted: boolean;
+	used: number;
+	limit: number | null;
+	remaining: number | null;
+	/** The reservation this one replaced, so a failed send can give the unit back exactly. */
+	previousReservedAt: number | null;
+	reservedAt: number;
+}
+
+export interface ConversationFilter {
+	status?: ConversationStatus;
+	phoneNumberId?: string;
+	customerId?: string;
+	/** Only conversations with a message at or after this epoch ms. */
+	since?: number;
+	limit?: number;
+	offset?: number;
+}
+
+export interface SweepOptions {
+	now: number;
+	inactivityTimeoutMs: number;
+	/** Only this business number's conversations (each credential has its own timeout). */
+	phoneNumberId?: string;
+	/** At most this many per call, so one sweep never holds the write lock for long. */
+	batchSize?: number;
+}
+
+export interface ReadEventsOptions {
+	limit?: number;
+	types?: readonly EventType[];
+	phoneNumberId?: string;
+}
+
+export interface EventBatch {
+	events: StoreEvent[];
+	/**
+	 * How far the read looked: acknowledge this after handling `events`, so that events filtered out
+	 * by type or phone number are passed over too.
+	 */
+	position: number;
+}
+
+/** Where a new subscriber starts: only what happens from now on, or everything the log still holds. */
+export type SubscribeFrom = 'now' | 'beginning';
+
+/**
+ * The conversation store: one interface, several engines (embedded SQLite, PostgreSQL). Every method
+ * that writes does so in one transaction, events included; the conformance suite in
+ * test/store-conformance runs any engine through the same checks.
+ */
+export interface ConversationStore {
+	readonly engine: string;
+
+	ingest(webhook: ParsedWebhook, options: IngestOptions): Promise<IngestResult>;
+	recordOutbound(message: OutboundMessage, options: LifecycleOptions): Promise<RecordOutboundResult>;
+
+	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<WindowState>;
+	getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null>;
+	setOptOut(phoneNumberId: string, customerId: string, optedOut: boolean, now: number): Promise<ContactRecord>;
+
+	reserveDailyLimit(request: LimitReservationRequest): Promise<LimitReservation>;
+	/** Gives back a unit whose message never left (the API refused it). */
+	releaseDailyLimit(reservation: LimitReservation): Promise<void>;
+	dailyLimitUsage(scope: string, now: number): Promise<number>;
+
+	getConversation(id: string): Promise<ConversationRecord | null>;
+	findOpenConversation(phoneNumberId: string, customerId: string): Promise<ConversationRecord | null>;
+	listConversations(filter: ConversationFilter): Promise<ConversationRecord[]>;
+	getTranscript(conversationId: string, options?: { limit?: number }): Promise<StoredMessage[]>;
+	closeConversation(id: string, options: { now: number; reason?: CloseReason }): Promise<ConversationRecord>;
+	sweepIdleConversations(options: SweepOptions): Promise<ConversationRecord[]>;
+	setAiEnabled(conversationId: string, enabled: boolean): Promise<ConversationRecord>;
+	mergeConversationVariables(
+		conversationId: string,
+		variables: { input?: Record<string, unknown>; extracted?: Record<string, unknown> },
+	): Promise<ConversationRecord>;
+
+	/** Creates the subscriber's cursor if it has none; an existing cursor is kept (that is the durability). */
+	subscribe(subscriberId: string, from?: SubscribeFrom): Promise<void>;
+	unsubscribe(subscriberId: string): Promise<void>;
+	/** Events after the subscriber's cursor, oldest first; the cursor moves only on acknowledge. */
+	readEvents(subscriberId: string, options?: ReadEventsOptions): Promise<EventBatch>;
+	/** Moves the cursor forward to `position` (never back), after the events up to it were handled. */
+	acknowledge(subscriberId: string, position: number): Promise<void>;
+	/** Calls back when events may have been appended (in this process at once, others by polling). */
+	onEventsAppended(listener: () => void): () => void;
+	/** Deletes events every subscriber has passed and that are older than the given epoch ms. */
+	pruneEvents(olderThan: number): Promise<number>;
+
+	close(): Promise<void>;
+}
