@@ -19,10 +19,18 @@ export npm_config_nodedir="$node_home"
 
 stamp="$root/node_modules/.installed-with-$node_version"
 if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
-  echo "[with-node] installing the project's dependencies" >&2
-  # --ignore-scripts: eslint-plugin-n8n-nodes-base has a pnpm-only preinstall; no dependency needs a script.
-  (cd "$root" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
-  touch "$stamp"
+  # One installer at a time when several commands start together.
+  exec 9>"$root/.tools/install.lock"
+  flock 9
+  if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
+    echo "[with-node] installing the project's dependencies" >&2
+    # `npm install` honours the lockfile; `npm ci` refuses it over optional platform packages it
+    # lists for other systems. --ignore-scripts: eslint-plugin-n8n-nodes-base has a pnpm-only
+    # preinstall, and no dependency needs a script.
+    (cd "$root" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+    touch "$stamp"
+  fi
+  exec 9>&-
 fi
 
 exec "$@"

@@ -6,7 +6,7 @@ import { StoreError } from '../errors';
 import type { ConversationSummary } from '../events/types';
 import { windowState } from '../policy/window';
 import { classifyOptKeyword } from '../policy/optout';
-import { dailyLimitReachedError, LIMIT_WINDOW_MS } from '../policy/limits';
+import { LIMIT_WINDOW_MS, limitReachedError, tierLimit } from '../policy/limits';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
 import type { StoreWriter } from './transaction';
 import type {
@@ -311,9 +311,8 @@ export async function reserveLimit(tx: StoreWriter, request: LimitReservationReq
 	// A customer reached in the last 24 h costs nothing more; the timestamp still moves, because
 	// Meta's rolling window counts them until 24 h after the latest business-initiated message.
 	const counted = previous === null;
-	if (counted && request.limit !== null && used >= request.limit) {
-		throw dailyLimitReachedError(request.limit, used);
-	}
+	const limit = tierLimit(request.tier);
+	if (counted && limit !== null && used >= limit) throw limitReachedError(request.tier, used);
 	await tx.putReservation(request.scope, request.customerId, request.now);
 	const usedNow = counted ? used + 1 : used;
 	return {
@@ -321,8 +320,9 @@ export async function reserveLimit(tx: StoreWriter, request: LimitReservationReq
 		customerId: request.customerId,
 		counted,
 		used: usedNow,
-		limit: request.limit,
-		remaining: request.limit === null ? null : request.limit - usedNow,
+		tier: request.tier,
+		limit,
+		remaining: limit === null ? null : limit - usedNow,
 		previousReservedAt: previous,
 		reservedAt: request.now,
 	};

@@ -79,12 +79,14 @@ export function toContact(row: Row): ContactRecord {
 }
 
 export function toStoreEvent(row: Row): StoreEvent {
-	return {
+	// The payload was written by appendEvent for this very type, so type and payload agree.
+	const event = {
 		id: toNumber(row.id),
 		type: String(row.type) as EventType,
 		phoneNumberId: String(row.phone_number_id),
 		conversationId: toStringOrNull(row.conversation_id),
 		createdAt: toNumber(row.created_at),
 		payload: toJsonObject(row.payload),
-	} as StoreEvent;
+	};
+	return event as unknown as StoreEvent;
 }

@@ -1,5 +1,6 @@
 import type { CloseReason, ContactRecord, ConversationRecord, ConversationStatus, StoredMessage } from '../conversation/types';
 import type { EventType, StoreEvent } from '../events/types';
+import type { MessagingTier } from '../policy/limits';
 import type { ParsedWebhook } from '../webhook/types';
 
 /** Settings every write that can open or extend a conversation needs. */
@@ -54,8 +55,8 @@ export interface LimitReservationRequest {
 	/** What Meta counts the limit over: the business portfolio (we key it by business account id). */
 	scope: string;
 	customerId: string;
-	/** Unique users allowed per rolling 24 h; null means unlimited. */
-	limit: number | null;
+	/** The account's messaging tier: how many unique users it may reach per rolling 24 h. */
+	tier: MessagingTier;
 	now: number;
 }
 
@@ -65,6 +66,7 @@ export interface LimitReservation {
 	/** False when this customer was already reached in the last 24 h: no new unit was used. */
 	counted: boolean;
 	used: number;
+	tier: MessagingTier;
 	limit: number | null;
 	remaining: number | null;
 	/** The reservation this one replaced, so a failed send can give the unit back exactly. */
