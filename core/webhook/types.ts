@@ -31,6 +31,8 @@ export interface MediaReference {
 	voice: boolean;
 	/** Direct download URL some deliveries include; fetching it still needs the access token. */
 	url: string | null;
+	/** Stickers only: true for an animated sticker. The parser always sets it (false when absent). */
+	animated?: boolean;
 }
 
 /** A reply the customer chose: interactive button/list reply, flow reply or template quick-reply button. */
@@ -39,6 +41,20 @@ export interface ChosenReply {
 	id: string | null;
 	title: string;
 	description: string | null;
+	/**
+	 * nfm_reply (WhatsApp Flow) only: the flow's answers, parsed from Meta's `response_json` string
+	 * (null when absent or not a JSON object). The parser sets it to null for the other kinds.
+	 */
+	flowResponse?: Readonly<Record<string, unknown>> | null;
+}
+
+/** A shared location (type `location`); coordinates are null only if Meta left them out. */
+export interface SharedLocation {
+	latitude: number | null;
+	longitude: number | null;
+	name: string | null;
+	address: string | null;
+	url: string | null;
 }
 
 export interface MetaErrorDetail {
@@ -66,6 +82,8 @@ export interface InboundMessage extends BusinessEndpoint {
 	customerWaId: string | null;
 	customerUserId: string | null;
 	customerName: string | null;
+	/** WhatsApp username (`contacts[].profile.username`, 2026 onwards); the parser always sets it. */
+	customerUsername?: string | null;
 	/** Meta's `type`, as sent ('unknown' when absent); future types pass through unchanged. */
 	type: KnownMessageType | (string & {});
 	/** Epoch milliseconds. */
@@ -74,6 +92,8 @@ export interface InboundMessage extends BusinessEndpoint {
 	text: string | null;
 	media: MediaReference | null;
 	reply: ChosenReply | null;
+	/** For `location` messages; the parser always sets it (null for other types). */
+	location?: SharedLocation | null;
 	/** The message this one answers or reacts to, and forwarding flags. */
 	context: {
 		messageId: string | null;

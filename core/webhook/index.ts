@@ -1,0 +1,5 @@
+/** Webhook ingress: signature check, GET handshake and parsing into the normalized model. */
+export * from './types';
+export { SIGNATURE_HEADER, signPayload, verifySignature } from './signature';
+export { answerVerificationChallenge, type VerificationQuery } from './verification';
+export { parseWebhook, parseWebhookBody } from './parse';

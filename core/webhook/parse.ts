@@ -1,0 +1,77 @@
+/**
+ * Meta webhook body → ParsedWebhook: every entry × change × message / status / error.
+ *
+ * All or nothing: one malformed item (a message without an id, a status with a broken timestamp...)
+ * rejects the whole delivery with 400. Meta then retries it, and nothing of it is half-stored; keeping
+ * the valid part would mean answering 200 for a delivery whose rest is silently lost.
+ */
+import type { BusinessEndpoint, ParsedWebhook } from './types';
+import { envelopeSchema, messagesValueSchema, type MessagesValuePayload } from './schema';
+import { normalizeMessage } from './normalize-message';
+import { normalizeStatus } from './normalize-status';
+import { toMetaErrors } from './normalize-common';
+import { invalidPayload, payloadErrorFromZod } from './payload-error';
+
+/** The only change field that carries messages and statuses; others are counted in ignoredChanges. */
+const MESSAGES_FIELD = 'messages';
+
+/** Parses a raw request body (the exact bytes Meta sent, or their text). */
+export function parseWebhookBody(rawBody: Buffer | string): ParsedWebhook {
+	const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch (error) {
+		// The parser's own message can quote the body (customer data); only the position is kept.
+		const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+		throw invalidPayload(
+			text.trim() === ''
+				? 'the body is empty'
+				: `the body is not valid JSON${position === undefined ? '' : ` (at position ${position})`}`,
+			error,
+		);
+	}
+	return parseWebhook(body);
+}
+
+/** Parses an already-decoded JSON body. Throws WebhookError PAYLOAD_INVALID (400) naming the bad path. */
+export function parseWebhook(body: unknown): ParsedWebhook {
+	const envelope = envelopeSchema.safeParse(body);
+	if (!envelope.success) throw payloadErrorFromZod(envelope.error, body);
+
+	const parsed: ParsedWebhook = { messages: [], statuses: [], errors: [], ignoredChanges: 0 };
+	envelope.data.entry.forEach((entry, entryIndex) => {
+		entry.changes.forEach((change, changeIndex) => {
+			if (change.field !== MESSAGES_FIELD) {
+				parsed.ignoredChanges++;
+				return;
+			}
+			const valuePath = ['entry', entryIndex, 'changes', changeIndex, 'value'];
+			const value = messagesValueSchema.safeParse(change.value);
+			if (!value.success) throw payloadErrorFromZod(value.error, change.value, valuePath);
+			collectChange(value.data, entry.id, valuePath, parsed);
+		});
+	});
+	return parsed;
+}
+
+function collectChange(
+	value: MessagesValuePayload,
+	businessAccountId: string,
+	valuePath: ReadonlyArray<string | number>,
+	parsed: ParsedWebhook,
+): void {
+	const endpoint: BusinessEndpoint = {
+		businessAccountId,
+		phoneNumberId: value.metadata.phone_number_id,
+		displayPhoneNumber: value.metadata.display_phone_number ?? null,
+	};
+	value.messages?.forEach((message, index) => {
+		const path = [...valuePath, 'messages', index];
+		parsed.messages.push(normalizeMessage(message, endpoint, value.contacts, path));
+	});
+	value.statuses?.forEach((status) => parsed.statuses.push(normalizeStatus(status, endpoint)));
+	if (value.errors !== undefined && value.errors.length > 0) {
+		parsed.errors.push({ ...endpoint, errors: toMetaErrors(value.errors) });
+	}
+}
