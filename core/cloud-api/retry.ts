@@ -1,0 +1,55 @@
+/**
+ * Bounded retries for retryable Cloud API errors: exponential back-off with jitter, or the server's
+ * Retry-After when it sent one. Anything not retryable is rethrown at once, untouched.
+ */
+import { CloudApiError } from './errors';
+
+export interface RetryPolicy {
+	maxAttempts: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+	sleep: (ms: number) => Promise<void>;
+	random: () => number;
+}
+
+export interface RetryContext {
+	/** 1 for the first try. */
+	attempt: number;
+}
+
+/**
+ * Delay before attempt `attempt + 1`: base · 2^(attempt−1), the upper half of it randomised (so
+ * concurrent senders that failed together do not retry together), capped at maxDelayMs.
+ */
+export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+	const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+	return Math.round(exponential / 2 + (policy.random() * exponential) / 2);
+}
+
+/**
+ * Runs `operation` until it succeeds, throws a non-retryable error, or `maxAttempts` is used up (then
+ * the last error is thrown). `shouldRetry` can veto a retry the error's own flag would allow.
+ */
+export async function withRetry<T>(
+	operation: (context: RetryContext) => Promise<T>,
+	policy: RetryPolicy,
+	shouldRetry: (error: CloudApiError, context: RetryContext) => boolean = () => true,
+): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await operation({ attempt });
+		} catch (error) {
+			const retry =
+				error instanceof CloudApiError &&
+				error.retryable &&
+				attempt < policy.maxAttempts &&
+				shouldRetry(error, { attempt });
+			if (!retry) throw error;
+			const delay =
+				error.retryAfterMs !== null
+					? Math.min(error.retryAfterMs, policy.maxDelayMs)
+					: backoffDelay(attempt, policy);
+			await policy.sleep(delay);
+		}
+	}
+}

@@ -1,0 +1,209 @@
+/** Meta's error answers become typed CloudApiErrors with stable codes, hints and no secrets. */
+import { CloudApiClient, CloudApiError, errorFromResponse, scrubSecrets, ThrottleRegistry } from '../../../core/cloud-api';
+import { WhatsAppConversationsError } from '../../../core/errors';
+import type { MetaSimulator } from '../../simulator/meta-simulator';
+import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
+
+async function cloudError(action: () => Promise<unknown>): Promise<CloudApiError> {
+	const error = await rejectionOf(action);
+	expect(error).toBeInstanceOf(CloudApiError);
+	return error as CloudApiError;
+}
+
+describe('error mapping against the simulator', () => {
+	let sim: MetaSimulator;
+
+	beforeEach(async () => {
+		sim = await withSimulator({ undeliverableNumbers: ['+15550000000'] });
+	});
+
+	afterEach(async () => {
+		await sim.close();
+	});
+
+	it('190: an invalid token → META_190, HTTP 401, credential hint, token not echoed', async () => {
+		const wrongToken = 'EAAwrongTOKENthatMustNeverLeak42';
+		const { client } = makeClient(sim, { accessToken: wrongToken });
+		const error = await cloudError(() => client.sendText({ to: CUSTOMER, body: 'hi' }));
+		expect(error).toMatchObject({ code: 'META_190', metaCode: 190, httpStatus: 401, retryable: false, errorType: 'OAuthException' });
+		expect(error.hint).toMatch(/update the WhatsApp credential/);
+		expect(error.fbtraceId).toMatch(/^A/);
+		expect(error).toBeInstanceOf(WhatsAppConversationsError);
+		expect(error.name).toBe('CloudApiError');
+		expect(JSON.stringify({ message: error.message, hint: error.hint, details: error.details })).not.toContain(wrongToken);
+		expect(sim.requests).toHaveLength(1); // not retried
+	});
+
+	it('131047: free-form message outside the 24-hour window', async () => {
+		const { client } = makeClient(sim);
+		const error = await cloudError(() => client.sendText({ to: CUSTOMER, body: 'hi' }));
+		expect(error).toMatchObject({ code: 'META_131047', metaCode: 131047, httpStatus: 400, retryable: false });
+		expect(error.message).toBe(
+			'WhatsApp API error 131047: Re-engagement message (Message failed to send because more than 24 hours have passed since the customer last replied to this number.)',
+		);
+		expect(error.hint).toMatch(/template/);
+		expect(error.details).toMatch(/24 hours/);
+	});
+
+	it('132000: parameter count mismatch, positional and named', async () => {
+		const { client } = makeClient(sim);
+		const positional = await cloudError(() => client.sendTemplate({ to: CUSTOMER, name: 'seasonal_promotion', languageCode: 'en_US', body: ['summer'] }));
+		expect(positional).toMatchObject({ code: 'META_132000', retryable: false });
+		expect(positional.details).toBe('body: number of localizable_params (1) does not match the expected number of params (2)');
+		expect(positional.hint).toMatch(/one value per placeholder/);
+
+		const wrongName = await cloudError(() =>
+			client.sendTemplate({ to: CUSTOMER, name: 'order_confirmation', languageCode: 'en_US', body: { first_name: 'Jo', order_id: '1' } }),
+		);
+		expect(wrongName.code).toBe('META_132000');
+		expect(wrongName.details).toMatch(/do not match the expected names \(first_name, order_number\)/);
+
+		const missingName = await cloudError(() =>
+			client.sendTemplate({ to: CUSTOMER, name: 'order_confirmation', languageCode: 'en_US', body: ['Jo', '1'] }),
+		);
+		expect(missingName.code).toBe('META_100');
+		expect(missingName.details).toMatch(/Parameter name is missing/);
+	});
+
+	it('132001: unknown template, wrong language, or not approved', async () => {
+		const { client } = makeClient(sim);
+		for (const [name, languageCode] of [
+			['no_such_template', 'en_US'],
+			['seasonal_promotion', 'de'],
+			['address_update', 'en_US'], // PENDING
+			['reservation_confirmation_short_banner', 'en_US'], // REJECTED
+		]) {
+			const error = await cloudError(() => client.sendTemplate({ to: CUSTOMER, name, languageCode, body: ['x'] }));
+			expect(error).toMatchObject({ code: 'META_132001', httpStatus: 404, retryable: false });
+			expect(error.details).toBe(`template name (${name}) does not exist in ${languageCode}`);
+		}
+		const paused = await cloudError(() => client.sendTemplate({ to: CUSTOMER, name: 'flash_sale_old', languageCode: 'en_US' }));
+		expect(paused.code).toBe('META_132015');
+	});
+
+	it('132012: header format mismatch', async () => {
+		const { client } = makeClient(sim);
+		const error = await cloudError(() =>
+			client.sendTemplate({
+				to: CUSTOMER,
+				name: 'reservation_confirmation',
+				languageCode: 'en_US',
+				header: { type: 'text', text: 'not an image' },
+				body: { number_of_guests: '4', day: 'Sat', date: 'Aug 30', time: '7pm' },
+			}),
+		);
+		expect(error.code).toBe('META_132012');
+		expect(error.details).toBe('header: Format mismatch, expected IMAGE, received TEXT');
+	});
+
+	it('131026: recipient not on WhatsApp', async () => {
+		const { client } = makeClient(sim);
+		const error = await cloudError(() => client.sendTemplate({ to: '+15550000000', name: 'hello_world', languageCode: 'en_US' }));
+		expect(error).toMatchObject({ code: 'META_131026', retryable: false });
+		expect(error.hint).toMatch(/could not deliver/);
+	});
+
+	it('100: invalid parameter (malformed recipient, text over 4096)', async () => {
+		const { client } = makeClient(sim);
+		const badNumber = await cloudError(() => client.sendTemplate({ to: 'abc', name: 'hello_world', languageCode: 'en_US' }));
+		expect(badNumber).toMatchObject({ code: 'META_100', metaCode: 100, httpStatus: 400, retryable: false });
+		expect(badNumber.message).toMatch(/^WhatsApp API error 100: Invalid parameter \(/);
+
+		sim.openWindow(CUSTOMER);
+		const tooLong = await cloudError(() => client.sendText({ to: CUSTOMER, body: 'x'.repeat(4097) }));
+		expect(tooLong.code).toBe('META_100');
+		expect(tooLong.details).toBe("Param text['body'] must be at most 4096 characters long.");
+		await expect(client.sendText({ to: CUSTOMER, body: 'x'.repeat(4096) })).resolves.toBeDefined();
+	});
+
+	it('131009: more than 3 buttons or 10 list rows', async () => {
+		const { client } = makeClient(sim);
+		sim.openWindow(CUSTOMER);
+		const buttons = ['a', 'b', 'c', 'd'].map((id) => ({ id, title: id }));
+		expect(await cloudError(() => client.sendButtons({ to: CUSTOMER, body: 'x', buttons }))).toMatchObject({ code: 'META_131009' });
+		const rows = Array.from({ length: 11 }, (_, index) => ({ id: `r${index}`, title: `Row ${index}` }));
+		const error = await cloudError(() => client.sendList({ to: CUSTOMER, body: 'x', buttonText: 'Open', sections: [{ rows }] }));
+		expect(error.details).toBe('Total number of rows must be between 1 and 10, got 11.');
+	});
+
+	it('unknown phone number id → META_100 subcode 33', async () => {
+		const { client } = makeClient(sim, { phoneNumberId: '999999999999999' });
+		const error = await cloudError(() => client.sendTemplate({ to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' }));
+		expect(error).toMatchObject({ code: 'META_100', subcode: 33, errorType: 'GraphMethodException' });
+	});
+
+	it('the token never appears in any error, even when the server echoes it', async () => {
+		const { client } = makeClient(sim);
+		sim.failNext(1, { code: 100, details: `bad url https://graph.facebook.com/v25.0/x?access_token=${sim.accessToken}&limit=1 token ${sim.accessToken}` });
+		const error = await cloudError(() => client.listTemplates());
+		const everything = JSON.stringify({ message: error.message, hint: error.hint, details: error.details, stack: error.stack });
+		expect(everything).not.toContain(sim.accessToken);
+		expect(error.details).toContain('access_token=[redacted]');
+	});
+});
+
+describe('errorFromResponse (answers the simulator does not produce)', () => {
+	const secrets = ['secret-token-123'];
+
+	it('5xx without a body is retryable HTTP_5xx', () => {
+		const error = errorFromResponse({ status: 502, headers: {}, body: undefined }, secrets, 0);
+		expect(error).toMatchObject({ code: 'HTTP_502', retryable: true, metaCode: null, httpStatus: 502 });
+	});
+
+	it('429 without a Meta body honours Retry-After (seconds and HTTP date)', () => {
+		expect(errorFromResponse({ status: 429, headers: { 'retry-after': '7' }, body: '' }, secrets, 0)).toMatchObject({
+			code: 'HTTP_429',
+			retryable: true,
+			retryAfterMs: 7000,
+		});
+		const now = Date.parse('2026-01-01T00:00:00Z');
+		const dated = errorFromResponse({ status: 429, headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:03 GMT' }, body: '' }, secrets, now);
+		expect(dated.retryAfterMs).toBe(3000);
+	});
+
+	it('360dialog\'s own error envelope', () => {
+		const error = errorFromResponse(
+			{ status: 401, headers: {}, body: { meta: { success: false, http_code: 401, developer_message: 'Invalid api key secret-token-123' } } },
+			secrets,
+			0,
+		);
+		expect(error).toMatchObject({ code: 'HTTP_401', retryable: false });
+		expect(error.message).toBe('The WhatsApp API answered HTTP 401: Invalid api key [redacted]');
+		expect(error.hint).toMatch(/credential/);
+	});
+
+	it('a Meta error in a Buffer body (media download) and string codes', () => {
+		const body = Buffer.from(JSON.stringify({ error: { message: '(#131056) pair rate', code: '131056', fbtrace_id: 'AbC' } }));
+		expect(errorFromResponse({ status: 400, headers: {}, body }, secrets, 0)).toMatchObject({ code: 'META_131056', metaCode: 131056, retryable: true });
+	});
+
+	it('retryable exactly for 130429, 131056, 131000, 1, 2, 4, 80007', () => {
+		const retryable = [130429, 131056, 131000, 1, 2, 4, 80007];
+		for (const code of [...retryable, 100, 190, 131047, 131026, 132000, 132001, 368, 131031, 131048, 10]) {
+			const error = errorFromResponse({ status: 400, headers: {}, body: { error: { message: 'x', code } } }, secrets, 0);
+			expect([code, error.retryable]).toEqual([code, retryable.includes(code)]);
+			expect(error.hint.length).toBeGreaterThan(20);
+		}
+	});
+
+	it('scrubSecrets removes tokens and access_token parameters', () => {
+		expect(scrubSecrets('a secret-token-123 b https://x/?access_token=EAAB123&after=1', secrets)).toBe(
+			'a [redacted] b https://x/?access_token=[redacted]&after=1',
+		);
+	});
+});
+
+describe('configuration errors', () => {
+	it('rejects an empty token, a bad version and a bad base URL with CONFIG_INVALID', () => {
+		const base = { accessToken: 't0ken', phoneNumberId: '1', throttleRegistry: new ThrottleRegistry() };
+		expect(() => new CloudApiClient({ ...base, accessToken: ' ' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+		expect(() => new CloudApiClient({ ...base, apiVersion: '25' })).toThrow(/API version/);
+		expect(() => new CloudApiClient({ ...base, baseUrl: 'not a url' })).toThrow(/not a valid URL/);
+		expect(() => new CloudApiClient({ ...base, maxMessagesPerSecond: 0 })).toThrow(/maxMessagesPerSecond/);
+	});
+
+	it('needs the business account id to list templates', async () => {
+		const client = new CloudApiClient({ accessToken: 't0ken', phoneNumberId: '1', throttleRegistry: new ThrottleRegistry() });
+		await expect(client.listTemplates()).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+	});
+});
