@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 
 import { TransactionalStore } from '../transactional-store';
@@ -10,7 +11,11 @@ export interface SqliteStoreOptions extends SqliteConnectionOptions {
 	pollIntervalMs?: number;
 }
 
-/** Serializes this process's transactions on its single connection (node:sqlite is synchronous). */
+/**
+ * Serializes this process's transactions on one database file. Two connections of one process must
+ * not contend through SQLite's lock: its busy wait blocks the thread, so the transaction holding the
+ * lock could never resume. Other processes wait on the lock as usual.
+ */
 class TransactionQueue {
 	private tail: Promise<unknown> = Promise.resolve();
 
@@ -19,6 +24,18 @@ class TransactionQueue {
 		this.tail = result.catch(() => undefined);
 		return result;
 	}
+}
+
+const queuesByFile = new Map<string, TransactionQueue>();
+
+function queueFor(path: string): TransactionQueue {
+	if (path === ':memory:') return new TransactionQueue();
+	let queue = queuesByFile.get(path);
+	if (!queue) {
+		queue = new TransactionQueue();
+		queuesByFile.set(path, queue);
+	}
+	return queue;
 }
 
 /**
@@ -30,7 +47,7 @@ export class SqliteConversationStore extends TransactionalStore {
 	readonly engine = 'sqlite';
 	private readonly db: DatabaseSync;
 	private readonly tx: SqliteTransaction;
-	private readonly queue = new TransactionQueue();
+	private readonly queue: TransactionQueue;
 	private readonly pollIntervalMs: number;
 	private poller: NodeJS.Timeout | null = null;
 	private closed = false;
@@ -39,6 +56,7 @@ export class SqliteConversationStore extends TransactionalStore {
 		super();
 		this.db = openSqliteDatabase(options);
 		this.tx = new SqliteTransaction(this.db);
+		this.queue = queueFor(resolve(options.path));
 		this.pollIntervalMs = options.pollIntervalMs ?? 100;
 	}
 
