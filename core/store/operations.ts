@@ -204,18 +204,16 @@ async function ingestStatus(tx: StoreWriter, status: StatusUpdate, now: number):
 	return true;
 }
 
+export function emptyIngestResult(): IngestResult {
+	return { messagesStored: 0, duplicateMessages: 0, statusesApplied: 0, duplicateStatuses: 0 };
+}
+
 export async function ingestWebhook(
 	tx: StoreWriter,
 	webhook: { messages: readonly InboundMessage[]; statuses: readonly StatusUpdate[] },
 	options: IngestOptions,
 ): Promise<IngestResult> {
-	const result: IngestResult = {
-		messagesStored: 0,
-		duplicateMessages: 0,
-		statusesApplied: 0,
-		duplicateStatuses: 0,
-		eventsAppended: 0,
-	};
+	const result = emptyIngestResult();
 	// Within one delivery Meta may order statuses before the message they follow; messages go first.
 	for (const message of webhook.messages) {
 		if (await ingestMessage(tx, message, options)) result.messagesStored++;

@@ -51,9 +51,7 @@ export abstract class TransactionalStore implements ConversationStore {
 	}
 
 	async ingest(webhook: Parameters<typeof operations.ingestWebhook>[1], options: IngestOptions): Promise<IngestResult> {
-		if (webhook.messages.length === 0 && webhook.statuses.length === 0) {
-			return { messagesStored: 0, duplicateMessages: 0, statusesApplied: 0, duplicateStatuses: 0, eventsAppended: 0 };
-		}
+		if (webhook.messages.length === 0 && webhook.statuses.length === 0) return operations.emptyIngestResult();
 		return this.writeAndNotify((tx) => operations.ingestWebhook(tx, webhook, options));
 	}
 

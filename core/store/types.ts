@@ -23,7 +23,6 @@ export interface IngestResult {
 	duplicateMessages: number;
 	statusesApplied: number;
 	duplicateStatuses: number;
-	eventsAppended: number;
 }
 
 export interface OutboundMessage {
