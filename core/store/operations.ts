@@ -335,6 +335,5 @@ export async function releaseLimit(tx: StoreWriter, reservation: LimitReservatio
 
 export function toWindowState(contact: ContactRecord | null, now: number): WindowState {
 	const lastInboundAt = contact?.lastInboundAt ?? null;
-	const state = windowState(lastInboundAt, now);
-	return { open: state.open, expiresAt: state.expiresAt, lastInboundAt };
+	return { ...windowState(lastInboundAt, now), lastInboundAt };
 }

@@ -1,6 +1,7 @@
 import type { CloseReason, ContactRecord, ConversationRecord, ConversationStatus, StoredMessage } from '../conversation/types';
 import type { EventType, StoreEvent } from '../events/types';
 import type { MessagingTier } from '../policy/limits';
+import type { WindowState as PolicyWindowState } from '../policy/window';
 import type { ParsedWebhook } from '../webhook/types';
 
 /** Settings every write that can open or extend a conversation needs. */
@@ -43,10 +44,8 @@ export interface RecordOutboundResult {
 	isNewConversation: boolean;
 }
 
-export interface WindowState {
-	open: boolean;
-	/** Epoch ms when the 24-hour window closes; null when the customer never wrote. */
-	expiresAt: number | null;
+/** The 24-hour window as the policy sees it, plus the inbound message it runs from. */
+export interface WindowState extends PolicyWindowState {
 	lastInboundAt: number | null;
 }
 

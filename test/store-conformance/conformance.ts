@@ -179,9 +179,9 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 
 		describe('window, contacts and opt-out', () => {
 			it('opens the 24-hour window from the last inbound message and closes it after', async () => {
-				expect(await store.getWindow(BUSINESS.phoneNumberId, '16505551234', T0)).toEqual({ open: false, expiresAt: null, lastInboundAt: null });
+				expect(await store.getWindow(BUSINESS.phoneNumberId, '16505551234', T0)).toEqual({ open: false, expiresAt: null, remainingMs: 0, lastInboundAt: null });
 				await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0 })] }), lifecycle(T0));
-				expect(await store.getWindow(BUSINESS.phoneNumberId, '16505551234', T0 + 23 * HOUR)).toEqual({ open: true, expiresAt: T0 + 24 * HOUR, lastInboundAt: T0 });
+				expect(await store.getWindow(BUSINESS.phoneNumberId, '16505551234', T0 + 23 * HOUR)).toEqual({ open: true, expiresAt: T0 + 24 * HOUR, remainingMs: HOUR, lastInboundAt: T0 });
 				expect((await store.getWindow(BUSINESS.phoneNumberId, '16505551234', T0 + 24 * HOUR)).open).toBe(false);
 				// Outbound messages do not move the window.
 				await store.recordOutbound(

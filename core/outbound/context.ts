@@ -1,0 +1,24 @@
+import type { CloudApiClient } from '../cloud-api/client';
+import type { MessagingTier } from '../policy/limits';
+import type { ConversationStore } from '../store/types';
+import type { TemplateCatalog } from './template-catalog';
+
+/** Everything a send needs: where the conversation lives, how to reach Meta, and the account's rules. */
+export interface OutboundContext {
+	store: ConversationStore;
+	client: CloudApiClient;
+	phoneNumberId: string;
+	/** WhatsApp Business Account id; also the scope of the daily limit (Meta counts per portfolio). */
+	businessAccountId: string;
+	displayPhoneNumber?: string | null;
+	tier: MessagingTier;
+	inactivityTimeoutMs: number;
+	templates: TemplateCatalog;
+	/** Defaults to country-less parsing: numbers must carry their country code. */
+	defaultCountry?: import('libphonenumber-js').CountryCode;
+	clock?: () => number;
+}
+
+export function nowOf(context: OutboundContext): number {
+	return (context.clock ?? Date.now)();
+}

@@ -1,0 +1,5 @@
+export { nowOf, type OutboundContext } from './context';
+export type { SentMessage } from './record';
+export { sendSessionMessage, type SessionMessage, type SessionMessageResult } from './send-session-message';
+export { sendTemplateMessage, type TemplateSendResult } from './send-template';
+export { TemplateCatalog } from './template-catalog';

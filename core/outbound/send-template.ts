@@ -1,0 +1,97 @@
+import type { TemplateMessageInput } from '../cloud-api/messages';
+import { CloudApiError } from '../cloud-api/errors';
+import { isBusinessInitiated } from '../policy/limits';
+import { assertNotOptedOut } from '../policy/optout';
+import { normalizeRecipient } from '../policy/phone';
+import { assertTemplateSendable, type TemplateSendRequest } from '../policy/template';
+import type { LimitReservation, WindowState } from '../store/types';
+import { nowOf, type OutboundContext } from './context';
+import { recordSent, type SentMessage } from './record';
+
+export interface TemplateSendResult extends SentMessage {
+	template: { name: string; language: string; category: string };
+	window: WindowState;
+	/** Whether this send counted against the daily limit, and where the limit stands after it. */
+	dailyLimit: { counted: boolean; used: number; limit: number | null; remaining: number | null } | null;
+}
+
+/** The policy's view of a template send, derived from what the API client will send. */
+function toPolicyRequest(input: TemplateMessageInput): TemplateSendRequest {
+	const header = input.header;
+	const body = Array.isArray(input.body)
+		? input.body.map((value) => (typeof value === 'string' ? value : value.text))
+		: input.body;
+	const buttons: Record<string, string> = {};
+	for (const button of input.buttons ?? []) {
+		buttons[String(button.index)] =
+			button.subType === 'quick_reply' ? button.payload : button.subType === 'url' ? button.text : button.couponCode;
+	}
+	return {
+		name: input.name,
+		language: input.languageCode,
+		bodyParameters: body,
+		headerParameters: header?.type === 'text' ? [header.text] : undefined,
+		headerMedia:
+			header && (header.type === 'image' || header.type === 'video' || header.type === 'document')
+				? { type: header.type, id: header.id, link: header.link }
+				: undefined,
+		headerLocation: header?.type === 'location' ? header : undefined,
+		buttonParameters: input.buttons ? buttons : undefined,
+	};
+}
+
+/**
+ * Sends an approved template after every check Meta would make and the ones it leaves to us: the
+ * template and its parameters, marketing opt-out, and the daily limit, reserved before the call and
+ * given back if Meta refuses the message.
+ */
+export async function sendTemplateMessage(
+	context: OutboundContext,
+	input: TemplateMessageInput,
+): Promise<TemplateSendResult> {
+	const recipient = normalizeRecipient(input.to, context.defaultCountry);
+	const template = assertTemplateSendable(await context.templates.all(), toPolicyRequest(input));
+	const now = nowOf(context);
+	const contact = await context.store.getContact(context.phoneNumberId, recipient.waId);
+	if (contact) assertNotOptedOut(contact, template.category, recipient.e164);
+
+	const window = await context.store.getWindow(context.phoneNumberId, recipient.waId, now);
+	let reservation: LimitReservation | null = null;
+	if (isBusinessInitiated({ isTemplate: true, windowOpen: window.open })) {
+		reservation = await context.store.reserveDailyLimit({
+			scope: context.businessAccountId,
+			customerId: recipient.waId,
+			tier: context.tier,
+			now,
+		});
+	}
+
+	let sent;
+	try {
+		sent = await context.client.sendTemplate({ ...input, to: recipient.e164, name: template.name, languageCode: template.language });
+	} catch (error) {
+		if (reservation) await context.store.releaseDailyLimit(reservation);
+		if (error instanceof CloudApiError && error.metaCode === 132001) context.templates.invalidate();
+		throw error;
+	}
+
+	const { to: _to, ...details } = input;
+	const { conversation: _conversation, ...recorded } = await recordSent(
+		context,
+		sent,
+		recipient,
+		{ type: 'template', text: template.name, payload: { ...details, name: template.name, languageCode: template.language } },
+		nowOf(context),
+	);
+	return {
+		...recorded,
+		template: { name: template.name, language: template.language, category: template.category },
+		window,
+		dailyLimit: reservation && {
+			counted: reservation.counted,
+			used: reservation.used,
+			limit: reservation.limit,
+			remaining: reservation.remaining,
+		},
+	};
+}

@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CloudApiClient } from '../../../core/cloud-api/client';
+import { CloudApiError } from '../../../core/cloud-api/errors';
+import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
+import { PolicyError } from '../../../core/errors';
+import type { StoreEvent } from '../../../core/events/types';
+import { sendSessionMessage, sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../../core/outbound';
+import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { startWebhookServer } from '../../../core/webhook-server';
+import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../simulator/meta-simulator';
+
+const HOUR = 3_600_000;
+const CUSTOMER = '+16505551234';
+const CUSTOMER_WA_ID = '16505551234';
+
+/**
+ * A whole conversation through the core: Meta (the simulator) delivers signed webhooks to the ingress
+ * server, the store keeps the conversation, and sends go back to Meta only when the rules allow.
+ */
+describe('a conversation through the core and the Meta simulator', () => {
+	let clock: number;
+	let folder: string;
+	let store: SqliteConversationStore;
+	let simulator: MetaSimulator;
+	let ingress: Awaited<ReturnType<typeof startWebhookServer>>;
+	let context: OutboundContext;
+
+	async function events(): Promise<StoreEvent[]> {
+		const batch = await store.readEvents('test', { limit: 1000 });
+		await store.acknowledge('test', batch.position);
+		return batch.events;
+	}
+
+	beforeEach(async () => {
+		clock = Date.UTC(2026, 2, 1, 9, 0, 0);
+		folder = mkdtempSync(join(tmpdir(), 'wa-flow-'));
+		store = new SqliteConversationStore({ path: join(folder, 'store.sqlite') });
+		await store.subscribe('test', 'now');
+		ingress = await startWebhookServer({ store, appSecret: DEFAULT_APP_SECRET, verifyToken: 'verify-me', inactivityTimeoutMs: HOUR, clock: () => clock });
+		simulator = await startMetaSimulator({ now: () => clock, webhook: { url: ingress.url, appSecret: DEFAULT_APP_SECRET } });
+		const client = new CloudApiClient({ ...simulator.clientConfig(), apiVersion: 'v23.0', now: () => clock, retry: { maxAttempts: 3, baseDelayMs: 1 }, throttleRegistry: new ThrottleRegistry() });
+		// A registry of its own: the pacing follows this test's clock, which other tests move by hours.
+		context = {
+			store,
+			client,
+			phoneNumberId: simulator.phoneNumberId,
+			businessAccountId: simulator.businessAccountId,
+			tier: 'TIER_250',
+			inactivityTimeoutMs: HOUR,
+			templates: new TemplateCatalog(client),
+			clock: () => clock,
+		};
+	});
+
+	afterEach(async () => {
+		await simulator.close();
+		await ingress.close();
+		await store.close();
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	it('answers the verification handshake on the callback URL', async () => {
+		const response = await fetch(`${ingress.url}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`);
+		expect(response.status).toBe(200);
+		expect(await response.text()).toBe('1158201444');
+		const wrong = await fetch(`${ingress.url}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1158201444`);
+		expect(wrong.status).toBe(403);
+	});
+
+	it('stores the inbound message, replies inside the window and follows the ticks to read', async () => {
+		const delivery = await simulator.simulateInbound({ from: CUSTOMER_WA_ID, name: 'Sheena', text: 'Does it come in blue?' });
+		expect(delivery.status).toBe(200);
+		const received = (await events()).filter((event) => event.type === 'message.received');
+		expect(received).toHaveLength(1);
+
+		const reply = await sendSessionMessage(context, { kind: 'text', to: CUSTOMER, body: 'Yes, in navy blue.' });
+		expect(reply).toMatchObject({ waId: CUSTOMER_WA_ID, to: CUSTOMER, isNewConversation: false, window: { open: true } });
+		expect(simulator.sentTo(CUSTOMER_WA_ID)).toHaveLength(1);
+		await simulator.flushWebhooks();
+
+		const [conversation] = await store.listConversations({});
+		expect(conversation).toMatchObject({ id: reply.conversationId, messageCount: 2, initiatedBy: 'customer' });
+		const transcript = await store.getTranscript(conversation.id);
+		expect(transcript.map((message) => [message.direction, message.text, message.status])).toEqual([
+			['inbound', 'Does it come in blue?', null],
+			['outbound', 'Yes, in navy blue.', 'read'],
+		]);
+
+		// Meta retrying the same notification changes nothing.
+		expect((await simulator.redeliver(delivery)).status).toBe(200);
+		expect((await events()).filter((event) => event.type === 'message.received')).toHaveLength(0);
+	});
+
+	it('refuses a free-form message outside the window before calling Meta, and a template goes through', async () => {
+		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Hi' });
+		clock += 25 * HOUR;
+		const before = simulator.requests.length;
+		const refused = sendSessionMessage(context, { kind: 'text', to: CUSTOMER, body: 'Still there?' });
+		await expect(refused).rejects.toBeInstanceOf(PolicyError);
+		await expect(refused).rejects.toMatchObject({ code: 'WINDOW_CLOSED' });
+		expect(simulator.requests.length).toBe(before);
+
+		const sent = await sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
+		expect(sent).toMatchObject({ template: { name: 'hello_world', category: 'UTILITY' }, dailyLimit: { counted: true, used: 1, limit: 250, remaining: 249 }, isNewConversation: true });
+		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(1);
+		const conversation = await store.getConversation(sent.conversationId);
+		expect(conversation).toMatchObject({ initiatedBy: 'business' });
+	});
+
+	it('checks templates and parameters before sending', async () => {
+		const before = simulator.requests.filter((request) => request.method === 'POST').length;
+		await expect(sendTemplateMessage(context, { to: CUSTOMER, name: 'no_such_template', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+		await expect(
+			sendTemplateMessage(context, { to: CUSTOMER, name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text', text: 'Pablo' }, body: ['SUMMER20'] }),
+		).rejects.toMatchObject({ code: 'TEMPLATE_PARAMETERS_MISMATCH' });
+		await expect(sendTemplateMessage(context, { to: 'not-a-number', name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'INVALID_PHONE_NUMBER' });
+		expect(simulator.requests.filter((request) => request.method === 'POST').length).toBe(before);
+
+		const named = await sendTemplateMessage(context, {
+			to: CUSTOMER,
+			name: 'reservation_confirmation',
+			languageCode: 'en_US',
+			header: { type: 'image', link: 'https://example.com/table.jpg' },
+			body: { number_of_guests: '4', day: 'Saturday', date: 'March 7th', time: '7:30 pm' },
+		});
+		expect(named.wamid).toMatch(/^wamid\./);
+	});
+
+	it('keeps opted-out contacts from marketing templates but not from utility ones', async () => {
+		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'STOP' });
+		const marketing = { to: CUSTOMER, name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text' as const, text: 'Pablo' }, body: ['SUMMER20', '10'] };
+		await expect(sendTemplateMessage(context, marketing)).rejects.toMatchObject({ code: 'CONTACT_OPTED_OUT' });
+		await expect(sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ template: { category: 'UTILITY' } });
+		await store.setOptOut(simulator.phoneNumberId, CUSTOMER_WA_ID, false, clock);
+		await expect(sendTemplateMessage(context, marketing)).resolves.toMatchObject({ template: { category: 'MARKETING' } });
+	});
+
+	it('gives the daily-limit unit back when Meta refuses the template', async () => {
+		simulator.failNext(1, { code: 131026 });
+		const attempt = sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
+		await expect(attempt).rejects.toBeInstanceOf(CloudApiError);
+		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(0);
+		expect(await store.listConversations({})).toEqual([]);
+	});
+
+	it('refuses the template beyond the tier, counting only people outside their window', async () => {
+		context.tier = 'TIER_250';
+		for (let index = 0; index < 250; index++) await store.reserveDailyLimit({ scope: simulator.businessAccountId, customerId: `44770090${String(index).padStart(4, '0')}`, tier: 'TIER_250', now: clock });
+		await expect(sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'DAILY_LIMIT_REACHED' });
+		// Inside an open window a template is not business-initiated and does not count.
+		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Hello?' });
+		await expect(sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ dailyLimit: null });
+	});
+
+	it('ends the conversation after the inactivity timeout', async () => {
+		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Thanks!' });
+		await events();
+		clock += HOUR;
+		const ended = await store.sweepIdleConversations({ now: clock, inactivityTimeoutMs: HOUR });
+		expect(ended).toHaveLength(1);
+		const [event] = await events();
+		expect(event).toMatchObject({ type: 'conversation.ended', payload: { reason: 'inactivity', conversation: { messageCount: 1, customerId: CUSTOMER_WA_ID } } });
+	});
+});
