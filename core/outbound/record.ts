@@ -1,5 +1,4 @@
 import type { SendResult } from '../cloud-api/results';
-import type { ConversationRecord } from '../conversation/types';
 import type { OutboundContext } from './context';
 
 export interface SentMessage {
@@ -21,7 +20,7 @@ export async function recordSent(
 	recipient: { e164: string; waId: string },
 	message: { type: string; text: string | null; payload: Record<string, unknown> },
 	sentAt: number,
-): Promise<SentMessage & { conversation: ConversationRecord }> {
+): Promise<SentMessage> {
 	const waId = sent.waId ?? recipient.waId;
 	const { conversation, isNewConversation } = await context.store.recordOutbound(
 		{
@@ -44,6 +43,5 @@ export async function recordSent(
 		conversationId: conversation.id,
 		isNewConversation,
 		messageStatus: sent.messageStatus,
-		conversation,
 	};
 }

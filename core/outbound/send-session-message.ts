@@ -8,7 +8,7 @@ import type { SendResult } from '../cloud-api/results';
 import { assertCaption, assertList, assertReplyButtons, assertTextMessage } from '../policy/content';
 import { normalizeRecipient } from '../policy/phone';
 import { assertWindowOpen } from '../policy/window';
-import type { WindowState } from '../store/types';
+import type { CustomerWindow } from '../store/types';
 import { nowOf, type OutboundContext } from './context';
 import { recordSent, type SentMessage } from './record';
 
@@ -20,7 +20,7 @@ export type SessionMessage =
 	| ({ kind: 'list' } & ListMessageInput);
 
 export interface SessionMessageResult extends SentMessage {
-	window: WindowState;
+	window: CustomerWindow;
 }
 
 function assertContent(message: SessionMessage): void {
@@ -95,6 +95,5 @@ export async function sendSessionMessage(
 		{ type, text: summaryText(message), payload: { kind, ...details } },
 		nowOf(context),
 	);
-	const { conversation: _conversation, ...result } = recorded;
-	return { ...result, window };
+	return { ...recorded, window };
 }

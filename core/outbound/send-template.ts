@@ -4,13 +4,13 @@ import { isBusinessInitiated } from '../policy/limits';
 import { assertNotOptedOut } from '../policy/optout';
 import { normalizeRecipient } from '../policy/phone';
 import { assertTemplateSendable, type TemplateSendRequest } from '../policy/template';
-import type { LimitReservation, WindowState } from '../store/types';
+import type { LimitReservation, CustomerWindow } from '../store/types';
 import { nowOf, type OutboundContext } from './context';
 import { recordSent, type SentMessage } from './record';
 
 export interface TemplateSendResult extends SentMessage {
 	template: { name: string; language: string; category: string };
-	window: WindowState;
+	window: CustomerWindow;
 	/** Whether this send counted against the daily limit, and where the limit stands after it. */
 	dailyLimit: { counted: boolean; used: number; limit: number | null; remaining: number | null } | null;
 }
@@ -76,7 +76,7 @@ export async function sendTemplateMessage(
 	}
 
 	const { to: _to, ...details } = input;
-	const { conversation: _conversation, ...recorded } = await recordSent(
+	const recorded = await recordSent(
 		context,
 		sent,
 		recipient,

@@ -18,7 +18,7 @@ import type {
 	OutboundMessage,
 	RecordOutboundResult,
 	SweepOptions,
-	WindowState,
+	CustomerWindow,
 } from './types';
 
 /**
@@ -333,7 +333,7 @@ export async function releaseLimit(tx: StoreWriter, reservation: LimitReservatio
 	}
 }
 
-export function toWindowState(contact: ContactRecord | null, now: number): WindowState {
+export function toCustomerWindow(contact: ContactRecord | null, now: number): CustomerWindow {
 	const lastInboundAt = contact?.lastInboundAt ?? null;
 	return { ...windowState(lastInboundAt, now), lastInboundAt };
 }

@@ -19,7 +19,7 @@ import type {
 	RecordOutboundResult,
 	SubscribeFrom,
 	SweepOptions,
-	WindowState,
+	CustomerWindow,
 } from './types';
 
 const DEFAULT_EVENT_BATCH = 100;
@@ -59,8 +59,8 @@ export abstract class TransactionalStore implements ConversationStore {
 		return this.writeAndNotify((tx) => operations.recordOutbound(tx, message, options));
 	}
 
-	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<WindowState> {
-		return this.read(async (tx) => operations.toWindowState(await tx.getContact(phoneNumberId, customerId), now));
+	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<CustomerWindow> {
+		return this.read(async (tx) => operations.toCustomerWindow(await tx.getContact(phoneNumberId, customerId), now));
 	}
 
 	getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null> {

@@ -45,7 +45,7 @@ export interface RecordOutboundResult {
 }
 
 /** The 24-hour window as the policy sees it, plus the inbound message it runs from. */
-export interface WindowState extends PolicyWindowState {
+export interface CustomerWindow extends PolicyWindowState {
 	lastInboundAt: number | null;
 }
 
@@ -120,7 +120,7 @@ export interface ConversationStore {
 	ingest(webhook: ParsedWebhook, options: IngestOptions): Promise<IngestResult>;
 	recordOutbound(message: OutboundMessage, options: LifecycleOptions): Promise<RecordOutboundResult>;
 
-	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<WindowState>;
+	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<CustomerWindow>;
 	getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null>;
 	setOptOut(phoneNumberId: string, customerId: string, optedOut: boolean, now: number): Promise<ContactRecord>;
 

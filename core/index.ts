@@ -1,0 +1,27 @@
+/**
+ * The conversation core: everything the nodes use, free of n8n, usable from plain Node.
+ * See README "Core API" for a walk-through.
+ */
+export * from './errors';
+
+export * from './webhook';
+export { ingestWebhookRequest, type IngressRequest, type IngressSummary, type WebhookIngressOptions } from './ingress';
+export { createWebhookHandler, startWebhookServer, type WebhookHandlerOptions } from './webhook-server';
+
+export type * from './conversation/types';
+export { DEFAULT_INACTIVITY_TIMEOUT_MS, isIdle, supersedesStatus } from './conversation/lifecycle';
+export { IdleConversationSweeper, type SweeperOptions } from './conversation/sweeper';
+
+export type * from './events/types';
+export { EVENT_TYPES } from './events/types';
+export { EventSubscriber, type EventSubscriberOptions } from './events/subscriber';
+
+export type * from './store/types';
+export { acquireStore, defaultSqlitePath, openConversationStore, releaseStore, type SqliteStoreConfig, type StoreConfig } from './store/open';
+export { SqliteConversationStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
+
+export * from './policy';
+export type * from './template/definition';
+
+export * from './cloud-api';
+export * from './outbound';
