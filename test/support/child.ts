@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const RUN_TS = resolve(__dirname, 'run-ts.js');
+const RUN_TS = resolve(__dirname, '../../scripts/run-ts.js');
 
 /** Starts a TypeScript file of the test suite in its own Node process. */
 export function spawnTs(file: string, args: string[]): ChildProcess {

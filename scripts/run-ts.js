@@ -1,5 +1,5 @@
 // Runs a TypeScript file in a child process the way jest runs tests: transpiled on load, no build.
-// Usage: node test/support/run-ts.js <file.ts> [args...]
+// Usage: node scripts/run-ts.js <file.ts> [args...]
 const fs = require('node:fs');
 const path = require('node:path');
 const ts = require('typescript');
