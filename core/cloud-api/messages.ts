@@ -217,10 +217,11 @@ export function buildMediaMessage(input: MediaMessageInput): MediaPayload {
 	return { ...envelope(input), type: kind, [kind]: media } as MediaPayload;
 }
 
-function interactiveHeader(header: InteractiveHeaderInput): InteractiveHeaderPayload {
+type MediaHeaderInput = { type: 'image' | 'video' | 'document'; filename?: string } & MediaSource;
+
+/** Interactive messages and templates carry media headers the same way. */
+function mediaHeader(header: MediaHeaderInput): Exclude<InteractiveHeaderPayload, { type: 'text' }> {
 	switch (header.type) {
-		case 'text':
-			return { type: 'text', text: header.text };
 		case 'image':
 			return { type: 'image', image: mediaObject(header, 'header image') };
 		case 'video':
@@ -228,6 +229,10 @@ function interactiveHeader(header: InteractiveHeaderInput): InteractiveHeaderPay
 		case 'document':
 			return { type: 'document', document: mediaObject(header, 'header document', { filename: header.filename }) };
 	}
+}
+
+function interactiveHeader(header: InteractiveHeaderInput): InteractiveHeaderPayload {
+	return header.type === 'text' ? { type: 'text', text: header.text } : mediaHeader(header);
 }
 
 export function buildButtonsMessage(input: ButtonsMessageInput): InteractiveButtonsPayload {
@@ -272,11 +277,9 @@ function templateHeader(header: TemplateHeaderInput): TemplateParameterPayload {
 		case 'text':
 			return textParameter({ text: header.text, parameterName: header.parameterName });
 		case 'image':
-			return { type: 'image', image: mediaObject(header, 'header image') };
 		case 'video':
-			return { type: 'video', video: mediaObject(header, 'header video') };
 		case 'document':
-			return { type: 'document', document: mediaObject(header, 'header document', { filename: header.filename }) };
+			return mediaHeader(header);
 		case 'location': {
 			const { latitude, longitude, name, address } = header;
 			return { type: 'location', location: { latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) } };

@@ -26,14 +26,16 @@ import type {
  * transaction, so data and events commit together or not at all.
  */
 
-interface ConversationTouch {
+/** A message about to be stored, in either direction, with the conversation facts it carries. */
+interface MessageToAppend {
 	businessAccountId: string | null;
 	phoneNumberId: string;
 	displayPhoneNumber: string | null;
 	customerId: string;
 	customerName: string | null;
+	/** Who opens the conversation if this message starts one. */
 	initiatedBy: Initiator;
-	at: number;
+	stored: Pick<StoredMessage, 'wamid' | 'direction' | 'type' | 'text' | 'timestamp' | 'status' | 'statusAt' | 'payload'>;
 }
 
 interface TouchedConversation {
@@ -62,15 +64,15 @@ async function endConversation(
 /** Finds the conversation a message belongs to, closing an idle one and opening a new one as needed. */
 async function touchConversation(
 	tx: StoreWriter,
-	touch: ConversationTouch,
-	firstMessage: Pick<StoredMessage, 'wamid' | 'direction' | 'type' | 'text' | 'timestamp'>,
+	touch: MessageToAppend,
 	options: LifecycleOptions,
 ): Promise<TouchedConversation> {
+	const at = touch.stored.timestamp;
 	const open = await tx.findOpenConversation(touch.phoneNumberId, touch.customerId);
 	if (open && !isIdle(open, options.now, options.inactivityTimeoutMs)) {
 		const conversation: ConversationRecord = {
 			...open,
-			lastMessageAt: Math.max(open.lastMessageAt, touch.at),
+			lastMessageAt: Math.max(open.lastMessageAt, at),
 			messageCount: open.messageCount + 1,
 			customerName: touch.customerName ?? open.customerName,
 			displayPhoneNumber: touch.displayPhoneNumber ?? open.displayPhoneNumber,
@@ -93,8 +95,8 @@ async function touchConversation(
 		customerName: touch.customerName,
 		status: 'open',
 		initiatedBy: touch.initiatedBy,
-		startedAt: touch.at,
-		lastMessageAt: touch.at,
+		startedAt: at,
+		lastMessageAt: at,
 		closedAt: null,
 		closeReason: null,
 		messageCount: 1,
@@ -108,12 +110,32 @@ async function touchConversation(
 		phoneNumberId: conversation.phoneNumberId,
 		conversationId: conversation.id,
 		createdAt: options.now,
-		payload: { conversation, firstMessage },
+		payload: {
+			conversation,
+			firstMessage: {
+				wamid: touch.stored.wamid,
+				direction: touch.stored.direction,
+				type: touch.stored.type,
+				text: touch.stored.text,
+				timestamp: at,
+			},
+		},
 	});
 	return {
 		conversation,
-		summary: { id: conversation.id, isNew: true, initiatedBy: touch.initiatedBy, startedAt: touch.at },
+		summary: { id: conversation.id, isNew: true, initiatedBy: touch.initiatedBy, startedAt: at },
 	};
+}
+
+/** Stores a message in its conversation, opening or extending the conversation as the rules say. */
+async function appendMessage(
+	tx: StoreWriter,
+	message: MessageToAppend,
+	options: LifecycleOptions,
+): Promise<TouchedConversation> {
+	const touched = await touchConversation(tx, message, options);
+	await tx.insertMessage({ ...message.stored, conversationId: touched.conversation.id, error: null });
+	return touched;
 }
 
 async function ingestMessage(
@@ -140,14 +162,7 @@ async function ingestMessage(
 	};
 	await tx.putContact(contact, options.now);
 
-	const storedShape = {
-		wamid: message.wamid,
-		direction: 'inbound' as const,
-		type: message.type,
-		text: message.text,
-		timestamp: message.timestamp,
-	};
-	const { conversation, summary } = await touchConversation(
+	const { conversation, summary } = await appendMessage(
 		tx,
 		{
 			businessAccountId: message.businessAccountId,
@@ -156,19 +171,19 @@ async function ingestMessage(
 			customerId: message.customerId,
 			customerName: message.customerName,
 			initiatedBy: 'customer',
-			at: message.timestamp,
+			stored: {
+				wamid: message.wamid,
+				direction: 'inbound',
+				type: message.type,
+				text: message.text,
+				timestamp: message.timestamp,
+				status: null,
+				statusAt: null,
+				payload: message as unknown as Record<string, unknown>,
+			},
 		},
-		storedShape,
 		options,
 	);
-	await tx.insertMessage({
-		...storedShape,
-		conversationId: conversation.id,
-		status: null,
-		statusAt: null,
-		error: null,
-		payload: message as unknown as Record<string, unknown>,
-	});
 	const window = windowState(contact.lastInboundAt, options.now);
 	await tx.appendEvent({
 		type: 'message.received',
@@ -231,14 +246,7 @@ export async function recordOutbound(
 	message: OutboundMessage,
 	options: LifecycleOptions,
 ): Promise<RecordOutboundResult> {
-	const storedShape = {
-		wamid: message.wamid,
-		direction: 'outbound' as const,
-		type: message.type,
-		text: message.text,
-		timestamp: message.timestamp,
-	};
-	const { conversation, summary } = await touchConversation(
+	const { conversation, summary } = await appendMessage(
 		tx,
 		{
 			businessAccountId: message.businessAccountId,
@@ -247,19 +255,20 @@ export async function recordOutbound(
 			customerId: message.customerId,
 			customerName: null,
 			initiatedBy: 'business',
-			at: message.timestamp,
+			stored: {
+				wamid: message.wamid,
+				direction: 'outbound',
+				type: message.type,
+				text: message.text,
+				timestamp: message.timestamp,
+				// Meta accepted it; the status webhooks move it on to sent, delivered, read.
+				status: 'accepted',
+				statusAt: message.timestamp,
+				payload: message.payload,
+			},
 		},
-		storedShape,
 		options,
 	);
-	await tx.insertMessage({
-		...storedShape,
-		conversationId: conversation.id,
-		status: 'accepted',
-		statusAt: message.timestamp,
-		error: null,
-		payload: message.payload,
-	});
 	return { conversation, isNewConversation: summary.isNew };
 }
 
