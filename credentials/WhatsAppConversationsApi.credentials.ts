@@ -1,0 +1,126 @@
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+/**
+ * One WhatsApp Business number with the rules of its account: how to reach the Cloud API, how to
+ * check Meta's webhooks, and where the conversations are kept.
+ */
+export class WhatsAppConversationsApi implements ICredentialType {
+	name = 'whatsAppConversationsApi';
+
+	displayName = 'WhatsApp Business Cloud (Conversations) API';
+
+	icon: Icon = 'file:whatsapp.svg';
+
+	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-conversations/n8n-nodes-whatsapp-conversations#connect-meta';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Provider',
+			name: 'provider',
+			type: 'options',
+			options: [
+				{ name: 'Meta Graph API', value: 'meta', description: "Meta's own Cloud API at graph.facebook.com" },
+				{ name: '360dialog', value: '360dialog', description: 'The 360dialog WhatsApp API (D360 API key)' },
+				{ name: 'Custom Base URL', value: 'custom', description: 'A proxy or a local simulator speaking the Graph API' },
+			],
+			default: 'meta',
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'A permanent System User token (Meta) or the D360 API key (360dialog)',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8080',
+			required: true,
+			displayOptions: { show: { provider: ['custom'] } },
+		},
+		{
+			displayName: 'API Version',
+			name: 'apiVersion',
+			type: 'string',
+			default: 'v25.0',
+			displayOptions: { show: { provider: ['meta', 'custom'] } },
+		},
+		{
+			displayName: 'Phone Number ID',
+			name: 'phoneNumberId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The ID of the business phone number (WhatsApp Manager > Phone numbers), not the number itself',
+		},
+		{
+			displayName: 'WhatsApp Business Account ID',
+			name: 'businessAccountId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'Needed to list templates and phone numbers; also the scope of the daily messaging limit',
+		},
+		{
+			displayName: 'App Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"The Meta app's secret (App settings > Basic). Every webhook is checked against it; leave empty only for testing.",
+		},
+		{
+			displayName: 'Verify Token',
+			name: 'verifyToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Any string you choose; enter the same one in the Meta app when saving the callback URL',
+		},
+		{
+			displayName: 'Messaging Tier',
+			name: 'messagingTier',
+			type: 'options',
+			options: [
+				{ name: '250 Customers per 24 Hours', value: 'TIER_250' },
+				{ name: '2,000 Customers per 24 Hours', value: 'TIER_2K' },
+				{ name: '10,000 Customers per 24 Hours', value: 'TIER_10K' },
+				{ name: '100,000 Customers per 24 Hours', value: 'TIER_100K' },
+				{ name: 'Unlimited', value: 'TIER_UNLIMITED' },
+			],
+			default: 'TIER_250',
+			description:
+				'Your daily messaging limit (WhatsApp Manager > Insights): templates to customers outside their 24-hour window are refused beyond it',
+		},
+		{
+			displayName: 'Conversation Inactivity Timeout (Minutes)',
+			name: 'inactivityTimeoutMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'A conversation with no message for this long ends (Conversation Ended fires) and the next message starts a new one',
+		},
+		{
+			displayName: 'Conversation Store',
+			name: 'storeEngine',
+			type: 'options',
+			options: [{ name: 'Embedded (SQLite File)', value: 'sqlite', description: 'A file in the n8n user folder; one n8n instance or several processes on one host' }],
+			default: 'sqlite',
+		},
+		{
+			displayName: 'Store File Path',
+			name: 'sqlitePath',
+			type: 'string',
+			default: '',
+			placeholder: '~/.n8n/whatsapp-conversations.sqlite',
+			description: 'Leave empty for the default file in the n8n user folder',
+			displayOptions: { show: { storeEngine: ['sqlite'] } },
+		},
+	];
+}

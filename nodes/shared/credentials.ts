@@ -1,0 +1,63 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { DEFAULT_360DIALOG_BASE_URL, DEFAULT_META_BASE_URL, type CloudApiConfig, type HttpTransport } from '../../core/cloud-api';
+import type { MessagingTier } from '../../core/policy/limits';
+import type { StoreConfig } from '../../core/store/open';
+
+export const WHATSAPP_CREDENTIAL = 'whatsAppConversationsApi';
+
+/** The WhatsApp credential as the nodes use it, read once from n8n's decrypted data. */
+export interface WhatsAppCredential {
+	provider: 'meta' | '360dialog' | 'custom';
+	accessToken: string;
+	baseUrl: string;
+	apiVersion: string;
+	phoneNumberId: string;
+	businessAccountId: string;
+	appSecret: string;
+	verifyToken: string;
+	tier: MessagingTier;
+	inactivityTimeoutMs: number;
+	store: StoreConfig;
+}
+
+function text(data: ICredentialDataDecryptedObject, key: string, fallback = ''): string {
+	const value = data[key];
+	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? fallback : String(value);
+}
+
+export function readWhatsAppCredential(data: ICredentialDataDecryptedObject): WhatsAppCredential {
+	const provider = text(data, 'provider', 'meta') as WhatsAppCredential['provider'];
+	const minutes = Number(data.inactivityTimeoutMinutes ?? 30);
+	const sqlitePath = text(data, 'sqlitePath');
+	return {
+		provider,
+		accessToken: text(data, 'accessToken'),
+		baseUrl:
+			provider === 'custom'
+				? text(data, 'baseUrl')
+				: provider === '360dialog'
+					? DEFAULT_360DIALOG_BASE_URL
+					: DEFAULT_META_BASE_URL,
+		apiVersion: text(data, 'apiVersion', 'v25.0') || 'v25.0',
+		phoneNumberId: text(data, 'phoneNumberId'),
+		businessAccountId: text(data, 'businessAccountId'),
+		appSecret: text(data, 'appSecret'),
+		verifyToken: text(data, 'verifyToken'),
+		tier: (text(data, 'messagingTier', 'TIER_250') || 'TIER_250') as MessagingTier,
+		inactivityTimeoutMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * 60_000,
+		store: { engine: 'sqlite', path: sqlitePath === '' ? undefined : sqlitePath.replace(/^~(?=\/)/, process.env.HOME ?? '~') },
+	};
+}
+
+export function cloudApiConfig(credential: WhatsAppCredential, transport: HttpTransport, phoneNumberId?: string): CloudApiConfig {
+	return {
+		provider: credential.provider === '360dialog' ? '360dialog' : 'meta',
+		baseUrl: credential.baseUrl,
+		apiVersion: credential.apiVersion,
+		accessToken: credential.accessToken,
+		phoneNumberId: phoneNumberId || credential.phoneNumberId,
+		businessAccountId: credential.businessAccountId,
+		transport,
+	};
+}

@@ -1,0 +1,23 @@
+import { NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+
+import { WhatsAppConversationsError } from '../../core/errors';
+
+/**
+ * Core errors become n8n errors whose message says what went wrong and whose description names the
+ * fix; the core never puts a secret in either.
+ */
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	if (error instanceof WhatsAppConversationsError) {
+		return new NodeOperationError(node, error.message, { description: `${error.hint} (code ${error.code})`, itemIndex });
+	}
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+}
+
+/** The item a failed item becomes when the node continues on fail: enough to branch on. */
+export function errorItemJson(error: unknown): JsonObject {
+	if (error instanceof WhatsAppConversationsError) {
+		return { error: error.message, code: error.code, hint: error.hint, retryable: error.retryable };
+	}
+	return { error: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { CloudApiClient } from '../../core/cloud-api';
+import { TemplateCatalog, type OutboundContext } from '../../core/outbound';
+import { acquireStore, releaseStore } from '../../core/store/open';
+import type { ConversationStore } from '../../core/store/types';
+import { cloudApiConfig, readWhatsAppCredential, WHATSAPP_CREDENTIAL, type WhatsAppCredential } from './credentials';
+import { n8nTransport } from './transport';
+
+type HelperContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+// One template catalog per account and token in the process: sends and the template picker share
+// it. A refresh lists through the client of the execution that asks, so its proxy settings apply.
+const catalogs = new Map<string, { catalog: TemplateCatalog; client: CloudApiClient }>();
+
+function catalogFor(credential: WhatsAppCredential, client: CloudApiClient): TemplateCatalog {
+	const key = createHash('sha256')
+		.update([credential.baseUrl, credential.businessAccountId, credential.accessToken].join('\n'))
+		.digest('hex');
+	let entry = catalogs.get(key);
+	if (!entry) {
+		const created: { catalog: TemplateCatalog; client: CloudApiClient } = {
+			client,
+			catalog: new TemplateCatalog({ listAllTemplates: (options) => created.client.listAllTemplates(options) }),
+		};
+		entry = created;
+		catalogs.set(key, entry);
+	}
+	entry.client = client;
+	return entry.catalog;
+}
+
+export async function whatsAppCredential(context: HelperContext): Promise<WhatsAppCredential> {
+	return readWhatsAppCredential(await context.getCredentials(WHATSAPP_CREDENTIAL));
+}
+
+export function cloudApiClient(context: HelperContext, credential: WhatsAppCredential, phoneNumberId?: string): CloudApiClient {
+	return new CloudApiClient(cloudApiConfig(credential, n8nTransport((options) => context.helpers.httpRequest(options)), phoneNumberId));
+}
+
+/** Runs `work` with the store of the credential, released afterwards whatever happens. */
+export async function withStore<T>(credential: WhatsAppCredential, work: (store: ConversationStore) => Promise<T>): Promise<T> {
+	const store = acquireStore(credential.store);
+	try {
+		return await work(store);
+	} finally {
+		await releaseStore(store);
+	}
+}
+
+/** Everything a send needs, for one sender phone number of the credential's account. */
+export async function withOutbound<T>(
+	context: IExecuteFunctions,
+	phoneNumberId: string | undefined,
+	work: (outbound: OutboundContext, credential: WhatsAppCredential) => Promise<T>,
+): Promise<T> {
+	const credential = await whatsAppCredential(context);
+	const client = cloudApiClient(context, credential, phoneNumberId);
+	return withStore(credential, (store) =>
+		work(
+			{
+				store,
+				client,
+				phoneNumberId: phoneNumberId || credential.phoneNumberId,
+				businessAccountId: credential.businessAccountId,
+				tier: credential.tier,
+				inactivityTimeoutMs: credential.inactivityTimeoutMs,
+				templates: catalogFor(credential, client),
+			},
+			credential,
+		),
+	);
+}
+
+export function templateCatalog(context: HelperContext, credential: WhatsAppCredential): TemplateCatalog {
+	return catalogFor(credential, cloudApiClient(context, credential));
+}

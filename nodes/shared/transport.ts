@@ -1,0 +1,55 @@
+import type { IHttpRequestOptions, IN8nHttpFullResponse, IDataObject } from 'n8n-workflow';
+
+import type { HttpRequest, HttpResponse, HttpTransport } from '../../core/cloud-api';
+import { ResponseTooLargeError, toTransportError } from '../../core/cloud-api';
+
+type HttpRequestHelper = (options: IHttpRequestOptions) => Promise<unknown>;
+
+function lowerCaseHeaders(headers: IDataObject | undefined): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers ?? {})) {
+		if (value !== undefined && value !== null) result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return result;
+}
+
+/**
+ * The Cloud API client's HTTP seam over n8n's own request helper, so the instance's proxy, TLS and
+ * timeout settings apply to every call a node makes.
+ */
+export function n8nTransport(httpRequest: HttpRequestHelper): HttpTransport {
+	return {
+		async request(request: HttpRequest): Promise<HttpResponse> {
+			let response: IN8nHttpFullResponse;
+			try {
+				response = (await httpRequest({
+					method: request.method,
+					url: request.url,
+					headers: request.headers,
+					body: request.body,
+					json: false,
+					encoding: 'arraybuffer',
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					timeout: request.timeoutMs,
+				})) as IN8nHttpFullResponse;
+			} catch (error) {
+				throw toTransportError(error);
+			}
+			const raw = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
+			if (request.maxResponseBytes !== undefined && raw.length > request.maxResponseBytes) {
+				throw new ResponseTooLargeError(request.maxResponseBytes);
+			}
+			let body: unknown = raw;
+			if (request.responseType === 'json') {
+				const textBody = raw.toString('utf8');
+				try {
+					body = textBody === '' ? null : JSON.parse(textBody);
+				} catch {
+					body = textBody;
+				}
+			}
+			return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body };
+		},
+	};
+}
