@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { CloudApiClient } from '../../core/cloud-api';
 import { TemplateCatalog, type OutboundContext } from '../../core/outbound';
@@ -10,6 +10,11 @@ import { cloudApiConfig, readWhatsAppCredential, WHATSAPP_CREDENTIAL, type Whats
 import { n8nTransport } from './transport';
 
 type HelperContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** Any n8n context with the request helper: executions, load options, triggers, webhooks. */
+interface HttpRequestHost {
+	helpers: { httpRequest(options: IHttpRequestOptions): Promise<unknown> };
+}
 
 // One template catalog per account and token in the process: sends and the template picker share
 // it. A refresh lists through the client of the execution that asks, so its proxy settings apply.
@@ -36,7 +41,7 @@ export async function whatsAppCredential(context: HelperContext): Promise<WhatsA
 	return readWhatsAppCredential(await context.getCredentials(WHATSAPP_CREDENTIAL));
 }
 
-export function cloudApiClient(context: HelperContext, credential: WhatsAppCredential, phoneNumberId?: string): CloudApiClient {
+export function cloudApiClient(context: HttpRequestHost, credential: WhatsAppCredential, phoneNumberId?: string): CloudApiClient {
 	return new CloudApiClient(cloudApiConfig(credential, n8nTransport((options) => context.helpers.httpRequest(options)), phoneNumberId));
 }
 
@@ -74,6 +79,6 @@ export async function withOutbound<T>(
 	);
 }
 
-export function templateCatalog(context: HelperContext, credential: WhatsAppCredential): TemplateCatalog {
+export function templateCatalog(context: HttpRequestHost, credential: WhatsAppCredential): TemplateCatalog {
 	return catalogFor(credential, cloudApiClient(context, credential));
 }

@@ -1,0 +1,105 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { IdleConversationSweeper } from '../../core/conversation/sweeper';
+import { formatTranscript, transcriptItems } from '../shared/conversation-item';
+import { credentialTest } from '../shared/methods/credential-test';
+import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
+import { startEventTrigger } from '../shared/trigger/event-trigger';
+import { conversationEndedItem } from '../shared/trigger/items';
+import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
+
+export class WhatsAppConversationEndedTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Conversation Ended Trigger',
+		name: 'whatsAppConversationEndedTrigger',
+		icon: 'file:whatsapp.svg',
+		group: ['trigger'],
+		version: 1,
+		description:
+			'Starts the workflow when a WhatsApp conversation ends (idle past the timeout, or closed), with its transcript',
+		defaults: { name: 'WhatsApp Conversation Ended' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
+		webhooks: metaWebhooks,
+		properties: [
+			callbackNotice,
+			{
+				displayName:
+					"A conversation ends when it has been idle for the credential's inactivity timeout, or when the WhatsApp Conversation node closes it",
+				name: 'endNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Check for Idle Conversations Every (Seconds)',
+				name: 'sweepIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+			},
+			phoneNumberScopeProperty,
+			{
+				displayName: 'Transcript Labels',
+				name: 'labels',
+				type: 'collection',
+				placeholder: 'Add Label',
+				default: {},
+				options: [
+					{ displayName: 'Customer Label', name: 'customerLabel', type: 'string', default: 'Customer' },
+					{ displayName: 'Business Label', name: 'businessLabel', type: 'string', default: 'Business' },
+				],
+			},
+		],
+	};
+
+	methods = { credentialTest };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return handleMetaWebhook.call(this);
+	}
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const intervalMs = Math.max(1, this.getNodeParameter('sweepIntervalSeconds', 60) as number) * 1000;
+		const scope = this.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all';
+		const labels = this.getNodeParameter('labels', {}) as { customerLabel?: string; businessLabel?: string };
+		return startEventTrigger.call(this, {
+			types: ['conversation.ended'],
+			phoneNumberScope: scope,
+			onStart: (store, credential) => {
+				const sweeper = new IdleConversationSweeper({
+					store,
+					inactivityTimeoutMs: credential.inactivityTimeoutMs,
+					intervalMs,
+					phoneNumberId: scope === 'credential' ? credential.phoneNumberId : undefined,
+					onError: (error) => this.logger.error(`WhatsApp inactivity sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+				});
+				sweeper.start();
+				void sweeper.sweepNow();
+				return sweeper;
+			},
+			toItem: async (event, store) => {
+				if (event.type !== 'conversation.ended') return null;
+				const messages = await store.getTranscript(event.payload.conversation.id);
+				return {
+					json: {
+						...conversationEndedItem(event.payload),
+						transcript: transcriptItems(messages),
+						transcriptText: formatTranscript(messages, {
+							customerLabel: labels.customerLabel || 'Customer',
+							businessLabel: labels.businessLabel || 'Business',
+						}),
+					},
+				};
+			},
+		});
+	}
+}

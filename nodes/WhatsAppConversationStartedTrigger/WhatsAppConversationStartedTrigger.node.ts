@@ -1,0 +1,65 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { credentialTest } from '../shared/methods/credential-test';
+import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
+import { startEventTrigger } from '../shared/trigger/event-trigger';
+import { conversationStartedItem } from '../shared/trigger/items';
+import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
+
+export class WhatsAppConversationStartedTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Conversation Started Trigger',
+		name: 'whatsAppConversationStartedTrigger',
+		icon: 'file:whatsapp.svg',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow when a new WhatsApp conversation begins, by the customer or by your business',
+		defaults: { name: 'WhatsApp Conversation Started' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
+		webhooks: metaWebhooks,
+		properties: [
+			callbackNotice,
+			{
+				displayName: 'Started By',
+				name: 'initiatedBy',
+				type: 'options',
+				options: [
+					{ name: 'Anyone', value: 'any' },
+					{ name: 'The Customer', value: 'customer', description: 'The customer wrote first' },
+					{ name: 'The Business', value: 'business', description: 'A message sent from this package opened it' },
+				],
+				default: 'any',
+			},
+			phoneNumberScopeProperty,
+		],
+	};
+
+	methods = { credentialTest };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return handleMetaWebhook.call(this);
+	}
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const initiatedBy = this.getNodeParameter('initiatedBy', 'any') as string;
+		return startEventTrigger.call(this, {
+			types: ['conversation.started'],
+			phoneNumberScope: this.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
+			toItem: async (event) => {
+				if (event.type !== 'conversation.started') return null;
+				if (initiatedBy !== 'any' && event.payload.conversation.initiatedBy !== initiatedBy) return null;
+				return { json: conversationStartedItem(event.payload) };
+			},
+		});
+	}
+}

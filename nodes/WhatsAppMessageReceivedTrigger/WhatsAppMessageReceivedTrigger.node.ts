@@ -1,0 +1,108 @@
+import {
+	NodeConnectionTypes,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import type { EventType } from '../../core/events/types';
+import { credentialTest } from '../shared/methods/credential-test';
+import { cloudApiClient } from '../shared/outbound';
+import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
+import { startEventTrigger } from '../shared/trigger/event-trigger';
+import { messageReceivedItem, messageStatusItem } from '../shared/trigger/items';
+import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
+
+const LISTED_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'order', 'system', 'unsupported'];
+
+export class WhatsAppMessageReceivedTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Message Received Trigger',
+		name: 'whatsAppMessageReceivedTrigger',
+		icon: 'file:whatsapp.svg',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow for each WhatsApp message a customer sends, with its conversation and window',
+		defaults: { name: 'WhatsApp Message Received' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
+		webhooks: metaWebhooks,
+		properties: [
+			callbackNotice,
+			{
+				displayName: 'Message Types',
+				name: 'messageTypes',
+				type: 'multiOptions',
+				options: [
+					...LISTED_TYPES.map((type) => ({ name: type === 'button' ? 'Template Button' : type.charAt(0).toUpperCase() + type.slice(1), value: type })),
+					{ name: 'Other (Future Types)', value: 'other' },
+				],
+				default: [],
+				description: 'Only these types; none selected means every type',
+			},
+			phoneNumberScopeProperty,
+			{
+				displayName: 'Include Status Updates',
+				name: 'includeStatuses',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to also start the workflow for sent, delivered, read and failed updates of outgoing messages',
+			},
+			{
+				displayName: 'Download Media',
+				name: 'downloadMedia',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to download images, audio, video, documents and stickers into binary data',
+			},
+			{
+				displayName: 'Put Media in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				displayOptions: { show: { downloadMedia: [true] } },
+			},
+		],
+	};
+
+	methods = { credentialTest };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return handleMetaWebhook.call(this);
+	}
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const messageTypes = this.getNodeParameter('messageTypes', []) as string[];
+		const includeStatuses = this.getNodeParameter('includeStatuses', false) as boolean;
+		const downloadMedia = this.getNodeParameter('downloadMedia', false) as boolean;
+		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', 'data') as string;
+		const types: EventType[] = includeStatuses ? ['message.received', 'message.status'] : ['message.received'];
+
+		const wanted = (type: string) =>
+			messageTypes.length === 0 || messageTypes.includes(LISTED_TYPES.includes(type) ? type : 'other');
+
+		return startEventTrigger.call(this, {
+			types,
+			phoneNumberScope: this.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
+			toItem: async (event, _store, credential): Promise<INodeExecutionData | null> => {
+				if (event.type === 'message.status') return { json: messageStatusItem(event.payload) };
+				if (event.type !== 'message.received' || !wanted(event.payload.message.type)) return null;
+				const item: INodeExecutionData = { json: messageReceivedItem(event.payload) };
+				const media = event.payload.message.media;
+				if (downloadMedia && media) {
+					const client = cloudApiClient(this, credential, event.phoneNumberId);
+					const file = await client.downloadMedia(media.id);
+					item.binary = {
+						[binaryPropertyName]: await this.helpers.prepareBinaryData(file.data, media.filename ?? undefined, file.mimeType ?? media.mimeType ?? undefined),
+					};
+				}
+				return item;
+			},
+		});
+	}
+}

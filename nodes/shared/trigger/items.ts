@@ -1,0 +1,111 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type {
+	ConversationEndedPayload,
+	ConversationStartedPayload,
+	MessageReceivedPayload,
+	MessageStatusPayload,
+} from '../../../core/events/types';
+
+function iso(epochMs: number | null | undefined): string | null {
+	return epochMs === null || epochMs === undefined ? null : new Date(epochMs).toISOString();
+}
+
+function phone(waId: string | null): string | null {
+	return waId === null ? null : `+${waId}`;
+}
+
+/** One flat, typed item per inbound message; `raw` keeps Meta's message for power users. */
+export function messageReceivedItem(payload: MessageReceivedPayload): IDataObject {
+	const { message, conversation, window, contact } = payload;
+	return {
+		event: 'message',
+		messageId: message.wamid,
+		type: message.type,
+		text: message.text,
+		caption: message.media?.caption ?? null,
+		replyId: message.reply?.id ?? null,
+		replyTitle: message.reply?.title ?? null,
+		media: message.media ? { id: message.media.id, mimeType: message.media.mimeType, filename: message.media.filename, voice: message.media.voice } : null,
+		location: message.location ? { ...message.location } : null,
+		reaction: message.reaction ? { ...message.reaction } : null,
+		contextMessageId: message.context?.messageId ?? null,
+		customerPhone: phone(message.customerWaId),
+		customerWaId: message.customerWaId,
+		customerId: message.customerId,
+		customerName: message.customerName ?? contact.name,
+		conversationId: conversation.id,
+		isNewConversation: conversation.isNew,
+		windowOpen: window.open,
+		windowOpenUntil: iso(window.expiresAt),
+		optedOut: contact.optedOut,
+		optKeyword: payload.optKeyword,
+		timestamp: iso(message.timestamp),
+		businessPhoneNumberId: message.phoneNumberId,
+		businessDisplayPhoneNumber: message.displayPhoneNumber,
+		referral: message.referral ? { ...message.referral } : null,
+		raw: { ...message.raw },
+	};
+}
+
+export function messageStatusItem(payload: MessageStatusPayload): IDataObject {
+	const { status } = payload;
+	const [error] = status.errors;
+	return {
+		event: 'status',
+		messageId: status.wamid,
+		status: status.status,
+		timestamp: iso(status.timestamp),
+		recipientPhone: phone(status.recipientId),
+		conversationId: payload.conversationId,
+		errorCode: error?.code ?? null,
+		errorTitle: error?.title ?? null,
+		errorDetails: error?.details ?? null,
+		pricingCategory: status.pricing?.category ?? null,
+		businessPhoneNumberId: status.phoneNumberId,
+		raw: { ...status.raw },
+	};
+}
+
+export function conversationStartedItem(payload: ConversationStartedPayload): IDataObject {
+	const { conversation, firstMessage } = payload;
+	return {
+		conversationId: conversation.id,
+		initiatedBy: conversation.initiatedBy,
+		customerPhone: /^\d+$/.test(conversation.customerId) ? phone(conversation.customerId) : null,
+		customerId: conversation.customerId,
+		customerName: conversation.customerName,
+		senderPhoneNumberId: conversation.phoneNumberId,
+		senderDisplayPhoneNumber: conversation.displayPhoneNumber,
+		firstMessage: {
+			messageId: firstMessage.wamid,
+			direction: firstMessage.direction,
+			type: firstMessage.type,
+			text: firstMessage.text,
+			timestamp: iso(firstMessage.timestamp),
+		},
+		startedAt: iso(conversation.startedAt),
+	};
+}
+
+/** The end of a conversation, without its transcript (the trigger reads that from the store). */
+export function conversationEndedItem(payload: ConversationEndedPayload): IDataObject {
+	const { conversation } = payload;
+	return {
+		conversationId: conversation.id,
+		reason: payload.reason,
+		initiatedBy: conversation.initiatedBy,
+		customerPhone: /^\d+$/.test(conversation.customerId) ? phone(conversation.customerId) : null,
+		customerId: conversation.customerId,
+		customerName: conversation.customerName,
+		senderPhoneNumberId: conversation.phoneNumberId,
+		senderDisplayPhoneNumber: conversation.displayPhoneNumber,
+		messageCount: conversation.messageCount,
+		startedAt: iso(conversation.startedAt),
+		lastMessageAt: iso(conversation.lastMessageAt),
+		endedAt: iso(conversation.closedAt),
+		durationSeconds: Math.round(((conversation.closedAt ?? conversation.lastMessageAt) - conversation.startedAt) / 1000),
+		inputVariables: { ...conversation.inputVariables } as IDataObject,
+		extractedVariables: { ...conversation.extractedVariables } as IDataObject,
+	};
+}

@@ -1,0 +1,68 @@
+import type { IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { WebhookError } from '../../../core/errors';
+import { ingestWebhookRequest } from '../../../core/ingress';
+import { acquireStore } from '../../../core/store/open';
+import type { StoreConfig } from '../../../core/store/open';
+import type { ConversationStore } from '../../../core/store/types';
+import { SIGNATURE_HEADER } from '../../../core/webhook/signature';
+import { answerVerificationChallenge } from '../../../core/webhook/verification';
+import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
+
+/**
+ * Every trigger of this package exposes the same endpoint shape: GET for Meta's verification, POST for
+ * notifications. Whichever trigger's URL Meta calls, the delivery lands in the shared store and every
+ * active trigger reads it from the event log.
+ */
+export const metaWebhooks: IWebhookDescription[] = [
+	{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
+	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+];
+
+// Webhook processes ingest on every request: the store stays open for the life of the process
+// rather than being reopened (and its schema re-checked) per delivery.
+const ingestStores = new Map<string, ConversationStore>();
+
+function ingestStore(config: StoreConfig): ConversationStore {
+	const key = JSON.stringify(config);
+	let store = ingestStores.get(key);
+	if (!store) {
+		store = acquireStore(config);
+		ingestStores.set(key, store);
+	}
+	return store;
+}
+
+function rawBodyOf(request: ReturnType<IWebhookFunctions['getRequestObject']>): Buffer {
+	const raw = (request as { rawBody?: unknown }).rawBody;
+	if (Buffer.isBuffer(raw)) return raw;
+	// Without the raw bytes the signature cannot be checked; re-serializing would not match Meta's bytes.
+	return Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(request.body ?? {}));
+}
+
+/** Answers Meta; never starts an execution itself (triggers emit from the event log). */
+export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const credential = readWhatsAppCredential(await this.getCredentials(WHATSAPP_CREDENTIAL));
+	const response = this.getResponseObject();
+	try {
+		if (this.getWebhookName() === 'setup') {
+			const challenge = answerVerificationChallenge(this.getQueryData() as Record<string, unknown>, credential.verifyToken);
+			response.status(200).type('text/plain').send(challenge);
+			return { noWebhookResponse: true };
+		}
+		const request = this.getRequestObject();
+		await ingestWebhookRequest(
+			{ rawBody: rawBodyOf(request), signature: request.headers[SIGNATURE_HEADER] },
+			{ store: ingestStore(credential.store), appSecret: credential.appSecret || null, inactivityTimeoutMs: credential.inactivityTimeoutMs },
+		);
+		response.status(200).type('text/plain').send('OK');
+		return { noWebhookResponse: true };
+	} catch (error) {
+		if (error instanceof WebhookError) {
+			this.logger.warn(`WhatsApp webhook refused: ${error.code} ${error.message}`);
+			response.status(error.httpStatus).type('text/plain').send(error.message);
+			return { noWebhookResponse: true };
+		}
+		throw error;
+	}
+}
