@@ -1,0 +1,63 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as close from './close.operation';
+import * as get from './get.operation';
+import * as list from './list.operation';
+import * as optIn from './optIn.operation';
+import * as optOut from './optOut.operation';
+import * as setAi from './setAi.operation';
+
+/** The operation picker and every operation's parameters, each shown for its own operation. */
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Close',
+				value: 'close',
+				description: 'End a conversation now (fires Conversation Ended)',
+				action: 'Close a conversation',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a conversation with its transcript',
+				action: 'Get a conversation',
+			},
+			{
+				name: 'List',
+				value: 'list',
+				description: 'List conversations by status, customer and time',
+				action: 'List conversations',
+			},
+			{
+				name: 'Opt In',
+				value: 'optIn',
+				description: 'Allow marketing templates to a customer again',
+				action: 'Opt a customer in to marketing',
+			},
+			{
+				name: 'Opt Out',
+				value: 'optOut',
+				description: 'Stop marketing templates to a customer',
+				action: 'Opt a customer out of marketing',
+			},
+			{
+				name: 'Set AI Replies',
+				value: 'setAi',
+				description: 'Turn AI replies off (human takeover) or back on for a conversation',
+				action: 'Turn AI replies on or off',
+			},
+		],
+		default: 'get',
+	},
+	...get.description,
+	...list.description,
+	...close.description,
+	...setAi.description,
+	...optOut.description,
+	...optIn.description,
+];

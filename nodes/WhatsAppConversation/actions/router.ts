@@ -1,0 +1,35 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { errorItemJson, toNodeError } from '../../shared/errors';
+import { whatsAppCredential, withStore } from '../../shared/outbound';
+import type { OperationExecute } from './common';
+import * as close from './close.operation';
+import * as get from './get.operation';
+import * as list from './list.operation';
+import * as optIn from './optIn.operation';
+import * as optOut from './optOut.operation';
+import * as setAi from './setAi.operation';
+
+export const operations: Record<string, { execute: OperationExecute }> = { get, list, close, setAi, optOut, optIn };
+
+/** Runs the chosen operation for every item with one store for the whole execution. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const chosen = operations[operation];
+	if (chosen === undefined) throw toNodeError(this.getNode(), new Error(`The operation "${operation}" is not supported`));
+	const credential = await whatsAppCredential(this);
+	return await withStore(credential, async (store) => {
+		const results: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const output = await chosen.execute.call(this, itemIndex, store, credential);
+				results.push(...output.map((json) => ({ json, pairedItem: { item: itemIndex } })));
+			} catch (error) {
+				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
+				results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+			}
+		}
+		return [results];
+	});
+}

@@ -1,0 +1,120 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { nowOf, sendTemplateMessage, type OutboundContext, type TemplateSendResult } from '../../core/outbound';
+import { remainingCapacity, tierLimit } from '../../core/policy/limits';
+import { errorItemJson, toNodeError } from '../shared/errors';
+import { credentialTest } from '../shared/methods/credential-test';
+import { searchSenders, searchTemplates } from '../shared/methods/list-search';
+import { withOutbound } from '../shared/outbound';
+import { sendTemplateProperties } from './description';
+import { getTemplateFields } from './methods/resource-mapping';
+import { buildTemplateInput, parseTemplateReference, resolveTemplate, type TemplateVariableValues } from './template-input';
+
+/**
+ * Where the daily limit stands after the send. A template inside an open window (or to someone
+ * already reached today) does not count, but the user still sees how much of the tier is used.
+ */
+async function dailyLimitJson(outbound: OutboundContext, result: TemplateSendResult): Promise<IDataObject> {
+	if (result.dailyLimit?.counted) return { ...result.dailyLimit, tier: outbound.tier };
+	const limit = tierLimit(outbound.tier);
+	let used: number | null = null;
+	try {
+		used = await outbound.store.dailyLimitUsage(outbound.businessAccountId, nowOf(outbound));
+	} catch {
+		// The message is sent; a failed usage read must not turn it into a failed item.
+	}
+	return {
+		counted: false,
+		used,
+		limit,
+		remaining: used === null ? null : remainingCapacity(outbound.tier, used),
+		tier: outbound.tier,
+	};
+}
+
+/**
+ * The mapper's values, expressions resolved and checked against its schema by n8n. A template without
+ * variables stores `value: null`, which n8n's check cannot read, so that case is answered here.
+ */
+function variableValues(context: IExecuteFunctions, itemIndex: number): TemplateVariableValues {
+	const stored = context.getNode().parameters.variables as { value?: unknown } | undefined;
+	if (stored?.value === null || typeof stored?.value !== 'object') return {};
+	return (context.getNodeParameter('variables.value', itemIndex, {}) as TemplateVariableValues | null) ?? {};
+}
+
+export class WhatsAppSendTemplate implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Send Template',
+		name: 'whatsAppSendTemplate',
+		icon: 'file:whatsapp.svg',
+		group: ['output'],
+		version: 1,
+		subtitle: '={{"Send " + String($parameter["template"].value || "template").split("|")[0]}}',
+		description: 'Send an approved WhatsApp message template, with its variables, to any number (also outside the 24-hour window)',
+		defaults: { name: 'WhatsApp Send Template' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
+		properties: sendTemplateProperties,
+	};
+
+	methods = {
+		listSearch: { searchSenders, searchTemplates },
+		resourceMapping: { getTemplateFields },
+		credentialTest,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const results: INodeExecutionData[] = [];
+		// Items are grouped by sender so each group shares one store and client.
+		const senders = new Map<string, number[]>();
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const sender = this.getNodeParameter('sender', itemIndex, '', { extractValue: true }) as string;
+			senders.set(sender, [...(senders.get(sender) ?? []), itemIndex]);
+		}
+		for (const [sender, itemIndexes] of senders) {
+			await withOutbound(this, sender || undefined, async (outbound) => {
+				for (const itemIndex of itemIndexes) {
+					try {
+						const to = this.getNodeParameter('to', itemIndex) as string;
+						const reference = parseTemplateReference(
+							this.getNodeParameter('template', itemIndex, '', { extractValue: true }),
+							this.getNodeParameter('language', itemIndex, ''),
+						);
+						const values = variableValues(this, itemIndex);
+						const { template, language } = resolveTemplate(await outbound.templates.all(), reference);
+						const input = buildTemplateInput({ to, name: reference.name, languageCode: language }, template, values);
+						const result = await sendTemplateMessage(outbound, input);
+						results.push({
+							json: {
+								messageId: result.wamid,
+								waId: result.waId,
+								to: result.to,
+								conversationId: result.conversationId,
+								isNewConversation: result.isNewConversation,
+								template: result.template,
+								messageStatus: result.messageStatus,
+								windowOpen: result.window.open,
+								dailyLimit: await dailyLimitJson(outbound, result),
+							},
+							pairedItem: { item: itemIndex },
+						});
+					} catch (error) {
+						if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
+						results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+					}
+				}
+			});
+		}
+		return [results.sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item)];
+	}
+}
