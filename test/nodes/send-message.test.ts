@@ -1,0 +1,190 @@
+// WhatsApp Send Message through n8n's own execution engine, against the Meta simulator over HTTP,
+// with the embedded store in a temporary folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { WhatsAppConversationsApi } from '../../credentials/WhatsAppConversationsApi.credentials';
+import { acquireStore, releaseStore } from '../../core/store/open';
+import type { ConversationStore } from '../../core/store/types';
+import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
+import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
+import { inbound, webhookOf } from '../support/builders';
+import { MakeBinaryNode } from './support/harness-test-nodes';
+import { chain, runWorkflow, type WorkflowNode } from './support/workflow-runner';
+
+const TYPE = 'whatsAppSendMessage';
+const nodeTypes = { [TYPE]: new WhatsAppSendMessage(), makeBinary: new MakeBinaryNode() };
+const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };
+const CUSTOMER = '+16505551234';
+const CUSTOMER_WA_ID = '16505551234';
+const STRANGER = '+447911123456';
+const HOUR = 3_600_000;
+
+let simulator: MetaSimulator;
+let folder: string;
+let sqlitePath: string;
+let store: ConversationStore;
+
+beforeAll(async () => {
+	simulator = await startMetaSimulator();
+});
+afterAll(async () => {
+	await simulator.close();
+});
+beforeEach(async () => {
+	folder = mkdtempSync(join(tmpdir(), 'wa-send-message-'));
+	sqlitePath = join(folder, 'store.sqlite');
+	store = acquireStore({ engine: 'sqlite', path: sqlitePath });
+	// The customer wrote a minute ago: their window is open, the stranger's is not.
+	await store.ingest(webhookOf({ messages: [inbound({ customerId: CUSTOMER_WA_ID, timestamp: Date.now() - 60_000 })] }), {
+		now: Date.now(),
+		inactivityTimeoutMs: HOUR,
+	});
+	simulator.openWindow(CUSTOMER_WA_ID);
+});
+afterEach(async () => {
+	await releaseStore(store);
+	rmSync(folder, { recursive: true, force: true });
+});
+
+function sendNode(parameters: INodeParameters, settings: Partial<WorkflowNode> = {}): WorkflowNode {
+	return {
+		name: 'Send',
+		type: TYPE,
+		parameters: { to: CUSTOMER, ...parameters },
+		credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } },
+		...settings,
+	};
+}
+
+async function run(nodes: WorkflowNode[], inputItems: IDataObject[] = [{}]) {
+	return await runWorkflow({
+		nodeTypes,
+		credentialTypes,
+		credentials: {
+			whatsAppConversationsApi: {
+				provider: 'custom',
+				baseUrl: simulator.url,
+				accessToken: simulator.accessToken,
+				phoneNumberId: simulator.phoneNumberId,
+				businessAccountId: simulator.businessAccountId,
+				messagingTier: 'TIER_250',
+				inactivityTimeoutMinutes: 60,
+				sqlitePath,
+			},
+		},
+		workflow: { nodes, connections: chain(...nodes.map((node) => node.name)) },
+		inputItems: inputItems.map((json) => ({ json })),
+	});
+}
+
+function lastMessageBody(): IDataObject {
+	const sent = simulator.requestsTo('POST', '/messages');
+	return sent[sent.length - 1].body as IDataObject;
+}
+
+describe('WhatsApp Send Message', () => {
+	it('sends text inside the window, records it in the conversation and keeps items paired', async () => {
+		const result = await run([sendNode({ text: '={{ "Hello " + $json.name }}', previewUrl: true })], [{ name: 'Sheena' }, { name: 'again' }]);
+		expect(result.error).toBeUndefined();
+		const sent = result.itemsOf('Send', 0);
+		expect(sent.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(sent[0].json).toEqual({
+			messageId: expect.stringMatching(/^wamid\./),
+			waId: CUSTOMER_WA_ID,
+			to: CUSTOMER,
+			conversationId: expect.any(String),
+			isNewConversation: false,
+			windowExpiresAt: expect.any(String),
+		});
+		expect(lastMessageBody()).toMatchObject({ to: CUSTOMER, type: 'text', text: { body: 'Hello again', preview_url: true } });
+		const transcript = await store.getTranscript(sent[0].json.conversationId as string);
+		expect(transcript.map((message) => [message.direction, message.text])).toEqual([
+			['inbound', 'Does it come in another color?'],
+			['outbound', 'Hello Sheena'],
+			['outbound', 'Hello again'],
+		]);
+	});
+
+	it('routes a customer whose window is closed to the Window Closed output, without calling Meta', async () => {
+		const before = simulator.requestsTo('POST', '/messages').length;
+		const result = await run([sendNode({ to: '={{ $json.phone }}', text: 'Hi' })], [{ phone: STRANGER }, { phone: CUSTOMER }]);
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('Send', 0).map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
+		const closed = result.itemsOf('Send', 1);
+		expect(closed).toEqual([
+			{
+				json: { to: STRANGER, windowClosed: true, windowClosedAt: null, reason: expect.stringContaining('has not written'), hint: expect.stringContaining('template') },
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(simulator.requestsTo('POST', '/messages').length).toBe(before + 1);
+	});
+
+	it('fails on a closed window when asked to', async () => {
+		const result = await run([sendNode({ to: STRANGER, text: 'Hi', options: { windowClosed: 'error' } })]);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('has not written');
+		expect(result.error?.description).toContain('WINDOW_CLOSED');
+	});
+
+	it('names the broken rule and continues on fail with an error item', async () => {
+		const buttons = { button: [{ id: 'long', title: 'A title far longer than twenty characters' }] };
+		const failing = await run([sendNode({ messageType: 'buttons', interactiveBody: 'Pick one', buttons })]);
+		expect(failing.status).toBe('error');
+		expect(failing.error?.message).toContain('20');
+		expect(failing.error?.description).toContain('BUTTON_INVALID');
+
+		const continuing = await run([sendNode({ to: '={{ $json.phone }}', text: 'Hi' }, { continueOnFail: true })], [{ phone: 'not a number' }, { phone: CUSTOMER }]);
+		expect(continuing.error).toBeUndefined();
+		const items = continuing.itemsOf('Send', 0);
+		expect(items[0]).toMatchObject({ json: { code: 'INVALID_PHONE_NUMBER', error: expect.any(String), hint: expect.any(String) }, pairedItem: { item: 0 } });
+		expect(items[1]).toMatchObject({ json: { waId: CUSTOMER_WA_ID }, pairedItem: { item: 1 } });
+	});
+
+	it('sends reply buttons and a list', async () => {
+		const buttons = { button: [{ id: 'yes', title: 'Yes please' }, { id: 'no', title: 'No thanks' }] };
+		await run([sendNode({ messageType: 'buttons', interactiveBody: 'Want a link?', buttons, options: { header: 'Planters', footer: 'Lucky Shrub' } })]);
+		expect(lastMessageBody()).toMatchObject({
+			type: 'interactive',
+			interactive: {
+				type: 'button',
+				header: { type: 'text', text: 'Planters' },
+				body: { text: 'Want a link?' },
+				footer: { text: 'Lucky Shrub' },
+				action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes please' } }, { type: 'reply', reply: { id: 'no', title: 'No thanks' } }] },
+			},
+		});
+
+		const rows = { row: [{ id: 'navy', title: 'Navy', description: 'Deep blue' }, { id: 'sky', title: 'Sky' }] };
+		await run([sendNode({ messageType: 'list', interactiveBody: 'Which blue?', listButton: 'Colors', sectionTitle: 'Blues', rows })]);
+		expect(lastMessageBody()).toMatchObject({
+			type: 'interactive',
+			interactive: {
+				type: 'list',
+				body: { text: 'Which blue?' },
+				action: { button: 'Colors', sections: [{ title: 'Blues', rows: [{ id: 'navy', title: 'Navy', description: 'Deep blue' }, { id: 'sky', title: 'Sky' }] }] },
+			},
+		});
+	});
+
+	it('sends media by link, and uploads binary data from the input first', async () => {
+		await run([sendNode({ messageType: 'media', mediaType: 'image', mediaSource: 'link', mediaLink: 'https://example.com/planter.jpg', caption: 'Navy' })]);
+		expect(lastMessageBody()).toMatchObject({ type: 'image', image: { link: 'https://example.com/planter.jpg', caption: 'Navy' } });
+
+		const uploadsBefore = simulator.requestsTo('POST', '/media').length;
+		const result = await run(
+			[
+				{ name: 'Make', type: 'makeBinary', parameters: {} },
+				sendNode({ messageType: 'media', mediaType: 'document', mediaSource: 'binary', binaryPropertyName: 'data' }),
+			],
+			[{ text: 'the price list' }],
+		);
+		expect(result.error).toBeUndefined();
+		expect(simulator.requestsTo('POST', '/media').length).toBe(uploadsBefore + 1);
+		expect(lastMessageBody()).toMatchObject({ type: 'document', document: { id: expect.any(String), filename: 'note.txt' } });
+	});
+});
