@@ -11,3 +11,5 @@ export { WhatsAppMessageReceivedTrigger } from './nodes/WhatsAppMessageReceivedT
 export { WhatsAppConversationStartedTrigger } from './nodes/WhatsAppConversationStartedTrigger/WhatsAppConversationStartedTrigger.node';
 export { WhatsAppConversationEndedTrigger } from './nodes/WhatsAppConversationEndedTrigger/WhatsAppConversationEndedTrigger.node';
 export { WhatsAppSendMessage } from './nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
+export { WhatsAppSendTemplate } from './nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
+export { WhatsAppConversation } from './nodes/WhatsAppConversation/WhatsAppConversation.node';
