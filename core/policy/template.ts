@@ -78,7 +78,8 @@ export type TemplateFieldType =
 	| 'location'
 	| 'url_suffix'
 	| 'coupon_code'
-	| 'otp_code';
+	| 'otp_code'
+	| 'quick_reply_payload';
 
 /** One value a form must ask for to send a template. */
 export interface TemplateField {
@@ -90,7 +91,8 @@ export interface TemplateField {
 	type: TemplateFieldType;
 	/** Human label, e.g. 'Body {{first_name}}' or 'Button 1 "See deals": link suffix'. */
 	label: string;
-	required: true;
+	/** False only for quick-reply payloads: without one, WhatsApp sends back the button's text. */
+	required: boolean;
 	/** The example Meta stored with the template, when there is one. */
 	example: string | null;
 	/** Buttons only: the button's position (0-based). */
@@ -192,7 +194,27 @@ export function describeTemplateFields(template: TemplateDefinition): TemplateFi
 			buttonIndex: placeholder.index,
 		});
 	}
+	for (const index of quickReplyIndexes(template)) {
+		const text = buttons[index]?.text;
+		fields.push({
+			key: `button.${index}`,
+			component: 'button',
+			placeholder: null,
+			type: 'quick_reply_payload',
+			label: `Button ${index + 1}${text ? ` "${text}"` : ''}: payload sent back when tapped (optional)`,
+			required: false,
+			example: null,
+			buttonIndex: index,
+		});
+	}
 	return fields;
+}
+
+/** Positions of the quick-reply buttons, which may carry a payload of the sender's choosing. */
+function quickReplyIndexes(template: TemplateDefinition): number[] {
+	return buttonsOf(template).flatMap((button, index) =>
+		typeof button?.type === 'string' && button.type.toUpperCase() === 'QUICK_REPLY' ? [index] : [],
+	);
 }
 
 /**
@@ -458,12 +480,12 @@ function checkParameters(template: TemplateDefinition, request: TemplateSendRequ
 	checkTextValues('body', placeholders.body, request.bodyParameters, placeholders.format, problems, tooLong, bodyMax);
 
 	// Buttons
-	checkButtonValues(placeholders.buttons, request.buttonParameters, problems);
+	checkButtonValues(placeholders.buttons, new Set(quickReplyIndexes(template)), request.buttonParameters, problems);
 
 	if (problems.messages.length > 0) {
 		const shown = problems.messages.slice(0, 3).join(' ');
 		const more = problems.messages.length > 3 ? ` …and ${problems.messages.length - 3} more.` : '';
-		const expected = describeTemplateFields(template).map((f) => f.label);
+		const expected = describeTemplateFields(template).filter((f) => f.required).map((f) => f.label);
 		throw new PolicyError(
 			'TEMPLATE_PARAMETERS_MISMATCH',
 			`The values do not match the template ${quoteValue(template.name, 80)}: ${shown}${more}`,
@@ -656,6 +678,7 @@ function checkHeaderLocation(format: HeaderFormat | null, location: TemplateHead
 
 function checkButtonValues(
 	buttons: readonly ButtonPlaceholder[],
+	quickReplies: ReadonlySet<number>,
 	values: TemplateSendRequest['buttonParameters'],
 	problems: Problems,
 ): void {
@@ -685,7 +708,7 @@ function checkButtonValues(
 		}
 	}
 	const dynamic = new Set(buttons.map((b) => b.index));
-	const extra = [...given.keys()].filter((index) => !dynamic.has(index));
+	const extra = [...given.keys()].filter((index) => !dynamic.has(index) && !quickReplies.has(index));
 	for (const index of extra) {
 		problems.extra.push(`button.${index}`);
 		problems.messages.push(`A value was given for button ${index + 1}, but that button takes no value.`);

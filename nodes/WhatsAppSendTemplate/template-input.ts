@@ -154,7 +154,10 @@ function buttonValues(values: TemplateVariableValues, template: TemplateDefiniti
 		const index = Number(match[1]);
 		const type = types[index];
 		if (type === 'COPY_CODE') buttons.push({ subType: 'copy_code', index, couponCode: text });
-		else if (type === 'QUICK_REPLY') buttons.push({ subType: 'quick_reply', index, payload: text });
+		else if (type === 'QUICK_REPLY') {
+			// Optional: without a payload WhatsApp sends back the button's own text.
+			if (text.trim() !== '') buttons.push({ subType: 'quick_reply', index, payload: text });
+		}
 		else buttons.push({ subType: 'url', index, text });
 	}
 	return buttons.length === 0 ? undefined : buttons.sort((a, b) => a.index - b.index);

@@ -372,12 +372,13 @@ describe('WhatsApp Send Template: template variables in the editor', () => {
 			['header.1', 'Header {{1}} (e.g. Pablo)', true, 'string'],
 			['body.1', 'Body {{1}} (e.g. SUMMER20)', true, 'string'],
 			['body.2', 'Body {{2}} (e.g. 10)', true, 'string'],
+			['button.1', 'Button 2 "Unsubscribe": payload sent back when tapped (optional)', false, 'string'],
 		]);
 	});
 
 	it('asks for the header image and the named placeholders', async () => {
 		const { fields } = await fieldsFor({ template: template('reservation_confirmation', 'name'), language: 'en_US' });
-		expect(fields.map((field) => field.id)).toEqual(['header.media', 'body.number_of_guests', 'body.day', 'body.date', 'body.time']);
+		expect(fields.map((field) => field.id)).toEqual(['header.media', 'body.number_of_guests', 'body.day', 'body.date', 'body.time', 'button.2']);
 		const seeded = defaultTemplates().find((t) => t.name === 'reservation_confirmation')!;
 		expect(fields).toEqual(templateMapperFields(seeded));
 	});

@@ -50,7 +50,7 @@ function fieldsFor(templateField: TemplateField): ResourceMapperField[] {
 				field(HEADER_LOCATION_KEYS.address, 'Header location: address (optional)', { required: false }),
 			];
 		default:
-			return [field(templateField.key, withExample(templateField.label, templateField.example))];
+			return [field(templateField.key, withExample(templateField.label, templateField.example), { required: templateField.required })];
 	}
 }
 

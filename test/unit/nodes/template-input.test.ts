@@ -213,11 +213,12 @@ describe('templateMapperFields', () => {
 		]);
 	});
 
-	it('asks for dynamic buttons only', () => {
+	it('asks for dynamic buttons, and optionally for quick-reply payloads', () => {
 		expect(templateMapperFields(withButtons).map((f) => [f.id, f.displayName])).toEqual([
 			['body.1', 'Body {{1}}'],
 			['button.1', 'Button 2 "Track order": link suffix (e.g. ZX81)'],
 			['button.2', 'Button 3: coupon code (e.g. SAVE10)'],
+			['button.0', 'Button 1 "Stop updates": payload sent back when tapped (optional)'],
 		]);
 	});
 

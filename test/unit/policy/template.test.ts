@@ -124,14 +124,15 @@ describe('describeTemplateFields', () => {
 			{ key: 'header.1', component: 'header', placeholder: '1', type: 'text', label: 'Header {{1}}', required: true, example: 'Pablo' },
 			{ key: 'body.1', component: 'body', placeholder: '1', type: 'text', label: 'Body {{1}}', required: true, example: 'SUMMER20' },
 			{ key: 'body.2', component: 'body', placeholder: '2', type: 'text', label: 'Body {{2}}', required: true, example: '10' },
+			{ key: 'button.1', component: 'button', placeholder: null, type: 'quick_reply_payload', label: 'Button 2 "Unsubscribe": payload sent back when tapped (optional)', required: false, example: null, buttonIndex: 1 },
 		]);
 	});
 
 	it('lists named fields and the media header', () => {
 		const fields = describeTemplateFields(reservation);
-		expect(fields.map((f) => f.key)).toEqual(['header.media', 'body.number_of_guests', 'body.day', 'body.date', 'body.time']);
+		expect(fields.map((f) => f.key)).toEqual(['header.media', 'body.number_of_guests', 'body.day', 'body.date', 'body.time', 'button.2']);
 		expect(fields[0]).toMatchObject({ type: 'image', placeholder: null, label: 'Header image', example: 'https://scontent.whatsapp.net/v/t61...' });
-		expect(fields.map((f) => f.example)).toEqual(['https://scontent.whatsapp.net/v/t61...', '4', 'Saturday', 'August 30th, 2025', '7:30 pm']);
+		expect(fields.map((f) => f.example)).toEqual(['https://scontent.whatsapp.net/v/t61...', '4', 'Saturday', 'August 30th, 2025', '7:30 pm', null]);
 		expect(describeTemplateFields(orderConfirmation)).toEqual([
 			{ key: 'body.first_name', component: 'body', placeholder: 'first_name', type: 'text', label: 'Body {{first_name}}', required: true, example: 'Pablo' },
 			{ key: 'body.order_number', component: 'body', placeholder: 'order_number', type: 'text', label: 'Body {{order_number}}', required: true, example: '860198-230332' },
@@ -143,6 +144,7 @@ describe('describeTemplateFields', () => {
 		expect(fields.slice(1)).toEqual([
 			{ key: 'button.0', component: 'button', placeholder: null, type: 'url_suffix', label: 'Button 1 "Track order": link suffix', required: true, example: 'ZX81', buttonIndex: 0 },
 			{ key: 'button.1', component: 'button', placeholder: null, type: 'coupon_code', label: 'Button 2: coupon code', required: true, example: 'SAVE10', buttonIndex: 1 },
+			{ key: 'button.2', component: 'button', placeholder: null, type: 'quick_reply_payload', label: 'Button 3 "Stop updates": payload sent back when tapped (optional)', required: false, example: null, buttonIndex: 2 },
 		]);
 		expect(describeTemplateFields(locationTemplate)).toEqual([
 			{ key: 'header.location', component: 'header', placeholder: null, type: 'location', label: 'Header location', required: true, example: null },
@@ -368,12 +370,14 @@ describe('assertTemplateSendable: parameters', () => {
 		const empty = expectPolicyError(() => assertTemplateSendable([buttonsTemplate], { ...base, buttonParameters: ['ZX81', ''] }), 'TEMPLATE_PARAMETERS_MISMATCH');
 		expect(empty.details.empty).toEqual(['button.1']);
 
+		// A quick-reply button may carry a payload of the sender's choosing; a static link button takes nothing.
+		expect(() => assertTemplateSendable([buttonsTemplate], { ...base, buttonParameters: { '0': 'ZX81', '1': 'SAVE10', '2': 'stop-updates' } })).not.toThrow();
 		const extra = expectPolicyError(
-			() => assertTemplateSendable([buttonsTemplate], { ...base, buttonParameters: { '0': 'ZX81', '1': 'SAVE10', '2': 'nope' } }),
+			() => assertTemplateSendable([buttonsTemplate], { ...base, buttonParameters: { '0': 'ZX81', '1': 'SAVE10', '3': 'nope' } }),
 			'TEMPLATE_PARAMETERS_MISMATCH',
 		);
-		expect(extra.details.extra).toEqual(['button.2']);
-		expect(extra.message).toContain('button 3, but that button takes no value');
+		expect(extra.details.extra).toEqual(['button.3']);
+		expect(extra.message).toContain('button 4, but that button takes no value');
 
 		const badKey = expectPolicyError(
 			() => assertTemplateSendable([buttonsTemplate], { ...base, buttonParameters: { '0': 'ZX81', '1': 'SAVE10', track: 'x' } }),
