@@ -1,0 +1,426 @@
+/**
+ * Starts and drives a real n8n server (the one scripts/ensure-n8n.sh installs in e2e/n8n-server) for the
+ * end-to-end suite: its own temporary user folder, free ports, offline and headless settings, an owner
+ * and a public-API key; helpers to import, activate and run workflows and to read their executions.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+
+export const N8N_BIN = resolve(__dirname, '../../../e2e/n8n-server/node_modules/n8n/bin/n8n');
+
+/**
+ * The scopes the harness needs (n8n 2.30: @n8n/permissions API_KEY_RESOURCES / OWNER_API_KEY_SCOPES).
+ * The key it creates carries every scope the owner may grant (GET /rest/api-keys/scopes), these included.
+ */
+export const REQUIRED_API_KEY_SCOPES = [
+	'workflow:create',
+	'workflow:read',
+	'workflow:update',
+	'workflow:delete',
+	'workflow:list',
+	'workflow:activate',
+	'workflow:deactivate',
+	'execution:read',
+	'execution:list',
+	'credential:create',
+	'credential:delete',
+];
+
+export interface StartOptions {
+	/** Folder(s) n8n scans for `**\/*.node.js` and `*.credentials.js` (N8N_CUSTOM_EXTENSIONS); usually `<package>/dist`. */
+	customExtensionsDir: string;
+	/** Extra environment for the n8n process (wins over the harness's defaults). */
+	env?: Record<string, string>;
+	/** Milliseconds to wait for a start (default 120 s; a first start runs the migrations: 10-35 s here). */
+	startTimeoutMs?: number;
+}
+
+export interface Execution {
+	id: string;
+	workflowId: string;
+	status: string;
+	finished: boolean;
+	mode: string;
+	startedAt: string;
+	stoppedAt: string | null;
+	/** The run data (`includeData=true`): `data.resultData.runData[<node name>][<run>].data.main[<output>][<item>].json`. */
+	data?: {
+		resultData: {
+			runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> } }>>;
+			error?: { message: string };
+			lastNodeExecuted?: string;
+		};
+	};
+	[key: string]: unknown;
+}
+
+export interface WorkflowJson {
+	name?: string;
+	nodes: Array<Record<string, unknown>>;
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+	staticData?: unknown;
+	[key: string]: unknown;
+}
+
+export interface N8nServer {
+	/** `http://127.0.0.1:<port>` (no trailing slash). */
+	baseUrl: string;
+	port: number;
+	/** The temporary N8N_USER_FOLDER (the SQLite database lives in `<userFolder>/.n8n`). */
+	userFolder: string;
+	/** The server's stdout and stderr, appended across restarts. */
+	logFile: string;
+	/** The public-API key (header `X-N8N-API-KEY`). */
+	apiKey: string;
+	/** The pid (and process group id) of the running n8n, undefined once stopped. */
+	pid: number | undefined;
+	/** How long each start took, in milliseconds (the first includes the migrations). */
+	startDurationsMs: number[];
+	/** `<baseUrl>/webhook/<path>`; for a node without `isFullPath` the path is `<webhookId>/<path>`. */
+	webhookUrl(path: string): string;
+	/** `<baseUrl>/webhook-test/<path>`: the URL a manual ("listen for test event") run waits on. */
+	webhookTestUrl(path: string): string;
+	/** Creates the workflow through the public API; returns its id. Nodes without an `id` get one. */
+	importWorkflow(workflow: WorkflowJson): Promise<string>;
+	activate(workflowId: string): Promise<void>;
+	deactivate(workflowId: string): Promise<void>;
+	/** All executions of the workflow with their data, newest first. */
+	executions(workflowId: string): Promise<Execution[]>;
+	/** Waits until the workflow has at least `count` finished executions (any status but new/running/waiting). */
+	waitForExecutions(workflowId: string, count: number, timeoutMs?: number): Promise<Execution[]>;
+	/** Creates a credential through the public API; returns its id. */
+	createCredential(type: string, name: string, data: Record<string, unknown>): Promise<string>;
+	/**
+	 * What the editor's "Execute workflow" / "Listen for test event" does (POST /rest/workflows/:id/run with
+	 * `triggerToStartFrom`): for a node with webhooks n8n answers `{ waitingForWebhook: true }` and waits
+	 * (2 minutes) for one call to webhookTestUrl(); otherwise it answers `{ executionId }`.
+	 */
+	runManually(workflowId: string, triggerNodeName: string): Promise<{ waitingForWebhook?: boolean; executionId?: string }>;
+	/** A call to the public API (`/api/v1` + path) with the API key; throws on a non-2xx answer. */
+	api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+	/** A call to the editor's REST API (`/rest` + path) as the owner; throws on a non-2xx answer. */
+	rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+	/** Stops the server (gracefully) and starts it again on the same user folder and port. */
+	restart(): Promise<void>;
+	/** Stops the server and everything it started; removes the temporary folder unless N8N_E2E_KEEP is set. */
+	stop(): Promise<void>;
+	/** The last lines of the server log (for error messages). */
+	logTail(lines?: number): string;
+}
+
+/** The owner the harness sets up (log in to the editor at baseUrl with it when N8N_E2E_KEEP debugging). */
+export const OWNER = {
+	email: 'owner@e2e.test',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-Passw0rd!',
+};
+
+export async function startN8n(options: StartOptions): Promise<N8nServer> {
+	if (!existsSync(N8N_BIN)) {
+		throw new Error(`n8n is not installed at ${N8N_BIN}: run \`bash scripts/with-node.sh bash scripts/ensure-n8n.sh\``);
+	}
+	const [major, minor] = process.versions.node.split('.').map(Number);
+	if (major < 22 || (major === 22 && minor < 22)) {
+		throw new Error(`n8n 2.x needs Node >= 22.22, this is ${process.version}: run the suite under scripts/with-node.sh`);
+	}
+	const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+	const root = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
+	const userFolder = join(root, 'user');
+	const logFile = join(root, 'n8n.log');
+	const port = await freePort();
+	const baseUrl = `http://127.0.0.1:${port}`;
+	// Each server needs its own task-runner broker port too (default 5679), or two suites collide.
+	const brokerPort = await freePort();
+	const browserId = randomUUID();
+	let cookie = '';
+	let apiKey = '';
+	let child: ChildProcess | undefined;
+	let exited: Promise<void> = Promise.resolve();
+	const startDurations: number[] = [];
+
+	const env: NodeJS.ProcessEnv = {
+		...withoutN8nEnv(process.env),
+		// n8n starts its JavaScript task runner as `node` from PATH: the same Node as this one.
+		PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
+		NODE_ENV: 'production',
+		N8N_USER_FOLDER: userFolder,
+		N8N_CUSTOM_EXTENSIONS: options.customExtensionsDir,
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PORT: String(port),
+		N8N_PROTOCOL: 'http',
+		N8N_WEBHOOK_URL: `${baseUrl}/`,
+		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_LOG_OUTPUT: 'console',
+		...options.env,
+	};
+
+	const logTail = (lines = 60): string => {
+		try {
+			return readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+		} catch {
+			return '';
+		}
+	};
+
+	async function request(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<Response> {
+		return fetch(url, {
+			method,
+			headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+	}
+
+	async function json<T>(response: Response, what: string): Promise<T> {
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${what} → ${response.status}: ${text.slice(0, 2000)}`);
+		return (text ? JSON.parse(text) : undefined) as T;
+	}
+
+	async function rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await request(`${baseUrl}/rest${path}`, method, { cookie, 'browser-id': browserId }, body);
+		const parsed = await json<{ data: T }>(response, `${method} /rest${path}`);
+		return parsed?.data as T;
+	}
+
+	async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await request(`${baseUrl}/api/v1${path}`, method, { 'x-n8n-api-key': apiKey }, body);
+		return json<T>(response, `${method} /api/v1${path}`);
+	}
+
+	async function launch(): Promise<void> {
+		const log = openSync(logFile, 'a');
+		// The log is appended across restarts: only what this start writes counts.
+		const logOffset = statSync(logFile).size;
+		const started = Date.now();
+		// Its own process group, so stop() reaches the task runner and anything else n8n starts.
+		const proc = spawn(process.execPath, [N8N_BIN, 'start'], { env, detached: true, stdio: ['ignore', log, log] });
+		closeSync(log);
+		child = proc;
+		exited = new Promise((resolveExit) => proc.once('exit', () => resolveExit()));
+		let exitCode: number | null | undefined;
+		proc.once('exit', (code, signal) => (exitCode = code ?? (signal ? -1 : null)));
+		const deadline = started + startTimeoutMs;
+		// Ready when the editor's REST API answers and the start-up log line (printed after the active
+		// workflows were activated) is there.
+		for (;;) {
+			if (exitCode !== undefined) throw new Error(`n8n exited during start-up (code ${exitCode}); log ${logFile}:\n${logTail()}`);
+			if (Date.now() > deadline) {
+				await stopProcess();
+				throw new Error(`n8n did not start within ${startTimeoutMs} ms; log ${logFile}:\n${logTail()}`);
+			}
+			if (readyLine(logFile, logOffset)) {
+				try {
+					const response = await fetch(`${baseUrl}/healthz/readiness`);
+					if (response.ok) break;
+				} catch {
+					// not listening yet
+				}
+			}
+			await sleep(250);
+		}
+		startDurations.push(Date.now() - started);
+	}
+
+	async function stopProcess(): Promise<void> {
+		const proc = child;
+		child = undefined;
+		if (!proc || proc.pid === undefined) return;
+		const pgid = proc.pid;
+		if (proc.exitCode === null && proc.signalCode === null) {
+			signalGroup(pgid, 'SIGTERM');
+			// n8n waits for running executions up to N8N_GRACEFUL_SHUTDOWN_TIMEOUT (30 s by default).
+			let timer: NodeJS.Timeout | undefined;
+			const done = await Promise.race([
+				exited.then(() => true),
+				new Promise<boolean>((resolveTimeout) => (timer = setTimeout(() => resolveTimeout(false), 45_000))),
+			]);
+			clearTimeout(timer);
+			if (!done) signalGroup(pgid, 'SIGKILL');
+			await exited;
+		}
+		// Whatever n8n left behind in its group (task runner) goes too.
+		for (let i = 0; i < 50 && groupAlive(pgid); i++) {
+			signalGroup(pgid, i < 20 ? 'SIGTERM' : 'SIGKILL');
+			await sleep(100);
+		}
+		livePgids.delete(pgid);
+	}
+
+	const launchAndTrack = async (): Promise<void> => {
+		await launch();
+		if (child?.pid !== undefined) livePgids.add(child.pid);
+	};
+
+	try {
+		await launchAndTrack();
+		// The owner, then an API key for the public API.
+		const setup = await request(`${baseUrl}/rest/owner/setup`, 'POST', { 'browser-id': browserId }, OWNER);
+		await json(setup, 'POST /rest/owner/setup');
+		cookie = sessionCookie(setup);
+		const scopes = await rest<string[]>('GET', '/api-keys/scopes');
+		const missing = REQUIRED_API_KEY_SCOPES.filter((scope) => !scopes.includes(scope));
+		if (missing.length > 0) throw new Error(`the owner may not grant the API key scopes ${missing.join(', ')}`);
+		const key = await rest<{ rawApiKey: string }>('POST', '/api-keys', { label: 'e2e', expiresAt: null, scopes });
+		apiKey = key.rawApiKey;
+	} catch (error) {
+		await stopProcess();
+		throw error;
+	}
+
+	const server: N8nServer = {
+		baseUrl,
+		port,
+		userFolder,
+		logFile,
+		get apiKey() {
+			return apiKey;
+		},
+		get pid() {
+			return child?.pid;
+		},
+		startDurationsMs: startDurations,
+		webhookUrl: (path) => `${baseUrl}/webhook/${path.replace(/^\/+/, '')}`,
+		webhookTestUrl: (path) => `${baseUrl}/webhook-test/${path.replace(/^\/+/, '')}`,
+		api,
+		rest,
+		logTail,
+		async importWorkflow(workflow) {
+			const body = {
+				name: workflow.name ?? `e2e ${randomBytes(4).toString('hex')}`,
+				nodes: workflow.nodes.map((node) => ({ id: randomUUID(), ...node })),
+				connections: workflow.connections,
+				settings: workflow.settings ?? {},
+				...(workflow.staticData === undefined ? {} : { staticData: workflow.staticData }),
+			};
+			const created = await api<{ id: string }>('POST', '/workflows', body);
+			return created.id;
+		},
+		async activate(workflowId) {
+			await api('POST', `/workflows/${workflowId}/activate`);
+		},
+		async deactivate(workflowId) {
+			await api('POST', `/workflows/${workflowId}/deactivate`);
+		},
+		async executions(workflowId) {
+			const all: Execution[] = [];
+			let cursor: string | undefined;
+			do {
+				const query = new URLSearchParams({ workflowId, includeData: 'true', limit: '250' });
+				if (cursor) query.set('cursor', cursor);
+				const page = await api<{ data: Execution[]; nextCursor: string | null }>('GET', `/executions?${query}`);
+				all.push(...page.data);
+				cursor = page.nextCursor ?? undefined;
+			} while (cursor);
+			return all;
+		},
+		async waitForExecutions(workflowId, count, timeoutMs = 30_000) {
+			const deadline = Date.now() + timeoutMs;
+			let seen: Execution[] = [];
+			for (;;) {
+				seen = (await server.executions(workflowId)).filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+				if (seen.length >= count) return seen;
+				if (Date.now() > deadline) {
+					throw new Error(`workflow ${workflowId}: ${seen.length} of ${count} executions after ${timeoutMs} ms; log ${logFile}:\n${logTail(30)}`);
+				}
+				await sleep(250);
+			}
+		},
+		async runManually(workflowId, triggerNodeName) {
+			return rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerNodeName } });
+		},
+		async createCredential(type, name, data) {
+			const created = await api<{ id: string }>('POST', '/credentials', { type, name, data });
+			return created.id;
+		},
+		async restart() {
+			await stopProcess();
+			await launchAndTrack();
+		},
+		async stop() {
+			await stopProcess();
+			if (!process.env.N8N_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+		},
+	};
+	return server;
+}
+
+/** Process groups of servers still running: killed if the test process exits without stop(). */
+const livePgids = new Set<number>();
+process.once('exit', () => {
+	for (const pgid of livePgids) signalGroup(pgid, 'SIGKILL');
+});
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-pgid, signal);
+	} catch {
+		// already gone
+	}
+}
+
+function groupAlive(pgid: number): boolean {
+	try {
+		process.kill(-pgid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** n8n prints this once start-up is complete (after the active workflows were activated). */
+function readyLine(logFile: string, fromOffset: number): boolean {
+	try {
+		if (statSync(logFile).size <= fromOffset) return false;
+		return readFileSync(logFile).subarray(fromOffset).includes('Editor is now accessible via');
+	} catch {
+		return false;
+	}
+}
+
+function withoutN8nEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	const clean: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(env)) {
+		if (key.startsWith('N8N_') || key.startsWith('DB_') || key === 'WEBHOOK_URL' || key === 'NODE_OPTIONS') continue;
+		clean[key] = value;
+	}
+	return clean;
+}
+
+function sessionCookie(response: Response): string {
+	const cookies = response.headers.getSetCookie();
+	const auth = cookies.map((c) => c.split(';')[0]).filter((c) => c.startsWith('n8n-auth='));
+	if (auth.length === 0) throw new Error(`owner setup set no n8n-auth cookie (got ${cookies.join(' | ')})`);
+	return auth.join('; ');
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const probe = createServer();
+		probe.unref();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+}
