@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 import type { IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { WebhookError } from '../../../core/errors';
@@ -40,28 +42,32 @@ function rawBodyOf(request: ReturnType<IWebhookFunctions['getRequestObject']>): 
 	return Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(request.body ?? {}));
 }
 
+/** Plain Node response calls: they work whatever framework n8n puts in front. */
+function answer(response: ServerResponse, status: number, body: string): IWebhookResponseData {
+	response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+	response.end(body);
+	return { noWebhookResponse: true };
+}
+
 /** Answers Meta; never starts an execution itself (triggers emit from the event log). */
 export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const credential = readWhatsAppCredential(await this.getCredentials(WHATSAPP_CREDENTIAL));
-	const response = this.getResponseObject();
+	const response: ServerResponse = this.getResponseObject();
 	try {
 		if (this.getWebhookName() === 'setup') {
 			const challenge = answerVerificationChallenge(this.getQueryData() as Record<string, unknown>, credential.verifyToken);
-			response.status(200).type('text/plain').send(challenge);
-			return { noWebhookResponse: true };
+			return answer(response, 200, challenge);
 		}
 		const request = this.getRequestObject();
 		await ingestWebhookRequest(
 			{ rawBody: rawBodyOf(request), signature: request.headers[SIGNATURE_HEADER] },
 			{ store: ingestStore(credential.store), appSecret: credential.appSecret || null, inactivityTimeoutMs: credential.inactivityTimeoutMs },
 		);
-		response.status(200).type('text/plain').send('OK');
-		return { noWebhookResponse: true };
+		return answer(response, 200, 'OK');
 	} catch (error) {
 		if (error instanceof WebhookError) {
 			this.logger.warn(`WhatsApp webhook refused: ${error.code} ${error.message}`);
-			response.status(error.httpStatus).type('text/plain').send(error.message);
-			return { noWebhookResponse: true };
+			return answer(response, error.httpStatus, error.message);
 		}
 		throw error;
 	}

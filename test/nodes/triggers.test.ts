@@ -1,0 +1,266 @@
+// The three triggers as n8n drives them: activation through n8n-core's trigger machinery, Meta's
+// requests through webhook(), and a manual "listen for test event" run through the execution engine.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import type { IDataObject, INodeType } from 'n8n-workflow';
+
+import { WhatsAppConversationsApi } from '../../credentials/WhatsAppConversationsApi.credentials';
+import { acquireStore, releaseStore } from '../../core/store/open';
+import type { ConversationStore } from '../../core/store/types';
+import { signPayload } from '../../core/webhook/signature';
+import { WhatsAppConversationEndedTrigger } from '../../nodes/WhatsAppConversationEndedTrigger/WhatsAppConversationEndedTrigger.node';
+import { WhatsAppConversationStartedTrigger } from '../../nodes/WhatsAppConversationStartedTrigger/WhatsAppConversationStartedTrigger.node';
+import { WhatsAppMessageReceivedTrigger } from '../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
+import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
+import { createTriggerHarness } from './support/trigger-runner';
+import { runWorkflow } from './support/workflow-runner';
+
+const APP_SECRET = 'trigger-test-secret';
+const VERIFY_TOKEN = 'trigger-verify-token';
+const SAMPLES = resolve(__dirname, '../fixtures/meta-samples');
+const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };
+
+let simulator: MetaSimulator;
+let folder: string;
+let sqlitePath: string;
+let store: ConversationStore;
+
+beforeAll(async () => {
+	simulator = await startMetaSimulator();
+});
+afterAll(async () => {
+	await simulator.close();
+});
+beforeEach(() => {
+	folder = mkdtempSync(join(tmpdir(), 'wa-triggers-'));
+	sqlitePath = join(folder, 'store.sqlite');
+	store = acquireStore({ engine: 'sqlite', path: sqlitePath });
+});
+afterEach(async () => {
+	await releaseStore(store);
+	rmSync(folder, { recursive: true, force: true });
+});
+
+function credentials(overrides: IDataObject = {}) {
+	return {
+		whatsAppConversationsApi: {
+			provider: 'custom',
+			baseUrl: simulator.url,
+			accessToken: simulator.accessToken,
+			phoneNumberId: '106540352242922',
+			businessAccountId: simulator.businessAccountId,
+			appSecret: APP_SECRET,
+			verifyToken: VERIFY_TOKEN,
+			messagingTier: 'TIER_250',
+			inactivityTimeoutMinutes: 30,
+			sqlitePath,
+			...overrides,
+		},
+	};
+}
+
+async function harness(nodeType: INodeType, parameters: IDataObject = {}, workflowId = 'wf-1', credentialOverrides: IDataObject = {}) {
+	return createTriggerHarness({
+		nodeType,
+		node: { parameters, webhookId: `hook-${workflowId}` },
+		credentials: credentials(credentialOverrides),
+		credentialTypes,
+		workflowId,
+	});
+}
+
+function signed(body: Buffer) {
+	return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, APP_SECRET) } };
+}
+
+const sample = (name: string) => readFileSync(join(SAMPLES, name));
+
+describe('the Meta endpoint on every trigger', () => {
+	it('answers the verification handshake and refuses a wrong token', async () => {
+		const trigger = await harness(new WhatsAppMessageReceivedTrigger());
+		const query = { 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1158201444' };
+		const ok = await trigger.webhook({ method: 'GET', webhookName: 'setup', query });
+		expect(ok.response.statusCode).toBe(200);
+		expect(ok.response.bodyText).toBe('1158201444');
+		const wrong = await trigger.webhook({ method: 'GET', webhookName: 'setup', query: { ...query, 'hub.verify_token': 'nope' } });
+		expect(wrong.response.statusCode).toBe(403);
+		expect(wrong.response.bodyText).not.toContain(VERIFY_TOKEN);
+	});
+
+	it('stores a signed delivery, answers 200 and starts no execution by itself', async () => {
+		const trigger = await harness(new WhatsAppConversationStartedTrigger());
+		const call = await trigger.webhook(signed(sample('meta_docs_text.json')));
+		expect(call.response.statusCode).toBe(200);
+		expect(call.workflowData).toBeUndefined();
+		expect(call.noWebhookResponse).toBe(true);
+		expect(await store.listConversations({})).toHaveLength(1);
+	});
+
+	it('refuses a bad signature with 401 and stores nothing', async () => {
+		const trigger = await harness(new WhatsAppMessageReceivedTrigger());
+		const body = sample('meta_docs_text.json');
+		const call = await trigger.webhook({ body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, 'wrong-secret') } });
+		expect(call.response.statusCode).toBe(401);
+		expect(call.response.bodyText).not.toContain(APP_SECRET);
+		expect(await store.listConversations({})).toEqual([]);
+	});
+});
+
+describe('WhatsApp Message Received Trigger', () => {
+	it('emits one flat item per message to every active workflow, once even when Meta retries', async () => {
+		const first = await harness(new WhatsAppMessageReceivedTrigger(), {}, 'wf-a');
+		const second = await harness(new WhatsAppMessageReceivedTrigger(), {}, 'wf-b');
+		const activeA = await first.activate();
+		const activeB = await second.activate();
+
+		// Meta calls the URL of one trigger only; both workflows run.
+		const body = sample('meta_docs_text.json');
+		await first.webhook(signed(body));
+		const [[itemA]] = await activeA.nextEmit(5000);
+		const [[itemB]] = await activeB.nextEmit(5000);
+		expect(itemA.json).toMatchObject({
+			event: 'message',
+			messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
+			type: 'text',
+			text: 'Does it come in another color?',
+			customerPhone: '+16505551234',
+			customerName: 'Sheena Nelson',
+			isNewConversation: true,
+			windowOpen: expect.any(Boolean),
+			businessPhoneNumberId: '106540352242922',
+			timestamp: '2025-06-08T20:59:43.000Z',
+		});
+		expect(itemA.json.conversationId).toEqual(expect.any(String));
+		expect(itemB.json.messageId).toBe(itemA.json.messageId);
+
+		await second.webhook(signed(body));
+		await new Promise((wait) => setTimeout(wait, 300));
+		expect(activeA.recorder.emitted).toHaveLength(1);
+		expect(activeB.recorder.emitted).toHaveLength(1);
+		await activeA.close();
+		await activeB.close();
+	});
+
+	it('delivers what arrived while the workflow was inactive once it is active again', async () => {
+		const trigger = await harness(new WhatsAppMessageReceivedTrigger(), {}, 'wf-restart');
+		const active = await trigger.activate();
+		await active.close();
+		await trigger.webhook(signed(sample('meta_docs_image.json')));
+		const again = await trigger.activate();
+		const [[item]] = await again.nextEmit(5000);
+		expect(item.json).toMatchObject({ type: 'image', media: expect.objectContaining({ id: expect.any(String) }) });
+		await again.close();
+	});
+
+	it('filters by message type and includes status updates only when asked', async () => {
+		const textsOnly = await harness(new WhatsAppMessageReceivedTrigger(), { messageTypes: ['text'] }, 'wf-text');
+		const withStatuses = await harness(new WhatsAppMessageReceivedTrigger(), { includeStatuses: true, messageTypes: ['image'] }, 'wf-status');
+		const activeText = await textsOnly.activate();
+		const activeStatus = await withStatuses.activate();
+		await textsOnly.webhook(signed(sample('meta_docs_image.json')));
+		await textsOnly.webhook(signed(sample('meta_docs_status_sent.json')));
+		// Meta's image and text samples share one example wamid: give the text its own.
+		await textsOnly.webhook(signed(Buffer.from(sample('meta_docs_text.json').toString().replace('wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=', 'wamid.text-after-image'))));
+		const [[text]] = await activeText.nextEmit(5000);
+		expect(text.json.type).toBe('text');
+		const emitted = [await activeStatus.nextEmit(5000), await activeStatus.nextEmit(5000)].map(([[item]]) => item.json);
+		expect(emitted.map((item) => item.event)).toEqual(['message', 'status']);
+		expect(emitted[1]).toMatchObject({ status: 'sent', messageId: expect.any(String) });
+		await new Promise((wait) => setTimeout(wait, 200));
+		expect(activeText.recorder.emitted).toHaveLength(1);
+		await activeText.close();
+		await activeStatus.close();
+	});
+
+	it('downloads inbound media into binary data', async () => {
+		const media = simulator.addMedia(Buffer.from('fake-jpeg-bytes'), 'image/jpeg');
+		const trigger = await harness(new WhatsAppMessageReceivedTrigger(), { downloadMedia: true }, 'wf-media');
+		const active = await trigger.activate();
+		const payload = JSON.parse(sample('meta_docs_image.json').toString()) as IDataObject & { entry: Array<{ changes: Array<{ value: { messages: Array<{ image: { id: string } }> } }> }> };
+		payload.entry[0].changes[0].value.messages[0].image.id = media.id;
+		await trigger.webhook(signed(Buffer.from(JSON.stringify(payload))));
+		const [[item]] = await active.nextEmit(5000);
+		expect(item.binary?.data).toMatchObject({ mimeType: 'image/jpeg' });
+		await active.close();
+	});
+
+	it('emits the next matching message in a manual test run', async () => {
+		const trigger = await harness(new WhatsAppMessageReceivedTrigger());
+		const run = runWorkflow({
+			nodeTypes: { whatsAppMessageReceivedTrigger: new WhatsAppMessageReceivedTrigger() },
+			credentialTypes,
+			credentials: credentials(),
+			workflow: {
+				nodes: [{ name: 'On message', type: 'whatsAppMessageReceivedTrigger', parameters: {}, credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } } }],
+				connections: {},
+			},
+			mode: 'manual',
+		});
+		// The test run listens from now on: deliver after it started.
+		await new Promise((wait) => setTimeout(wait, 500));
+		await trigger.webhook(signed(sample('meta_docs_text.json')));
+		const result = await run;
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('On message')[0].json).toMatchObject({ type: 'text', text: 'Does it come in another color?' });
+	});
+});
+
+describe('WhatsApp Conversation Started Trigger', () => {
+	it('emits new conversations, filtered by who started them', async () => {
+		const customerOnly = await harness(new WhatsAppConversationStartedTrigger(), { initiatedBy: 'customer' }, 'wf-customer');
+		const businessOnly = await harness(new WhatsAppConversationStartedTrigger(), { initiatedBy: 'business' }, 'wf-business');
+		const activeCustomer = await customerOnly.activate();
+		const activeBusiness = await businessOnly.activate();
+		await customerOnly.webhook(signed(sample('meta_docs_text.json')));
+		await store.recordOutbound(
+			{ wamid: 'wamid.out-1', businessAccountId: simulator.businessAccountId, phoneNumberId: '106540352242922', customerId: '447911123456', type: 'template', text: 'hello_world', payload: {}, timestamp: Date.now() },
+			{ now: Date.now(), inactivityTimeoutMs: 30 * 60_000 },
+		);
+		const [[customer]] = await activeCustomer.nextEmit(5000);
+		const [[business]] = await activeBusiness.nextEmit(5000);
+		expect(customer.json).toMatchObject({ initiatedBy: 'customer', customerPhone: '+16505551234', firstMessage: { type: 'text', text: 'Does it come in another color?', direction: 'inbound' } });
+		expect(business.json).toMatchObject({ initiatedBy: 'business', customerPhone: '+447911123456', firstMessage: { type: 'template', direction: 'outbound' } });
+		await new Promise((wait) => setTimeout(wait, 200));
+		expect(activeCustomer.recorder.emitted).toHaveLength(1);
+		expect(activeBusiness.recorder.emitted).toHaveLength(1);
+		await activeCustomer.close();
+		await activeBusiness.close();
+	});
+});
+
+describe('WhatsApp Conversation Ended Trigger', () => {
+	it('sweeps idle conversations on its interval and emits the transcript', async () => {
+		// A timeout of 60 ms: the conversation is idle by the first sweep.
+		const trigger = await harness(new WhatsAppConversationEndedTrigger(), { sweepIntervalSeconds: 1 }, 'wf-ended', { inactivityTimeoutMinutes: 0.001 });
+		const active = await trigger.activate();
+		await trigger.webhook(signed(sample('meta_docs_text.json')));
+		const [[item]] = await active.nextEmit(8000);
+		expect(item.json).toMatchObject({
+			reason: 'inactivity',
+			customerPhone: '+16505551234',
+			customerName: 'Sheena Nelson',
+			messageCount: 1,
+			transcript: [expect.objectContaining({ direction: 'inbound', text: 'Does it come in another color?' })],
+			transcriptText: expect.stringContaining('Customer: Does it come in another color?'),
+			inputVariables: {},
+			extractedVariables: {},
+		});
+		await active.close();
+	});
+
+	it('emits a manual close once', async () => {
+		const trigger = await harness(new WhatsAppConversationEndedTrigger(), { sweepIntervalSeconds: 3600 }, 'wf-manual-close');
+		const active = await trigger.activate();
+		await trigger.webhook(signed(sample('meta_docs_text.json')));
+		const [conversation] = await store.listConversations({});
+		await store.closeConversation(conversation.id, { now: Date.now() });
+		await store.closeConversation(conversation.id, { now: Date.now() });
+		const [[item]] = await active.nextEmit(5000);
+		expect(item.json).toMatchObject({ conversationId: conversation.id, reason: 'manual' });
+		await new Promise((wait) => setTimeout(wait, 200));
+		expect(active.recorder.emitted).toHaveLength(1);
+		await active.close();
+	});
+});
