@@ -147,7 +147,7 @@ export abstract class TransactionalStore implements ConversationStore {
 	subscribe(subscriberId: string, from: SubscribeFrom = 'now'): Promise<void> {
 		return this.write(async (tx) => {
 			if ((await tx.subscriptionPosition(subscriberId)) !== null) return;
-			const position = from === 'now' ? await tx.latestEventId() : 0;
+			const position = from === 'now' ? await tx.latestEventId() : from === 'beginning' ? 0 : Math.max(0, from.after);
 			await tx.putSubscription(subscriberId, position, Date.now());
 		});
 	}

@@ -106,8 +106,11 @@ export interface EventBatch {
 	position: number;
 }
 
-/** Where a new subscriber starts: only what happens from now on, or everything the log still holds. */
-export type SubscribeFrom = 'now' | 'beginning';
+/**
+ * Where a new subscriber starts: only what happens from now on, everything the log still holds, or
+ * right after a known event id.
+ */
+export type SubscribeFrom = 'now' | 'beginning' | { after: number };
 
 /**
  * The conversation store: one interface, several engines (embedded SQLite, PostgreSQL). Every method

@@ -1,4 +1,5 @@
 import {
+	ApplicationError,
 	NodeConnectionTypes,
 	type INodeType,
 	type INodeTypeDescription,
@@ -13,6 +14,8 @@ import { formatTranscript, transcriptItems } from '../shared/conversation-item';
 import { credentialTest } from '../shared/methods/credential-test';
 import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
+import { testListenerMethods } from '../shared/trigger/manual-listen';
+import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { conversationEndedItem } from '../shared/trigger/items';
 import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
 
@@ -63,43 +66,53 @@ export class WhatsAppConversationEndedTrigger implements INodeType {
 
 	methods = { credentialTest };
 
+	webhookMethods = { default: testListenerMethods(listenFor) };
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return handleMetaWebhook.call(this);
 	}
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const logger = this.logger;
 		const intervalMs = Math.max(1, this.getNodeParameter('sweepIntervalSeconds', 60) as number) * 1000;
-		const scope = this.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all';
-		const labels = this.getNodeParameter('labels', {}) as { customerLabel?: string; businessLabel?: string };
+		const options = listenFor(this);
 		return startEventTrigger.call(this, {
-			types: ['conversation.ended'],
-			phoneNumberScope: scope,
+			...options,
 			onStart: (store, credential) => {
 				const sweeper = new IdleConversationSweeper({
 					store,
 					inactivityTimeoutMs: credential.inactivityTimeoutMs,
 					intervalMs,
-					phoneNumberId: scope === 'credential' ? credential.phoneNumberId : undefined,
-					onError: (error) => this.logger.error(`WhatsApp inactivity sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+					phoneNumberId: options.phoneNumberScope === 'credential' ? credential.phoneNumberId : undefined,
+					onError: (error) => logger.error(`WhatsApp inactivity sweep failed: ${error instanceof Error ? error.message : String(error)}`),
 				});
 				sweeper.start();
 				void sweeper.sweepNow();
 				return sweeper;
 			},
-			toItem: async (event, store) => {
-				if (event.type !== 'conversation.ended') return null;
-				const messages = await store.getTranscript(event.payload.conversation.id);
-				return {
-					json: {
-						...conversationEndedItem(event.payload),
-						transcript: transcriptItems(messages),
-						transcriptText: formatTranscript(messages, {
-							customerLabel: labels.customerLabel || 'Customer',
-							businessLabel: labels.businessLabel || 'Business',
-						}),
-					},
-				};
-			},
 		});
 	}
+}
+
+function listenFor(context: ParameterSource): EventTriggerOptions {
+	const labels = context.getNodeParameter('labels', {}) as { customerLabel?: string; businessLabel?: string };
+	return {
+		types: ['conversation.ended'],
+		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
+		accepts: (event) => event.type === 'conversation.ended',
+		toItem: async (event, { store }) => {
+			if (event.type !== 'conversation.ended') throw new ApplicationError(`Unexpected event type ${event.type}`);
+			const messages = await store.getTranscript(event.payload.conversation.id);
+			return {
+				json: {
+					...conversationEndedItem(event.payload),
+					transcript: transcriptItems(messages),
+					transcriptText: formatTranscript(messages, {
+						customerLabel: labels.customerLabel || 'Customer',
+						businessLabel: labels.businessLabel || 'Business',
+					}),
+				},
+			};
+		},
+	};
 }

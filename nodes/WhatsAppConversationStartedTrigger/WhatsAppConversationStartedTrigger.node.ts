@@ -1,4 +1,5 @@
 import {
+	ApplicationError,
 	NodeConnectionTypes,
 	type INodeType,
 	type INodeTypeDescription,
@@ -11,6 +12,8 @@ import {
 import { credentialTest } from '../shared/methods/credential-test';
 import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
+import { testListenerMethods } from '../shared/trigger/manual-listen';
+import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { conversationStartedItem } from '../shared/trigger/items';
 import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
 
@@ -46,20 +49,27 @@ export class WhatsAppConversationStartedTrigger implements INodeType {
 
 	methods = { credentialTest };
 
+	webhookMethods = { default: testListenerMethods(listenFor) };
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return handleMetaWebhook.call(this);
 	}
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const initiatedBy = this.getNodeParameter('initiatedBy', 'any') as string;
-		return startEventTrigger.call(this, {
-			types: ['conversation.started'],
-			phoneNumberScope: this.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
-			toItem: async (event) => {
-				if (event.type !== 'conversation.started') return null;
-				if (initiatedBy !== 'any' && event.payload.conversation.initiatedBy !== initiatedBy) return null;
-				return { json: conversationStartedItem(event.payload) };
-			},
-		});
+		return startEventTrigger.call(this, listenFor(this));
 	}
+}
+
+function listenFor(context: ParameterSource): EventTriggerOptions {
+	const initiatedBy = context.getNodeParameter('initiatedBy', 'any') as string;
+	return {
+		types: ['conversation.started'],
+		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
+		accepts: (event) =>
+			event.type === 'conversation.started' && (initiatedBy === 'any' || event.payload.conversation.initiatedBy === initiatedBy),
+		toItem: async (event) => {
+			if (event.type !== 'conversation.started') throw new ApplicationError(`Unexpected event type ${event.type}`);
+			return { json: conversationStartedItem(event.payload) };
+		},
+	};
 }

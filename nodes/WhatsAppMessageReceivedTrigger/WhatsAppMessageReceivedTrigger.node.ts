@@ -1,4 +1,5 @@
 import {
+	ApplicationError,
 	NodeConnectionTypes,
 	type INodeExecutionData,
 	type INodeType,
@@ -9,11 +10,12 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { EventType } from '../../core/events/types';
 import { credentialTest } from '../shared/methods/credential-test';
 import { cloudApiClient } from '../shared/outbound';
 import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
+import { testListenerMethods } from '../shared/trigger/manual-listen';
+import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { messageReceivedItem, messageStatusItem } from '../shared/trigger/items';
 import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
 
@@ -72,37 +74,39 @@ export class WhatsAppMessageReceivedTrigger implements INodeType {
 
 	methods = { credentialTest };
 
+	webhookMethods = { default: testListenerMethods(listenFor) };
+
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return handleMetaWebhook.call(this);
 	}
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const messageTypes = this.getNodeParameter('messageTypes', []) as string[];
-		const includeStatuses = this.getNodeParameter('includeStatuses', false) as boolean;
-		const downloadMedia = this.getNodeParameter('downloadMedia', false) as boolean;
-		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', 'data') as string;
-		const types: EventType[] = includeStatuses ? ['message.received', 'message.status'] : ['message.received'];
-
-		const wanted = (type: string) =>
-			messageTypes.length === 0 || messageTypes.includes(LISTED_TYPES.includes(type) ? type : 'other');
-
-		return startEventTrigger.call(this, {
-			types,
-			phoneNumberScope: this.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
-			toItem: async (event, _store, credential): Promise<INodeExecutionData | null> => {
-				if (event.type === 'message.status') return { json: messageStatusItem(event.payload) };
-				if (event.type !== 'message.received' || !wanted(event.payload.message.type)) return null;
-				const item: INodeExecutionData = { json: messageReceivedItem(event.payload) };
-				const media = event.payload.message.media;
-				if (downloadMedia && media) {
-					const client = cloudApiClient(this, credential, event.phoneNumberId);
-					const file = await client.downloadMedia(media.id);
-					item.binary = {
-						[binaryPropertyName]: await this.helpers.prepareBinaryData(file.data, media.filename ?? undefined, file.mimeType ?? media.mimeType ?? undefined),
-					};
-				}
-				return item;
-			},
-		});
+		return startEventTrigger.call(this, listenFor(this));
 	}
+}
+
+function listenFor(context: ParameterSource): EventTriggerOptions {
+	const messageTypes = context.getNodeParameter('messageTypes', []) as string[];
+	const includeStatuses = context.getNodeParameter('includeStatuses', false) as boolean;
+	const downloadMedia = context.getNodeParameter('downloadMedia', false) as boolean;
+	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', 'data') as string;
+	const wanted = (type: string) => messageTypes.length === 0 || messageTypes.includes(LISTED_TYPES.includes(type) ? type : 'other');
+	return {
+		types: includeStatuses ? ['message.received', 'message.status'] : ['message.received'],
+		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
+		accepts: (event) => event.type === 'message.status' || (event.type === 'message.received' && wanted(event.payload.message.type)),
+		toItem: async (event, { credential, trigger }): Promise<INodeExecutionData> => {
+			if (event.type === 'message.status') return { json: messageStatusItem(event.payload) };
+			if (event.type !== 'message.received') throw new ApplicationError(`Unexpected event type ${event.type}`);
+			const item: INodeExecutionData = { json: messageReceivedItem(event.payload) };
+			const media = event.payload.message.media;
+			if (downloadMedia && media) {
+				const file = await cloudApiClient(trigger, credential, event.phoneNumberId).downloadMedia(media.id);
+				item.binary = {
+					[binaryPropertyName]: await trigger.helpers.prepareBinaryData(file.data, media.filename ?? undefined, file.mimeType ?? media.mimeType ?? undefined),
+				};
+			}
+			return item;
+		},
+	};
 }

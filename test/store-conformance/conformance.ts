@@ -376,6 +376,13 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 				expect((await store.readEvents('trigger-a')).events).toEqual([]);
 			});
 
+			it('starts a subscriber right after a given event', async () => {
+				await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0 }), inbound({ timestamp: T0, customerId: '16505550000' })] }), lifecycle(T0));
+				const everything = await allEvents(store);
+				await store.subscribe('from-second', { after: everything[1].id });
+				expect((await store.readEvents('from-second')).events.map((event) => event.id)).toEqual(everything.slice(2).map((event) => event.id));
+			});
+
 			it('filters by type and phone number, and the position passes filtered events', async () => {
 				await store.subscribe('ended-only');
 				await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0 })] }), lifecycle(T0));

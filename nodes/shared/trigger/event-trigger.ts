@@ -1,37 +1,28 @@
 import { randomUUID } from 'node:crypto';
 
-import type { INodeExecutionData, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type { ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
 import { EventSubscriber } from '../../../core/events/subscriber';
-import type { EventType, StoreEvent } from '../../../core/events/types';
 import { acquireStore, releaseStore } from '../../../core/store/open';
-import type { ConversationStore } from '../../../core/store/types';
-import { readWhatsAppCredential, WHATSAPP_CREDENTIAL, type WhatsAppCredential } from '../credentials';
-
-export interface EventTriggerOptions {
-	types: readonly EventType[];
-	/** Only the credential's business number, or every number of the store. */
-	phoneNumberScope: 'credential' | 'all';
-	/** The item for an event, or null when the trigger's filters leave it out. */
-	toItem: (event: StoreEvent, store: ConversationStore, credential: WhatsAppCredential) => Promise<INodeExecutionData | null>;
-	/** Work that lives as long as the trigger (the inactivity sweep). */
-	onStart?: (store: ConversationStore, credential: WhatsAppCredential) => { stop(): Promise<void> };
-}
+import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
+import { takeManualStart } from './manual-listen';
+import { phoneNumberFilter, type EventTriggerOptions } from './options';
 
 /**
  * Emits this node's events from the store's event log. Active workflows read through a durable
  * cursor named after the workflow and node, so nothing is lost across restarts and every workflow gets
- * its own copy (fan-out). A manual test run reads only what arrives from now on and emits the first
- * matching event.
+ * its own copy (fan-out). A manual test run emits one event: the one its test listener woke it for,
+ * or else the next matching one.
  */
 export async function startEventTrigger(this: ITriggerFunctions, options: EventTriggerOptions): Promise<ITriggerResponse> {
 	const credential = readWhatsAppCredential(await this.getCredentials(WHATSAPP_CREDENTIAL));
 	const store = acquireStore(credential.store);
 	const manual = this.getMode() === 'manual';
 	const node = this.getNode();
-	const subscriberId = manual ? `manual:${randomUUID()}` : `workflow:${this.getWorkflow().id}:node:${node.id}`;
+	const workflowId = this.getWorkflow().id ?? '';
+	const subscriberId = manual ? `manual:${randomUUID()}` : `workflow:${workflowId}:node:${node.id}`;
+	const manualStart = manual ? takeManualStart(workflowId, node.id) : undefined;
 	const background = options.onStart?.(store, credential);
-
 	// In a manual run n8n replaces `emit` after trigger() returns: the first emit ends the test.
 	let manualDone = false;
 
@@ -39,12 +30,12 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 		store,
 		subscriberId,
 		types: options.types,
-		phoneNumberId: options.phoneNumberScope === 'credential' ? credential.phoneNumberId : undefined,
-		from: 'now',
+		phoneNumberId: phoneNumberFilter(options, credential),
+		from: manualStart === undefined ? 'now' : { after: manualStart },
 		handle: async (events) => {
 			for (const event of events) {
-				const item = await options.toItem(event, store, credential);
-				if (!item || manualDone) continue;
+				if (manualDone || !options.accepts(event)) continue;
+				const item = await options.toItem(event, { store, credential, trigger: this });
 				if (manual) {
 					manualDone = true;
 					this.emit([[item]]);

@@ -10,6 +10,7 @@ import type { ConversationStore } from '../../../core/store/types';
 import { SIGNATURE_HEADER } from '../../../core/webhook/signature';
 import { answerVerificationChallenge } from '../../../core/webhook/verification';
 import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
+import { acceptWakeRequest } from './manual-listen';
 
 /**
  * Every trigger of this package exposes the same endpoint shape: GET for Meta's verification, POST for
@@ -53,6 +54,8 @@ function answer(response: ServerResponse, status: number, body: string): IWebhoo
 export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const credential = readWhatsAppCredential(await this.getCredentials(WHATSAPP_CREDENTIAL));
 	const response: ServerResponse = this.getResponseObject();
+	const wake = this.getMode() === 'manual' ? acceptWakeRequest.call(this) : null;
+	if (wake) return wake;
 	try {
 		if (this.getWebhookName() === 'setup') {
 			const challenge = answerVerificationChallenge(this.getQueryData() as Record<string, unknown>, credential.verifyToken);

@@ -1,0 +1,33 @@
+import type { INodeExecutionData, ITriggerFunctions } from 'n8n-workflow';
+
+import type { EventType, StoreEvent } from '../../../core/events/types';
+import type { ConversationStore } from '../../../core/store/types';
+import type { WhatsAppCredential } from '../credentials';
+
+export interface TriggerItemContext {
+	store: ConversationStore;
+	credential: WhatsAppCredential;
+	trigger: ITriggerFunctions;
+}
+
+/** What a trigger node listens for; built from its parameters, for its trigger() and its test listener. */
+export interface EventTriggerOptions {
+	types: readonly EventType[];
+	/** Only the credential's business number, or every number of the store. */
+	phoneNumberScope: 'credential' | 'all';
+	/** The node's filters beyond type and number. */
+	accepts: (event: StoreEvent) => boolean;
+	toItem: (event: StoreEvent, context: TriggerItemContext) => Promise<INodeExecutionData>;
+	/** Work that lives as long as the trigger (the inactivity sweep). */
+	onStart?: (store: ConversationStore, credential: WhatsAppCredential) => { stop(): Promise<void> };
+}
+
+/** Any n8n context that reads node parameters: trigger, hook and webhook functions alike. */
+export interface ParameterSource {
+	getNodeParameter(name: string, fallback?: unknown): unknown;
+}
+
+export function phoneNumberFilter(options: EventTriggerOptions, credential: WhatsAppCredential): string | undefined {
+	return options.phoneNumberScope === 'credential' ? credential.phoneNumberId : undefined;
+}
+
