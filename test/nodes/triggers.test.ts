@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { WhatsAppConversationsApi } from '../../credentials/WhatsAppConversationsApi.credentials';
 import { acquireStore, releaseStore } from '../../core/store/open';
@@ -61,7 +61,7 @@ function credentials(overrides: IDataObject = {}) {
 	};
 }
 
-async function harness(nodeType: INodeType, parameters: IDataObject = {}, workflowId = 'wf-1', credentialOverrides: IDataObject = {}) {
+async function harness(nodeType: INodeType, parameters: INodeParameters = {}, workflowId = 'wf-1', credentialOverrides: IDataObject = {}) {
 	return createTriggerHarness({
 		nodeType,
 		node: { parameters, webhookId: `hook-${workflowId}` },
