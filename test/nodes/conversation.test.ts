@@ -1,67 +1,29 @@
 // WhatsApp Conversation through n8n's own execution engine, on the embedded store in a temporary
 // folder; conversations come from the store's ingest and from WhatsApp Send Template against the
 // Meta simulator.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { LoadOptionsContext } from 'n8n-core';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { WhatsAppConversationsApi } from '../../credentials/WhatsAppConversationsApi.credentials';
 import type { ConversationRecord } from '../../core/conversation/types';
-import { acquireStore, releaseStore } from '../../core/store/open';
-import type { ConversationStore } from '../../core/store/types';
 import { WhatsAppConversation } from '../../nodes/WhatsAppConversation/WhatsAppConversation.node';
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
-import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
 import { BUSINESS, inbound, webhookOf } from '../support/builders';
 import { createAdditionalData } from './support/additional-data';
-import { HarnessCredentialsHelper, type CredentialDataMap } from './support/credentials-helper';
+import { HarnessCredentialsHelper } from './support/credentials-helper';
 import { n8nTestEnvironment } from './support/n8n-environment';
+import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
 import { chain, createWorkflow, runWorkflow, type WorkflowNode } from './support/workflow-runner';
 
 const nodeTypes = { whatsAppConversation: new WhatsAppConversation(), whatsAppSendTemplate: new WhatsAppSendTemplate() };
-const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };
 const HOUR = 3_600_000;
 const MARIA = '16505551234';
 const JUAN = '34612345678';
 
-let simulator: MetaSimulator;
-let folder: string;
-let sqlitePath: string;
-let store: ConversationStore;
-
-beforeAll(async () => {
-	simulator = await startMetaSimulator();
-});
-afterAll(async () => {
-	await simulator.close();
-});
+const wa = useWhatsAppFixture();
 beforeEach(async () => {
-	folder = mkdtempSync(join(tmpdir(), 'wa-conversation-'));
-	sqlitePath = join(folder, 'store.sqlite');
-	store = acquireStore({ engine: 'sqlite', path: sqlitePath });
-	await store.subscribe('test', 'now');
-});
-afterEach(async () => {
-	await releaseStore(store);
-	rmSync(folder, { recursive: true, force: true });
+	await wa.store.subscribe('test', 'now');
 });
 
-function credentials(): CredentialDataMap {
-	return {
-		whatsAppConversationsApi: {
-			provider: 'custom',
-			baseUrl: simulator.url,
-			accessToken: simulator.accessToken,
-			phoneNumberId: simulator.phoneNumberId,
-			businessAccountId: simulator.businessAccountId,
-			inactivityTimeoutMinutes: 60,
-			sqlitePath,
-		},
-	};
-}
 
 const byId = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
@@ -70,7 +32,7 @@ function conversationNode(parameters: INodeParameters, settings: Partial<Workflo
 		name: 'Conversation',
 		type: 'whatsAppConversation',
 		parameters,
-		credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } },
+		credentials: whatsAppCredentialRef,
 		...settings,
 	};
 }
@@ -79,7 +41,7 @@ async function run(node: WorkflowNode, inputItems: IDataObject[] = [{}]) {
 	return await runWorkflow({
 		nodeTypes,
 		credentialTypes,
-		credentials: credentials(),
+		credentials: wa.credentials(),
 		workflow: { nodes: [node], connections: {} },
 		inputItems: inputItems.map((json) => ({ json })),
 	});
@@ -88,18 +50,18 @@ async function run(node: WorkflowNode, inputItems: IDataObject[] = [{}]) {
 /** Customer messages into the store as the webhook ingress would put them; returns the conversation. */
 async function customerSays(customerId: string, texts: string[], at = Date.now(), name = 'Maria'): Promise<ConversationRecord> {
 	for (const [offset, text] of texts.entries()) {
-		await store.ingest(webhookOf({ messages: [inbound({ customerId, customerName: name, text, timestamp: at + offset * 1000 })] }), {
+		await wa.store.ingest(webhookOf({ messages: [inbound({ customerId, customerName: name, text, timestamp: at + offset * 1000 })] }), {
 			now: at + offset * 1000,
 			inactivityTimeoutMs: HOUR,
 		});
 	}
-	const conversation = await store.findOpenConversation(BUSINESS.phoneNumberId, customerId);
+	const conversation = await wa.store.findOpenConversation(BUSINESS.phoneNumberId, customerId);
 	if (conversation === null) throw new Error('no conversation');
 	return conversation;
 }
 
 async function businessSays(customerId: string, text: string, at: number): Promise<void> {
-	await store.recordOutbound(
+	await wa.store.recordOutbound(
 		{
 			wamid: `wamid.out-${at}`,
 			businessAccountId: BUSINESS.businessAccountId,
@@ -159,7 +121,7 @@ describe('WhatsApp Conversation: get', () => {
 		const result = await runWorkflow({
 			nodeTypes,
 			credentialTypes,
-			credentials: credentials(),
+			credentials: wa.credentials(),
 			workflow: {
 				nodes: [
 					{
@@ -170,7 +132,7 @@ describe('WhatsApp Conversation: get', () => {
 							template: byId('order_tracking|en_US', 'list'),
 							variables: { mappingMode: 'defineBelow', value: { 'body.1': 'SKBUP2', 'button.0': 'SKBUP2' }, matchingColumns: [], schema: [] },
 						},
-						credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } },
+						credentials: whatsAppCredentialRef,
 					},
 					conversationNode({ operation: 'get', conversationId: byId('={{ $json.conversationId }}') }),
 				],
@@ -190,7 +152,7 @@ describe('WhatsApp Conversation: list', () => {
 	it('filters by status, customer (any phone format) and time, newest first', async () => {
 		const old = Date.now() - 3 * HOUR;
 		const first = await customerSays(MARIA, ['first'], old);
-		await store.closeConversation(first.id, { now: old + 1000 });
+		await wa.store.closeConversation(first.id, { now: old + 1000 });
 		const second = await customerSays(MARIA, ['second']);
 		const juan = await customerSays(JUAN, ['hola'], Date.now() + 1000, 'Juan');
 
@@ -211,7 +173,7 @@ describe('WhatsApp Conversation: list', () => {
 	it('pages through more than one store page with Return All, and stops at the limit otherwise', async () => {
 		const base = Date.now() - HOUR;
 		for (let index = 0; index < 130; index++) {
-			await store.ingest(webhookOf({ messages: [inbound({ customerId: `1650555${String(index).padStart(4, '0')}`, timestamp: base + index })] }), {
+			await wa.store.ingest(webhookOf({ messages: [inbound({ customerId: `1650555${String(index).padStart(4, '0')}`, timestamp: base + index })] }), {
 				now: base + index,
 				inactivityTimeoutMs: HOUR,
 			});
@@ -244,7 +206,7 @@ describe('WhatsApp Conversation: close and AI replies', () => {
 		const again = await run(conversationNode({ operation: 'close', conversationId: byId(conversation.id) }));
 		expect(again.itemsOf('Conversation')[0].json).toMatchObject({ status: 'closed', closedNow: false });
 
-		const { events } = await store.readEvents('test', { types: ['conversation.ended'] });
+		const { events } = await wa.store.readEvents('test', { types: ['conversation.ended'] });
 		expect(events).toHaveLength(1);
 		expect(events[0]).toMatchObject({ type: 'conversation.ended', conversationId: conversation.id, payload: { reason: 'manual' } });
 	});
@@ -253,7 +215,7 @@ describe('WhatsApp Conversation: close and AI replies', () => {
 		const conversation = await customerSays(MARIA, ['I want a human']);
 		const off = await run(conversationNode({ operation: 'setAi', conversationId: byId(conversation.id), aiEnabled: false }));
 		expect(off.itemsOf('Conversation')[0].json).toMatchObject({ conversationId: conversation.id, aiEnabled: false });
-		expect((await store.getConversation(conversation.id))?.aiEnabled).toBe(false);
+		expect((await wa.store.getConversation(conversation.id))?.aiEnabled).toBe(false);
 
 		const on = await run(conversationNode({ operation: 'setAi', conversationId: byId('={{ $json.id }}'), aiEnabled: '={{ $json.ai }}' }), [
 			{ id: conversation.id, ai: true },
@@ -285,7 +247,7 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 		expect(out.itemsOf('Conversation')).toEqual([
 			{
 				json: {
-					phoneNumberId: simulator.phoneNumberId,
+					phoneNumberId: wa.simulator.phoneNumberId,
 					customerId: MARIA,
 					customerPhone: `+${MARIA}`,
 					customerName: null,
@@ -296,12 +258,12 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 				pairedItem: { item: 0 },
 			},
 		]);
-		expect((await store.getContact(simulator.phoneNumberId, MARIA))?.optedOut).toBe(true);
+		expect((await wa.store.getContact(wa.simulator.phoneNumberId, MARIA))?.optedOut).toBe(true);
 
 		const marketing = await runWorkflow({
 			nodeTypes,
 			credentialTypes,
-			credentials: credentials(),
+			credentials: wa.credentials(),
 			workflow: {
 				nodes: [
 					{
@@ -313,7 +275,7 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 							template: byId('seasonal_promotion|en_US', 'list'),
 							variables: { mappingMode: 'defineBelow', value: { 'body.1': 'summer', 'body.2': '20%' }, matchingColumns: [], schema: [] },
 						},
-						credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } },
+						credentials: whatsAppCredentialRef,
 					},
 				],
 				connections: {},
@@ -327,7 +289,7 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 
 	it('keeps the contact it knows: name and last message', async () => {
 		await customerSays(MARIA, ['STOP please not yet'], Date.now(), 'Maria');
-		const out = await run(conversationNode({ operation: 'optOut', customer: `+${MARIA}`, sender: byId(simulator.phoneNumberId) }));
+		const out = await run(conversationNode({ operation: 'optOut', customer: `+${MARIA}`, sender: byId(wa.simulator.phoneNumberId) }));
 		expect(out.itemsOf('Conversation')[0].json).toMatchObject({ customerName: 'Maria', optedOut: true, lastInboundAt: expect.any(String) });
 	});
 
@@ -354,7 +316,7 @@ describe('WhatsApp Conversation: picking a conversation in the editor', () => {
 			workflow,
 			mode: 'internal',
 			executionId: 'load-options',
-			credentialsHelper: new HarnessCredentialsHelper(credentials(), credentialTypes),
+			credentialsHelper: new HarnessCredentialsHelper(wa.credentials(), credentialTypes),
 		});
 		const context = new LoadOptionsContext(workflow, workflow.getNode('Conversation')!, additionalData, 'parameters.conversationId');
 		const search = nodeTypes.whatsAppConversation.methods.listSearch.searchConversations;

@@ -1,53 +1,28 @@
 // WhatsApp Send Message through n8n's own execution engine, against the Meta simulator over HTTP,
 // with the embedded store in a temporary folder.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { WhatsAppConversationsApi } from '../../credentials/WhatsAppConversationsApi.credentials';
-import { acquireStore, releaseStore } from '../../core/store/open';
-import type { ConversationStore } from '../../core/store/types';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
-import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
 import { inbound, webhookOf } from '../support/builders';
 import { MakeBinaryNode } from './support/harness-test-nodes';
+import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
 import { chain, runWorkflow, type WorkflowNode } from './support/workflow-runner';
 
 const TYPE = 'whatsAppSendMessage';
 const nodeTypes = { [TYPE]: new WhatsAppSendMessage(), makeBinary: new MakeBinaryNode() };
-const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };
 const CUSTOMER = '+16505551234';
 const CUSTOMER_WA_ID = '16505551234';
 const STRANGER = '+447911123456';
 const HOUR = 3_600_000;
 
-let simulator: MetaSimulator;
-let folder: string;
-let sqlitePath: string;
-let store: ConversationStore;
-
-beforeAll(async () => {
-	simulator = await startMetaSimulator();
-});
-afterAll(async () => {
-	await simulator.close();
-});
+const wa = useWhatsAppFixture();
 beforeEach(async () => {
-	folder = mkdtempSync(join(tmpdir(), 'wa-send-message-'));
-	sqlitePath = join(folder, 'store.sqlite');
-	store = acquireStore({ engine: 'sqlite', path: sqlitePath });
 	// The customer wrote a minute ago: their window is open, the stranger's is not.
-	await store.ingest(webhookOf({ messages: [inbound({ customerId: CUSTOMER_WA_ID, timestamp: Date.now() - 60_000 })] }), {
+	await wa.store.ingest(webhookOf({ messages: [inbound({ customerId: CUSTOMER_WA_ID, timestamp: Date.now() - 60_000 })] }), {
 		now: Date.now(),
 		inactivityTimeoutMs: HOUR,
 	});
-	simulator.openWindow(CUSTOMER_WA_ID);
-});
-afterEach(async () => {
-	await releaseStore(store);
-	rmSync(folder, { recursive: true, force: true });
+	wa.simulator.openWindow(CUSTOMER_WA_ID);
 });
 
 function sendNode(parameters: INodeParameters, settings: Partial<WorkflowNode> = {}): WorkflowNode {
@@ -55,7 +30,7 @@ function sendNode(parameters: INodeParameters, settings: Partial<WorkflowNode> =
 		name: 'Send',
 		type: TYPE,
 		parameters: { to: CUSTOMER, ...parameters },
-		credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } },
+		credentials: whatsAppCredentialRef,
 		...settings,
 	};
 }
@@ -64,25 +39,14 @@ async function run(nodes: WorkflowNode[], inputItems: IDataObject[] = [{}]) {
 	return await runWorkflow({
 		nodeTypes,
 		credentialTypes,
-		credentials: {
-			whatsAppConversationsApi: {
-				provider: 'custom',
-				baseUrl: simulator.url,
-				accessToken: simulator.accessToken,
-				phoneNumberId: simulator.phoneNumberId,
-				businessAccountId: simulator.businessAccountId,
-				messagingTier: 'TIER_250',
-				inactivityTimeoutMinutes: 60,
-				sqlitePath,
-			},
-		},
+		credentials: wa.credentials(),
 		workflow: { nodes, connections: chain(...nodes.map((node) => node.name)) },
 		inputItems: inputItems.map((json) => ({ json })),
 	});
 }
 
 function lastMessageBody(): IDataObject {
-	const sent = simulator.requestsTo('POST', '/messages');
+	const sent = wa.simulator.requestsTo('POST', '/messages');
 	return sent[sent.length - 1].body as IDataObject;
 }
 
@@ -101,7 +65,7 @@ describe('WhatsApp Send Message', () => {
 			windowExpiresAt: expect.any(String),
 		});
 		expect(lastMessageBody()).toMatchObject({ to: CUSTOMER, type: 'text', text: { body: 'Hello again', preview_url: true } });
-		const transcript = await store.getTranscript(sent[0].json.conversationId as string);
+		const transcript = await wa.store.getTranscript(sent[0].json.conversationId as string);
 		expect(transcript.map((message) => [message.direction, message.text])).toEqual([
 			['inbound', 'Does it come in another color?'],
 			['outbound', 'Hello Sheena'],
@@ -110,7 +74,7 @@ describe('WhatsApp Send Message', () => {
 	});
 
 	it('routes a customer whose window is closed to the Window Closed output, without calling Meta', async () => {
-		const before = simulator.requestsTo('POST', '/messages').length;
+		const before = wa.simulator.requestsTo('POST', '/messages').length;
 		const result = await run([sendNode({ to: '={{ $json.phone }}', text: 'Hi' })], [{ phone: STRANGER }, { phone: CUSTOMER }]);
 		expect(result.error).toBeUndefined();
 		expect(result.itemsOf('Send', 0).map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
@@ -121,7 +85,7 @@ describe('WhatsApp Send Message', () => {
 				pairedItem: { item: 0 },
 			},
 		]);
-		expect(simulator.requestsTo('POST', '/messages').length).toBe(before + 1);
+		expect(wa.simulator.requestsTo('POST', '/messages').length).toBe(before + 1);
 	});
 
 	it('fails on a closed window when asked to', async () => {
@@ -175,7 +139,7 @@ describe('WhatsApp Send Message', () => {
 		await run([sendNode({ messageType: 'media', mediaType: 'image', mediaSource: 'link', mediaLink: 'https://example.com/planter.jpg', caption: 'Navy' })]);
 		expect(lastMessageBody()).toMatchObject({ type: 'image', image: { link: 'https://example.com/planter.jpg', caption: 'Navy' } });
 
-		const uploadsBefore = simulator.requestsTo('POST', '/media').length;
+		const uploadsBefore = wa.simulator.requestsTo('POST', '/media').length;
 		const result = await run(
 			[
 				{ name: 'Make', type: 'makeBinary', parameters: {} },
@@ -184,7 +148,7 @@ describe('WhatsApp Send Message', () => {
 			[{ text: 'the price list' }],
 		);
 		expect(result.error).toBeUndefined();
-		expect(simulator.requestsTo('POST', '/media').length).toBe(uploadsBefore + 1);
+		expect(wa.simulator.requestsTo('POST', '/media').length).toBe(uploadsBefore + 1);
 		expect(lastMessageBody()).toMatchObject({ type: 'document', document: { id: expect.any(String), filename: 'note.txt' } });
 	});
 });

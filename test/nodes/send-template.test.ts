@@ -1,68 +1,26 @@
 // WhatsApp Send Template through n8n's own execution engine, against the Meta simulator over HTTP,
 // with the embedded store in a temporary folder.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { LoadOptionsContext } from 'n8n-core';
 import type { IDataObject, INodeParameters, ResourceMapperField, ResourceMapperValue } from 'n8n-workflow';
 
-import { WhatsAppConversationsApi } from '../../credentials/WhatsAppConversationsApi.credentials';
-import { acquireStore, releaseStore } from '../../core/store/open';
-import type { ConversationStore } from '../../core/store/types';
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
 import { templateMapperFields } from '../../nodes/WhatsAppSendTemplate/methods/resource-mapping';
-import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
 import { defaultTemplates } from '../simulator/seed';
 import { inbound, webhookOf } from '../support/builders';
 import { createAdditionalData } from './support/additional-data';
-import { HarnessCredentialsHelper, type CredentialDataMap } from './support/credentials-helper';
+import { HarnessCredentialsHelper } from './support/credentials-helper';
 import { n8nTestEnvironment } from './support/n8n-environment';
+import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
 import { chain, createWorkflow, runWorkflow, type WorkflowNode } from './support/workflow-runner';
 
 const TYPE = 'whatsAppSendTemplate';
 const nodeTypes = { [TYPE]: new WhatsAppSendTemplate() };
-const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };
 const CUSTOMER = '+16505551234';
 const CUSTOMER_WA_ID = '16505551234';
 const HOUR = 3_600_000;
 
-let simulator: MetaSimulator;
-let folder: string;
-let sqlitePath: string;
-let store: ConversationStore;
+const wa = useWhatsAppFixture();
 
-beforeAll(async () => {
-	simulator = await startMetaSimulator();
-});
-afterAll(async () => {
-	await simulator.close();
-});
-beforeEach(() => {
-	folder = mkdtempSync(join(tmpdir(), 'wa-send-template-'));
-	sqlitePath = join(folder, 'store.sqlite');
-	store = acquireStore({ engine: 'sqlite', path: sqlitePath });
-});
-afterEach(async () => {
-	await releaseStore(store);
-	rmSync(folder, { recursive: true, force: true });
-});
-
-function credentials(overrides: IDataObject = {}): CredentialDataMap {
-	return {
-		whatsAppConversationsApi: {
-			provider: 'custom',
-			baseUrl: simulator.url,
-			accessToken: simulator.accessToken,
-			phoneNumberId: simulator.phoneNumberId,
-			businessAccountId: simulator.businessAccountId,
-			messagingTier: 'TIER_250',
-			inactivityTimeoutMinutes: 60,
-			sqlitePath,
-			...overrides,
-		},
-	};
-}
 
 const template = (value: string, mode = 'list') => ({ __rl: true, mode, value });
 const variables = (value: ResourceMapperValue['value'], schema: ResourceMapperField[] = []): ResourceMapperValue => ({
@@ -79,7 +37,7 @@ function sendNode(parameters: INodeParameters, settings: Partial<WorkflowNode> =
 		name: 'Send',
 		type: TYPE,
 		parameters: { to: CUSTOMER, ...parameters },
-		credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } },
+		credentials: whatsAppCredentialRef,
 		...settings,
 	};
 }
@@ -88,19 +46,19 @@ async function run(node: WorkflowNode, inputItems: IDataObject[] = [{}], credent
 	return await runWorkflow({
 		nodeTypes,
 		credentialTypes,
-		credentials: credentials(credentialOverrides),
+		credentials: wa.credentials(credentialOverrides),
 		workflow: { nodes: [node], connections: {} },
 		inputItems: inputItems.map((json) => ({ json })),
 	});
 }
 
 function lastTemplatePayload(): IDataObject {
-	const sent = simulator.requestsTo('POST', '/messages');
+	const sent = wa.simulator.requestsTo('POST', '/messages');
 	return (sent[sent.length - 1].body as IDataObject).template as IDataObject;
 }
 
 async function openWindow(waId: string): Promise<void> {
-	await store.ingest(webhookOf({ messages: [inbound({ customerId: waId, timestamp: Date.now() })] }), {
+	await wa.store.ingest(webhookOf({ messages: [inbound({ customerId: waId, timestamp: Date.now() })] }), {
 		now: Date.now(),
 		inactivityTimeoutMs: HOUR,
 	});
@@ -135,7 +93,7 @@ describe('WhatsApp Send Template: sending', () => {
 		});
 		expect(items[1].json.dailyLimit).toEqual({ counted: true, used: 2, limit: 250, remaining: 248, tier: 'TIER_250' });
 
-		const requests = simulator.requestsTo('POST', '/messages');
+		const requests = wa.simulator.requestsTo('POST', '/messages');
 		const first = (requests[requests.length - 2].body as IDataObject).template as IDataObject;
 		expect(first.components).toEqual([
 			{ type: 'header', parameters: [{ type: 'text', text: 'Pablo' }] },
@@ -148,8 +106,8 @@ describe('WhatsApp Send Template: sending', () => {
 			},
 		]);
 
-		// The send joined a business-initiated conversation in the store.
-		const conversation = await store.getConversation(items[0].json.conversationId as string);
+		// The send joined a business-initiated conversation in the wa.store.
+		const conversation = await wa.store.getConversation(items[0].json.conversationId as string);
 		expect(conversation).toMatchObject({ customerId: CUSTOMER_WA_ID, initiatedBy: 'business', status: 'open' });
 	});
 
@@ -216,7 +174,7 @@ describe('WhatsApp Send Template: sending', () => {
 	});
 
 	it('inside an open window the send does not count, but the usage is still reported', async () => {
-		await store.reserveDailyLimit({ scope: simulator.businessAccountId, customerId: '15550000001', tier: 'TIER_250', now: Date.now() });
+		await wa.store.reserveDailyLimit({ scope: wa.simulator.businessAccountId, customerId: '15550000001', tier: 'TIER_250', now: Date.now() });
 		await openWindow(CUSTOMER_WA_ID);
 		const result = await run(sendNode({ template: template('hello_world|en_US'), variables: variables(null) }));
 		expect(result.error).toBeUndefined();
@@ -245,12 +203,12 @@ describe('WhatsApp Send Template: sending', () => {
 describe('WhatsApp Send Template: refusals', () => {
 	async function refusal(parameters: INodeParameters, prepare?: () => Promise<void>) {
 		await prepare?.();
-		const before = simulator.requestsTo('POST', '/messages').length;
+		const before = wa.simulator.requestsTo('POST', '/messages').length;
 		const result = await run(sendNode(parameters, { continueOnFail: true }));
 		expect(result.status).toBe('success');
 		const [item] = result.itemsOf('Send');
 		expect(item.pairedItem).toEqual({ item: 0 });
-		return { json: item.json, sent: simulator.requestsTo('POST', '/messages').length - before };
+		return { json: item.json, sent: wa.simulator.requestsTo('POST', '/messages').length - before };
 	}
 
 	it.each([
@@ -279,7 +237,7 @@ describe('WhatsApp Send Template: refusals', () => {
 	});
 
 	it('refuses a marketing template to a contact who opted out, but not a utility one', async () => {
-		const optOut = () => store.setOptOut(simulator.phoneNumberId, CUSTOMER_WA_ID, true, Date.now()).then(() => undefined);
+		const optOut = () => wa.store.setOptOut(wa.simulator.phoneNumberId, CUSTOMER_WA_ID, true, Date.now()).then(() => undefined);
 		const marketing = await refusal({ template: template('seasonal_promotion|en_US'), variables: variables({ 'body.1': 'summer', 'body.2': '20%' }) }, optOut);
 		expect(marketing.json.code).toBe('CONTACT_OPTED_OUT');
 		expect(marketing.sent).toBe(0);
@@ -290,13 +248,13 @@ describe('WhatsApp Send Template: refusals', () => {
 	it('refuses once the daily limit is reached (retryable), and still lets a reached customer through', async () => {
 		const now = Date.now();
 		for (let index = 0; index < 249; index++) {
-			await store.reserveDailyLimit({ scope: simulator.businessAccountId, customerId: `1555000${String(index).padStart(4, '0')}`, tier: 'TIER_250', now });
+			await wa.store.reserveDailyLimit({ scope: wa.simulator.businessAccountId, customerId: `1555000${String(index).padStart(4, '0')}`, tier: 'TIER_250', now });
 		}
 		const node = sendNode({ to: '={{ $json.phone }}', template: template('hello_world|en_US'), variables: variables(null) }, { continueOnFail: true });
 		const result = await runWorkflow({
 			nodeTypes,
 			credentialTypes,
-			credentials: credentials(),
+			credentials: wa.credentials(),
 			workflow: { nodes: [node], connections: {} },
 			inputItems: [{ json: { phone: CUSTOMER } }, { json: { phone: '+16505559876' } }, { json: { phone: CUSTOMER } }],
 		});
@@ -308,10 +266,10 @@ describe('WhatsApp Send Template: refusals', () => {
 	});
 
 	it("gives the limit unit back when Meta refuses the message, and reports Meta's error", async () => {
-		simulator.failNext(1, { code: 131026, match: (request) => request.method === 'POST' && request.path.endsWith('/messages') });
+		wa.simulator.failNext(1, { code: 131026, match: (request) => request.method === 'POST' && request.path.endsWith('/messages') });
 		const { json } = await refusal({ template: template('hello_world|en_US'), variables: variables(null) });
 		expect(json.code).toBe('META_131026');
-		expect(await store.dailyLimitUsage(simulator.businessAccountId, Date.now())).toBe(0);
+		expect(await wa.store.dailyLimitUsage(wa.simulator.businessAccountId, Date.now())).toBe(0);
 	});
 
 	it('fails the execution with the message and the fix when not continuing on fail', async () => {
@@ -327,7 +285,7 @@ describe('WhatsApp Send Template: refusals', () => {
 		const result = await runWorkflow({
 			nodeTypes,
 			credentialTypes,
-			credentials: credentials(),
+			credentials: wa.credentials(),
 			workflow: {
 				nodes: [
 					sendNode({ to: '={{ $json.phone }}', template: template('hello_world|en_US'), variables: variables(null) }, { continueOnFail: true }),
@@ -335,7 +293,7 @@ describe('WhatsApp Send Template: refusals', () => {
 						name: 'Again',
 						type: TYPE,
 						parameters: { to: `={{ $json.to ?? '${CUSTOMER}' }}`, template: template('hello_world|en_US'), variables: variables(null) },
-						credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } },
+						credentials: whatsAppCredentialRef,
 					},
 				],
 				connections: chain('Send', 'Again'),
@@ -360,7 +318,7 @@ describe('WhatsApp Send Template: template variables in the editor', () => {
 			workflow,
 			mode: 'internal',
 			executionId: 'load-options',
-			credentialsHelper: new HarnessCredentialsHelper(credentials(), credentialTypes),
+			credentialsHelper: new HarnessCredentialsHelper(wa.credentials(), credentialTypes),
 		});
 		const context = new LoadOptionsContext(workflow, workflow.getNode('Send')!, additionalData, 'parameters.variables');
 		return await nodeTypes[TYPE].methods.resourceMapping.getTemplateFields.call(context);

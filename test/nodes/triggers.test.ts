@@ -1,64 +1,26 @@
 // The three triggers as n8n drives them: activation through n8n-core's trigger machinery, Meta's
 // requests through webhook(), and a manual "listen for test event" run through the execution engine.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
-import { WhatsAppConversationsApi } from '../../credentials/WhatsAppConversationsApi.credentials';
-import { acquireStore, releaseStore } from '../../core/store/open';
-import type { ConversationStore } from '../../core/store/types';
 import { signPayload } from '../../core/webhook/signature';
 import { WhatsAppConversationEndedTrigger } from '../../nodes/WhatsAppConversationEndedTrigger/WhatsAppConversationEndedTrigger.node';
 import { WhatsAppConversationStartedTrigger } from '../../nodes/WhatsAppConversationStartedTrigger/WhatsAppConversationStartedTrigger.node';
 import { WhatsAppMessageReceivedTrigger } from '../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
-import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
 import { createTriggerHarness } from './support/trigger-runner';
+import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
 import { runWorkflow } from './support/workflow-runner';
 
 const APP_SECRET = 'trigger-test-secret';
 const VERIFY_TOKEN = 'trigger-verify-token';
 const SAMPLES = resolve(__dirname, '../fixtures/meta-samples');
-const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };
 
-let simulator: MetaSimulator;
-let folder: string;
-let sqlitePath: string;
-let store: ConversationStore;
-
-beforeAll(async () => {
-	simulator = await startMetaSimulator();
-});
-afterAll(async () => {
-	await simulator.close();
-});
-beforeEach(() => {
-	folder = mkdtempSync(join(tmpdir(), 'wa-triggers-'));
-	sqlitePath = join(folder, 'store.sqlite');
-	store = acquireStore({ engine: 'sqlite', path: sqlitePath });
-});
-afterEach(async () => {
-	await releaseStore(store);
-	rmSync(folder, { recursive: true, force: true });
-});
+const wa = useWhatsAppFixture();
 
 function credentials(overrides: IDataObject = {}) {
-	return {
-		whatsAppConversationsApi: {
-			provider: 'custom',
-			baseUrl: simulator.url,
-			accessToken: simulator.accessToken,
-			phoneNumberId: '106540352242922',
-			businessAccountId: simulator.businessAccountId,
-			appSecret: APP_SECRET,
-			verifyToken: VERIFY_TOKEN,
-			messagingTier: 'TIER_250',
-			inactivityTimeoutMinutes: 30,
-			sqlitePath,
-			...overrides,
-		},
-	};
+	return wa.credentials({ appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, inactivityTimeoutMinutes: 30, ...overrides });
 }
 
 async function harness(nodeType: INodeType, parameters: INodeParameters = {}, workflowId = 'wf-1', credentialOverrides: IDataObject = {}) {
@@ -95,7 +57,7 @@ describe('the Meta endpoint on every trigger', () => {
 		expect(call.response.statusCode).toBe(200);
 		expect(call.workflowData).toBeUndefined();
 		expect(call.noWebhookResponse).toBe(true);
-		expect(await store.listConversations({})).toHaveLength(1);
+		expect(await wa.store.listConversations({})).toHaveLength(1);
 	});
 
 	it('refuses a bad signature with 401 and stores nothing', async () => {
@@ -104,7 +66,7 @@ describe('the Meta endpoint on every trigger', () => {
 		const call = await trigger.webhook({ body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, 'wrong-secret') } });
 		expect(call.response.statusCode).toBe(401);
 		expect(call.response.bodyText).not.toContain(APP_SECRET);
-		expect(await store.listConversations({})).toEqual([]);
+		expect(await wa.store.listConversations({})).toEqual([]);
 	});
 });
 
@@ -175,7 +137,7 @@ describe('WhatsApp Message Received Trigger', () => {
 	});
 
 	it('downloads inbound media into binary data', async () => {
-		const media = simulator.addMedia(Buffer.from('fake-jpeg-bytes'), 'image/jpeg');
+		const media = wa.simulator.addMedia(Buffer.from('fake-jpeg-bytes'), 'image/jpeg');
 		const trigger = await harness(new WhatsAppMessageReceivedTrigger(), { downloadMedia: true }, 'wf-media');
 		const active = await trigger.activate();
 		const payload = JSON.parse(sample('meta_docs_image.json').toString()) as IDataObject & { entry: Array<{ changes: Array<{ value: { messages: Array<{ image: { id: string } }> } }> }> };
@@ -193,7 +155,7 @@ describe('WhatsApp Message Received Trigger', () => {
 			credentialTypes,
 			credentials: credentials(),
 			workflow: {
-				nodes: [{ name: 'On message', type: 'whatsAppMessageReceivedTrigger', parameters: {}, credentials: { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } } }],
+				nodes: [{ name: 'On message', type: 'whatsAppMessageReceivedTrigger', parameters: {}, credentials: whatsAppCredentialRef }],
 				connections: {},
 			},
 			mode: 'manual',
@@ -214,8 +176,8 @@ describe('WhatsApp Conversation Started Trigger', () => {
 		const activeCustomer = await customerOnly.activate();
 		const activeBusiness = await businessOnly.activate();
 		await customerOnly.webhook(signed(sample('meta_docs_text.json')));
-		await store.recordOutbound(
-			{ wamid: 'wamid.out-1', businessAccountId: simulator.businessAccountId, phoneNumberId: '106540352242922', customerId: '447911123456', type: 'template', text: 'hello_world', payload: {}, timestamp: Date.now() },
+		await wa.store.recordOutbound(
+			{ wamid: 'wamid.out-1', businessAccountId: wa.simulator.businessAccountId, phoneNumberId: '106540352242922', customerId: '447911123456', type: 'template', text: 'hello_world', payload: {}, timestamp: Date.now() },
 			{ now: Date.now(), inactivityTimeoutMs: 30 * 60_000 },
 		);
 		const [[customer]] = await activeCustomer.nextEmit(5000);
@@ -254,9 +216,9 @@ describe('WhatsApp Conversation Ended Trigger', () => {
 		const trigger = await harness(new WhatsAppConversationEndedTrigger(), { sweepIntervalSeconds: 3600 }, 'wf-manual-close');
 		const active = await trigger.activate();
 		await trigger.webhook(signed(sample('meta_docs_text.json')));
-		const [conversation] = await store.listConversations({});
-		await store.closeConversation(conversation.id, { now: Date.now() });
-		await store.closeConversation(conversation.id, { now: Date.now() });
+		const [conversation] = await wa.store.listConversations({});
+		await wa.store.closeConversation(conversation.id, { now: Date.now() });
+		await wa.store.closeConversation(conversation.id, { now: Date.now() });
 		const [[item]] = await active.nextEmit(5000);
 		expect(item.json).toMatchObject({ conversationId: conversation.id, reason: 'manual' });
 		await new Promise((wait) => setTimeout(wait, 200));

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { WhatsAppConversationsApi } from '../../../credentials/WhatsAppConversationsApi.credentials';
+import { acquireStore, releaseStore } from '../../../core/store/open';
+import type { ConversationStore } from '../../../core/store/types';
+import { startMetaSimulator, type MetaSimulator, type MetaSimulatorOptions } from '../../simulator/meta-simulator';
+import type { CredentialDataMap } from './credentials-helper';
+
+export const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };
+
+/** The credential reference a node of this package carries in a test workflow. */
+export const whatsAppCredentialRef = { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } };
+
+export interface WhatsAppFixture {
+	readonly simulator: MetaSimulator;
+	/** The test's own store file, fresh for every test. */
+	readonly sqlitePath: string;
+	/** The same store the nodes use (shared within the process), open for the test. */
+	readonly store: ConversationStore;
+	/** WhatsApp credential data pointing at the simulator and the test's store. */
+	credentials(overrides?: IDataObject): CredentialDataMap;
+}
+
+/**
+ * Node tests' common ground: one Meta simulator per file, a fresh store file per test, and a
+ * credential wired to both. Call at the top of a test file.
+ */
+export function useWhatsAppFixture(simulatorOptions: MetaSimulatorOptions = {}): WhatsAppFixture {
+	let simulator: MetaSimulator | undefined;
+	let folder = '';
+	let sqlitePath = '';
+	let store: ConversationStore | undefined;
+
+	beforeAll(async () => {
+		simulator = await startMetaSimulator(simulatorOptions);
+	});
+	afterAll(async () => {
+		await simulator?.close();
+	});
+	beforeEach(() => {
+		folder = mkdtempSync(join(tmpdir(), 'wa-node-test-'));
+		sqlitePath = join(folder, 'store.sqlite');
+		store = acquireStore({ engine: 'sqlite', path: sqlitePath });
+	});
+	afterEach(async () => {
+		if (store) await releaseStore(store);
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	const fixture: WhatsAppFixture = {
+		get simulator() {
+			if (!simulator) throw new Error('the simulator starts in beforeAll');
+			return simulator;
+		},
+		get sqlitePath() {
+			return sqlitePath;
+		},
+		get store() {
+			if (!store) throw new Error('the store opens in beforeEach');
+			return store;
+		},
+		credentials(overrides = {}) {
+			const sim = fixture.simulator;
+			return {
+				whatsAppConversationsApi: {
+					provider: 'custom',
+					baseUrl: sim.url,
+					accessToken: sim.accessToken,
+					phoneNumberId: sim.phoneNumberId,
+					businessAccountId: sim.businessAccountId,
+					messagingTier: 'TIER_250',
+					inactivityTimeoutMinutes: 60,
+					sqlitePath,
+					...overrides,
+				},
+			};
+		},
+	};
+	return fixture;
+}
