@@ -11,7 +11,7 @@ import { sendSessionMessage } from '../../core/outbound';
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders } from '../shared/methods/list-search';
-import { withOutbound } from '../shared/outbound';
+import { forEachItemBySender, inInputOrder } from '../shared/outbound';
 import { buildSessionMessage } from './build-message';
 import { sendMessageProperties } from './description';
 
@@ -39,58 +39,45 @@ export class WhatsAppSendMessage implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
 		const sent: INodeExecutionData[] = [];
 		const windowClosed: INodeExecutionData[] = [];
-		// Items are grouped by sender so each group shares one store and client.
-		const senders = new Map<string, number[]>();
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const sender = this.getNodeParameter('sender', itemIndex, '', { extractValue: true }) as string;
-			senders.set(sender, [...(senders.get(sender) ?? []), itemIndex]);
-		}
-		for (const [sender, itemIndexes] of senders) {
-			await withOutbound(this, sender || undefined, async (outbound) => {
-				for (const itemIndex of itemIndexes) {
-					const to = this.getNodeParameter('to', itemIndex) as string;
-					try {
-						const message = await buildSessionMessage(this, itemIndex, to, outbound.client);
-						const result = await sendSessionMessage(outbound, message);
-						sent.push({
-							json: {
-								messageId: result.wamid,
-								waId: result.waId,
-								to: result.to,
-								conversationId: result.conversationId,
-								isNewConversation: result.isNewConversation,
-								windowExpiresAt: result.window.expiresAt === null ? null : new Date(result.window.expiresAt).toISOString(),
-							},
-							pairedItem: { item: itemIndex },
-						});
-					} catch (error) {
-						const options = this.getNodeParameter('options', itemIndex, {}) as { windowClosed?: string };
-						if (error instanceof PolicyError && error.code === 'WINDOW_CLOSED' && options.windowClosed !== 'error') {
-							const expiresAt = error.details.expiresAt as number | null;
-							windowClosed.push({
-								json: {
-									to,
-									windowClosed: true,
-									windowClosedAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
-									reason: error.message,
-									hint: error.hint,
-								},
-								pairedItem: { item: itemIndex },
-							});
-						} else if (this.continueOnFail()) {
-							sent.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
-						} else {
-							throw toNodeError(this.getNode(), error, itemIndex);
-						}
-					}
+		await forEachItemBySender(this, async (outbound, itemIndex) => {
+			const to = this.getNodeParameter('to', itemIndex) as string;
+			try {
+				const message = await buildSessionMessage(this, itemIndex, to, outbound.client);
+				const result = await sendSessionMessage(outbound, message);
+				sent.push({
+					json: {
+						messageId: result.wamid,
+						waId: result.waId,
+						to: result.to,
+						conversationId: result.conversationId,
+						isNewConversation: result.isNewConversation,
+						windowExpiresAt: result.window.expiresAt === null ? null : new Date(result.window.expiresAt).toISOString(),
+					},
+					pairedItem: { item: itemIndex },
+				});
+			} catch (error) {
+				const options = this.getNodeParameter('options', itemIndex, {}) as { windowClosed?: string };
+				if (error instanceof PolicyError && error.code === 'WINDOW_CLOSED' && options.windowClosed !== 'error') {
+					const expiresAt = error.details.expiresAt as number | null;
+					windowClosed.push({
+						json: {
+							to,
+							windowClosed: true,
+							windowClosedAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+							reason: error.message,
+							hint: error.hint,
+						},
+						pairedItem: { item: itemIndex },
+					});
+				} else if (this.continueOnFail()) {
+					sent.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+				} else {
+					throw toNodeError(this.getNode(), error, itemIndex);
 				}
-			});
-		}
-		const byItem = (a: INodeExecutionData, b: INodeExecutionData) =>
-			(a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item;
-		return [sent.sort(byItem), windowClosed.sort(byItem)];
+			}
+		});
+		return [inInputOrder(sent), inInputOrder(windowClosed)];
 	}
 }

@@ -12,7 +12,7 @@ import { remainingCapacity, tierLimit } from '../../core/policy/limits';
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';
-import { withOutbound } from '../shared/outbound';
+import { forEachItemBySender, inInputOrder } from '../shared/outbound';
 import { sendTemplateProperties } from './description';
 import { getTemplateFields } from './methods/resource-mapping';
 import { buildTemplateInput, parseTemplateReference, resolveTemplate, type TemplateVariableValues } from './template-input';
@@ -73,48 +73,37 @@ export class WhatsAppSendTemplate implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
 		const results: INodeExecutionData[] = [];
-		// Items are grouped by sender so each group shares one store and client.
-		const senders = new Map<string, number[]>();
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const sender = this.getNodeParameter('sender', itemIndex, '', { extractValue: true }) as string;
-			senders.set(sender, [...(senders.get(sender) ?? []), itemIndex]);
-		}
-		for (const [sender, itemIndexes] of senders) {
-			await withOutbound(this, sender || undefined, async (outbound) => {
-				for (const itemIndex of itemIndexes) {
-					try {
-						const to = this.getNodeParameter('to', itemIndex) as string;
-						const reference = parseTemplateReference(
-							this.getNodeParameter('template', itemIndex, '', { extractValue: true }),
-							this.getNodeParameter('language', itemIndex, ''),
-						);
-						const values = variableValues(this, itemIndex);
-						const { template, language } = resolveTemplate(await outbound.templates.all(), reference);
-						const input = buildTemplateInput({ to, name: reference.name, languageCode: language }, template, values);
-						const result = await sendTemplateMessage(outbound, input);
-						results.push({
-							json: {
-								messageId: result.wamid,
-								waId: result.waId,
-								to: result.to,
-								conversationId: result.conversationId,
-								isNewConversation: result.isNewConversation,
-								template: result.template,
-								messageStatus: result.messageStatus,
-								windowOpen: result.window.open,
-								dailyLimit: await dailyLimitJson(outbound, result),
-							},
-							pairedItem: { item: itemIndex },
-						});
-					} catch (error) {
-						if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
-						results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
-					}
-				}
-			});
-		}
-		return [results.sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item)];
+		await forEachItemBySender(this, async (outbound, itemIndex) => {
+			try {
+				const to = this.getNodeParameter('to', itemIndex) as string;
+				const reference = parseTemplateReference(
+					this.getNodeParameter('template', itemIndex, '', { extractValue: true }),
+					this.getNodeParameter('language', itemIndex, ''),
+				);
+				const values = variableValues(this, itemIndex);
+				const { template, language } = resolveTemplate(await outbound.templates.all(), reference);
+				const input = buildTemplateInput({ to, name: reference.name, languageCode: language }, template, values);
+				const result = await sendTemplateMessage(outbound, input);
+				results.push({
+					json: {
+						messageId: result.wamid,
+						waId: result.waId,
+						to: result.to,
+						conversationId: result.conversationId,
+						isNewConversation: result.isNewConversation,
+						template: result.template,
+						messageStatus: result.messageStatus,
+						windowOpen: result.window.open,
+						dailyLimit: await dailyLimitJson(outbound, result),
+					},
+					pairedItem: { item: itemIndex },
+				});
+			} catch (error) {
+				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
+				results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+			}
+		});
+		return [inInputOrder(results)];
 	}
 }

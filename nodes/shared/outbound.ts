@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { CloudApiClient } from '../../core/cloud-api';
 import { TemplateCatalog, type OutboundContext } from '../../core/outbound';
@@ -81,4 +81,30 @@ export async function withOutbound<T>(
 
 export function templateCatalog(context: HttpRequestHost, credential: WhatsAppCredential): TemplateCatalog {
 	return catalogFor(credential, cloudApiClient(context, credential));
+}
+
+/**
+ * Runs `work` for every input item, grouped by the item's sender so each group shares one store
+ * and client. Items keep their own index for pairing.
+ */
+export async function forEachItemBySender(
+	context: IExecuteFunctions,
+	work: (outbound: OutboundContext, itemIndex: number) => Promise<void>,
+): Promise<void> {
+	const senders = new Map<string, number[]>();
+	for (let itemIndex = 0; itemIndex < context.getInputData().length; itemIndex++) {
+		const sender = context.getNodeParameter('sender', itemIndex, '', { extractValue: true }) as string;
+		senders.set(sender, [...(senders.get(sender) ?? []), itemIndex]);
+	}
+	for (const [sender, itemIndexes] of senders) {
+		await withOutbound(context, sender || undefined, async (outbound) => {
+			for (const itemIndex of itemIndexes) await work(outbound, itemIndex);
+		});
+	}
+}
+
+/** Output items back in input order after per-sender grouping. */
+export function inInputOrder(items: INodeExecutionData[]): INodeExecutionData[] {
+	const index = (item: INodeExecutionData) => (item.pairedItem as { item: number }).item;
+	return items.sort((a, b) => index(a) - index(b));
 }
