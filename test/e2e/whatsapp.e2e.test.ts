@@ -1,0 +1,576 @@
+/**
+ * The package in a real n8n 2.30.8 server: the compiled nodes (dist/) loaded as custom extensions, one
+ * WhatsApp credential created through the public API, and the Meta simulator standing in for Meta
+ * (Cloud API and signed webhooks) on 127.0.0.1. Every assertion reads executions back through n8n's
+ * public API, or the simulator's and the store's own records.
+ *
+ * The tests share one server and run in order: workflows activated by one test stay active for the
+ * next ones, which is what users get too (every active WhatsApp trigger sees every inbound message).
+ * So each test finds its executions by the message id or the customer it used, never by position.
+ *
+ * Needs `npm run build` first (npm run test:e2e does it).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { ingestWebhookRequest } from '../../core/ingress';
+import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../simulator/meta-simulator';
+import { startN8n, type Execution, type N8nServer, type WorkflowJson } from './support/n8n-server';
+
+const DIST = resolve(__dirname, '../../dist');
+const APP_SECRET = 'e2e-app-secret';
+const VERIFY_TOKEN = 'e2e-verify-token';
+/** 0.05 minutes = 3 s: short enough for the Conversation Ended test (the editor's minimum is 1). */
+const INACTIVITY_MINUTES = 0.05;
+const INACTIVITY_MS = INACTIVITY_MINUTES * 60_000;
+
+const CREDENTIAL_TYPE = 'whatsAppConversationsApi';
+const MESSAGE_RECEIVED = 'CUSTOM.whatsAppMessageReceivedTrigger';
+const CONVERSATION_ENDED = 'CUSTOM.whatsAppConversationEndedTrigger';
+const SEND_MESSAGE = 'CUSTOM.whatsAppSendMessage';
+const SEND_TEMPLATE = 'CUSTOM.whatsAppSendTemplate';
+const CONVERSATION = 'CUSTOM.whatsAppConversation';
+
+const TRIGGER_NAME = 'WhatsApp Message Received';
+
+// Fixed webhook ids: a trigger's production URL is /webhook/<webhookId>/webhook.
+const HOOK = {
+	fanOutA: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a01',
+	fanOutB: '0b7c5a10-1e0f-4c6e-9a51-e2e000000b02',
+	statuses: '0b7c5a10-1e0f-4c6e-9a51-e2e000000c03',
+	reply: '0b7c5a10-1e0f-4c6e-9a51-e2e000000d04',
+	ended: '0b7c5a10-1e0f-4c6e-9a51-e2e000000e05',
+	listen: '0b7c5a10-1e0f-4c6e-9a51-e2e000000f06',
+	windowWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a07',
+	templateWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a08',
+};
+
+// Customers (valid UK mobile numbers, each test its own).
+const CUSTOMER = {
+	fanOut: '447911123401',
+	reply: '447911123402',
+	neverWrote: '447911123403',
+	template: '447911123404',
+	ended: '447911123405',
+	restart: '447911123406',
+	listen: '447911123407',
+};
+
+type Json = Record<string, unknown>;
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** The items of one output of a node in an execution (first run). */
+function outputOf(execution: Execution, nodeName: string, output = 0): Json[] {
+	const runs = execution.data?.resultData.runData[nodeName];
+	const items = runs?.[0]?.data?.main[output] ?? [];
+	return items.map((item) => item.json);
+}
+
+function triggerItem(execution: Execution, nodeName = TRIGGER_NAME): Json {
+	return outputOf(execution, nodeName)[0] ?? {};
+}
+
+const finished = (execution: Execution) => !['new', 'running', 'waiting'].includes(execution.status);
+
+let server: N8nServer | undefined;
+let simulator: MetaSimulator | undefined;
+let folder: string;
+let sqlitePath: string;
+let credentialId: string;
+/** The test process's own handle on the store file n8n writes (WAL: both may use it). */
+let store: SqliteConversationStore | undefined;
+const workflows: Record<string, string> = {};
+
+function n8n(): N8nServer {
+	if (!server) throw new Error('n8n is not running');
+	return server;
+}
+
+function meta(): MetaSimulator {
+	if (!simulator) throw new Error('the simulator is not running');
+	return simulator;
+}
+
+function storeFile(): SqliteConversationStore {
+	store ??= new SqliteConversationStore({ path: sqlitePath });
+	return store;
+}
+
+const triggerUrl = (webhookId: string) => n8n().webhookUrl(`${webhookId}/webhook`);
+
+/** Polls the workflow's finished executions until `accept` finds one (or throws with the log tail). */
+async function waitForExecution(workflowId: string, accept: (execution: Execution) => boolean, what: string, timeoutMs = 45_000): Promise<Execution> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const found = (await n8n().executions(workflowId)).filter(finished).find(accept);
+		if (found) return found;
+		if (Date.now() > deadline) throw new Error(`no execution of ${workflowId} with ${what} after ${timeoutMs} ms; n8n log:\n${n8n().logTail(40)}`);
+		await sleep(300);
+	}
+}
+
+const withMessageId = (wamid: string) => (execution: Execution) => triggerItem(execution).messageId === wamid;
+
+async function executionsWith(workflowId: string, wamid: string): Promise<Execution[]> {
+	return (await n8n().executions(workflowId)).filter(withMessageId(wamid));
+}
+
+const credentialRef = () => ({ [CREDENTIAL_TYPE]: { id: credentialId, name: 'WhatsApp (simulator)' } });
+const SETTINGS = { executionOrder: 'v1', saveManualExecutions: true, saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' };
+
+function messageReceivedWorkflow(name: string, webhookId: string, parameters: Json = {}): WorkflowJson {
+	return {
+		name,
+		nodes: [
+			{
+				name: TRIGGER_NAME,
+				type: MESSAGE_RECEIVED,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters,
+				credentials: credentialRef(),
+			},
+		],
+		connections: {},
+		settings: SETTINGS,
+	};
+}
+
+/** n8n's own Webhook node (answers at once) feeding one node of this package. */
+function webhookStartedWorkflow(name: string, webhookId: string, path: string, node: Json): WorkflowJson {
+	return {
+		name,
+		nodes: [
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId,
+				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+			},
+			{ position: [220, 0], typeVersion: 1, credentials: credentialRef(), ...node },
+		],
+		connections: { Webhook: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+		settings: SETTINGS,
+	};
+}
+
+async function createAndActivate(key: string, workflow: WorkflowJson): Promise<string> {
+	const id = await n8n().importWorkflow(workflow);
+	workflows[key] = id;
+	await n8n().activate(id);
+	return id;
+}
+
+async function inbound(from: string, text: string, name = 'E2E Customer'): Promise<InboundDelivery> {
+	const delivery = await meta().simulateInbound({ from, text, name });
+	expect(delivery.error).toBeNull();
+	expect(delivery.status).toBe(200);
+	return delivery;
+}
+
+async function postJson(url: string, body: unknown): Promise<{ status: number; text: string }> {
+	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	return { status: response.status, text: await response.text() };
+}
+
+const timings: string[] = [];
+let testStarted = 0;
+
+beforeAll(async () => {
+	if (!existsSync(join(DIST, 'nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node.js'))) {
+		throw new Error(`${DIST} holds no compiled nodes: run \`npm run build\` first (npm run test:e2e does)`);
+	}
+	folder = mkdtempSync(join(tmpdir(), 'wa-e2e-'));
+	sqlitePath = join(folder, 'conversations.sqlite');
+	const started = Date.now();
+	server = await startN8n({ customExtensionsDir: DIST });
+	timings.push(`n8n start ${Date.now() - started} ms`);
+	// Meta calls workflow A's production URL, as if it were the callback URL saved in the Meta app.
+	simulator = await startMetaSimulator({ webhook: { url: triggerUrl(HOOK.fanOutA), appSecret: APP_SECRET } });
+	credentialId = await server.createCredential(CREDENTIAL_TYPE, 'WhatsApp (simulator)', {
+		provider: 'custom',
+		baseUrl: simulator.url,
+		apiVersion: 'v25.0',
+		accessToken: simulator.accessToken,
+		phoneNumberId: simulator.phoneNumberId,
+		businessAccountId: simulator.businessAccountId,
+		appSecret: APP_SECRET,
+		verifyToken: VERIFY_TOKEN,
+		messagingTier: 'TIER_250',
+		inactivityTimeoutMinutes: INACTIVITY_MINUTES,
+		storeEngine: 'sqlite',
+		sqlitePath,
+	});
+}, 240_000);
+
+afterAll(async () => {
+	await store?.close();
+	await simulator?.close();
+	await server?.stop();
+	if (folder) rmSync(folder, { recursive: true, force: true });
+	console.log(`whatsapp e2e timings:\n  ${timings.join('\n  ')}`);
+}, 120_000);
+
+beforeEach(() => {
+	testStarted = Date.now();
+});
+
+afterEach(() => {
+	timings.push(`${expect.getState().currentTestName ?? '?'}: ${Date.now() - testStarted} ms`);
+});
+
+describe('WhatsApp Conversations in a real n8n server', () => {
+	it('answers Meta\'s verification handshake on a trigger\'s production URL', async () => {
+		await createAndActivate('fanOutA', messageReceivedWorkflow('E2E fan-out A: Message Received', HOOK.fanOutA));
+		await createAndActivate('fanOutB', messageReceivedWorkflow('E2E fan-out B: Message Received', HOOK.fanOutB));
+
+		const query = (token: string) => new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' });
+		const ok = await fetch(`${triggerUrl(HOOK.fanOutA)}?${query(VERIFY_TOKEN)}`);
+		expect(ok.status).toBe(200);
+		expect(await ok.text()).toBe('1158201444');
+
+		const wrong = await fetch(`${triggerUrl(HOOK.fanOutA)}?${query('not-the-token')}`);
+		expect(wrong.status).toBe(403);
+		expect(await wrong.text()).not.toContain(VERIFY_TOKEN);
+
+		// The handshake is answered by webhook() and starts nothing.
+		await sleep(500);
+		expect(await n8n().executions(workflows.fanOutA)).toHaveLength(0);
+	});
+
+	let fanOutDelivery: InboundDelivery;
+
+	it('fans one signed delivery out to every active workflow', async () => {
+		fanOutDelivery = await inbound(CUSTOMER.fanOut, 'Does it come in another color?', 'Sheena Nelson');
+		expect(fanOutDelivery.responseBody).toBe('OK');
+
+		for (const key of ['fanOutA', 'fanOutB']) {
+			const execution = await waitForExecution(workflows[key], withMessageId(fanOutDelivery.wamid), `message ${fanOutDelivery.wamid}`);
+			expect(execution.status).toBe('success');
+			expect(execution.mode).toBe('trigger');
+			expect(triggerItem(execution)).toMatchObject({
+				event: 'message',
+				messageId: fanOutDelivery.wamid,
+				type: 'text',
+				text: 'Does it come in another color?',
+				customerPhone: `+${CUSTOMER.fanOut}`,
+				customerWaId: CUSTOMER.fanOut,
+				customerName: 'Sheena Nelson',
+				conversationId: expect.any(String),
+				isNewConversation: true,
+				windowOpen: true,
+				businessPhoneNumberId: meta().phoneNumberId,
+			});
+		}
+		const [a] = await executionsWith(workflows.fanOutA, fanOutDelivery.wamid);
+		const [b] = await executionsWith(workflows.fanOutB, fanOutDelivery.wamid);
+		expect(triggerItem(b).conversationId).toBe(triggerItem(a).conversationId);
+	});
+
+	it('gives Meta\'s redelivery of the same bytes no second execution', async () => {
+		const again = await meta().redeliver(fanOutDelivery);
+		expect(again.attempt).toBe(2);
+		expect(again.status).toBe(200);
+		// Deduped in the store: nothing to wait for, so give the triggers time to (wrongly) emit.
+		await sleep(3000);
+		expect(await executionsWith(workflows.fanOutA, fanOutDelivery.wamid)).toHaveLength(1);
+		expect(await executionsWith(workflows.fanOutB, fanOutDelivery.wamid)).toHaveLength(1);
+		// B has served its purpose; A stays active, its URL is the callback URL Meta uses.
+		await n8n().deactivate(workflows.fanOutB);
+	});
+
+	let replyWamid: string;
+	let replyConversationId: string;
+
+	it('replies through Send Message: Meta gets the text, the store keeps it in the transcript', async () => {
+		await createAndActivate('reply', {
+			name: 'E2E reply: Message Received → Send Message → Conversation get',
+			nodes: [
+				{ name: TRIGGER_NAME, type: MESSAGE_RECEIVED, typeVersion: 1, position: [0, 0], webhookId: HOOK.reply, parameters: {}, credentials: credentialRef() },
+				{
+					name: 'WhatsApp Send Message',
+					type: SEND_MESSAGE,
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: {
+						to: '={{ $json.customerPhone }}',
+						messageType: 'text',
+						text: '=Thanks {{ $json.customerName }}, we open at 9.',
+						options: {},
+					},
+					credentials: credentialRef(),
+				},
+				{
+					name: 'WhatsApp Conversation',
+					type: CONVERSATION,
+					typeVersion: 1,
+					position: [440, 0],
+					parameters: { operation: 'get', conversationId: { __rl: true, mode: 'id', value: '={{ $json.conversationId }}' } },
+					credentials: credentialRef(),
+				},
+			],
+			connections: {
+				[TRIGGER_NAME]: { main: [[{ node: 'WhatsApp Send Message', type: 'main', index: 0 }]] },
+				'WhatsApp Send Message': { main: [[{ node: 'WhatsApp Conversation', type: 'main', index: 0 }]] },
+			},
+			settings: SETTINGS,
+		});
+
+		const delivery = await inbound(CUSTOMER.reply, 'When do you open?', 'Pablo Morales');
+		const execution = await waitForExecution(workflows.reply, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
+		expect(execution.status).toBe('success');
+
+		const [sent] = outputOf(execution, 'WhatsApp Send Message', 0);
+		expect(sent).toMatchObject({ messageId: expect.stringMatching(/^wamid\./), to: `+${CUSTOMER.reply}`, conversationId: triggerItem(execution).conversationId });
+		expect(outputOf(execution, 'WhatsApp Send Message', 1)).toEqual([]);
+		replyWamid = sent.messageId as string;
+		replyConversationId = sent.conversationId as string;
+
+		// Meta (the simulator) received exactly that text, from the credential's number.
+		const atMeta = meta().sentTo(CUSTOMER.reply);
+		expect(atMeta).toHaveLength(1);
+		expect(atMeta[0]).toMatchObject({ wamid: replyWamid, type: 'text', phoneNumberId: meta().phoneNumberId });
+		expect(atMeta[0].payload).toMatchObject({ text: { body: 'Thanks Pablo Morales, we open at 9.' } });
+
+		// The Conversation node, in the same run, reads both messages back from the store.
+		const [conversation] = outputOf(execution, 'WhatsApp Conversation');
+		expect(conversation).toMatchObject({ conversationId: sent.conversationId });
+		expect((conversation.transcript as Json[]).map((entry) => [entry.direction, entry.text])).toEqual([
+			['inbound', 'When do you open?'],
+			['outbound', 'Thanks Pablo Morales, we open at 9.'],
+		]);
+		expect(conversation.transcriptText).toBe('Customer: When do you open?\nBusiness: Thanks Pablo Morales, we open at 9.');
+
+		// And the store file itself, read from this process.
+		const transcript = await storeFile().getTranscript(sent.conversationId as string);
+		expect(transcript.map((message) => [message.direction, message.wamid])).toEqual([
+			['inbound', delivery.wamid],
+			['outbound', replyWamid],
+		]);
+		// The reply workflow would answer every later message too.
+		await n8n().deactivate(workflows.reply);
+	});
+
+	it('starts no execution for status updates unless a trigger asks for them', async () => {
+		// The simulator sent sent/delivered/read webhooks for the reply to A's URL.
+		await meta().flushWebhooks();
+		const statusDeliveries = meta().webhookDeliveries.filter((delivery) => delivery.kind === 'status');
+		expect(statusDeliveries.length).toBeGreaterThanOrEqual(3);
+		expect(statusDeliveries.every((delivery) => delivery.status === 200)).toBe(true);
+		const waitForRead = Date.now() + 10_000;
+		const replyStatus = async () => (await storeFile().getTranscript(replyConversationId)).find((message) => message.wamid === replyWamid)?.status;
+		while ((await replyStatus()) !== 'read') {
+			if (Date.now() > waitForRead) throw new Error('the reply never became read in the store');
+			await sleep(200);
+		}
+
+		// A workflow that asks for statuses (and, of messages, only reactions).
+		await createAndActivate('statuses', messageReceivedWorkflow('E2E statuses: Message Received with status updates', HOOK.statuses, { includeStatuses: true, messageTypes: ['reaction'] }));
+		const statusWamid = 'wamid.e2e-status-only-0001';
+		const delivery = await meta().deliverRaw({
+			object: 'whatsapp_business_account',
+			entry: [
+				{
+					id: meta().businessAccountId,
+					changes: [
+						{
+							field: 'messages',
+							value: {
+								messaging_product: 'whatsapp',
+								metadata: { display_phone_number: '15550783881', phone_number_id: meta().phoneNumberId },
+								statuses: [{ id: statusWamid, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: CUSTOMER.reply }],
+							},
+						},
+					],
+				},
+			],
+		});
+		expect(delivery.status).toBe(200);
+		const execution = await waitForExecution(workflows.statuses, withMessageId(statusWamid), `status of ${statusWamid}`);
+		expect(triggerItem(execution)).toMatchObject({ event: 'status', status: 'delivered', messageId: statusWamid, recipientPhone: `+${CUSTOMER.reply}` });
+
+		await sleep(1500);
+		// Only that one; A saw only messages, never a status (neither the reply's nor this one).
+		expect(await n8n().executions(workflows.statuses)).toHaveLength(1);
+		const aItems = (await n8n().executions(workflows.fanOutA)).map((e) => triggerItem(e));
+		expect(aItems.length).toBeGreaterThanOrEqual(2);
+		expect(aItems.every((item) => item.event === 'message')).toBe(true);
+		await n8n().deactivate(workflows.statuses);
+	});
+
+	it('sends nothing outside the window: the item leaves on "Window Closed"', async () => {
+		const path = 'e2e-window-closed';
+		await createAndActivate(
+			'windowClosed',
+			webhookStartedWorkflow('E2E window closed: Webhook → Send Message', HOOK.windowWebhook, path, {
+				name: 'WhatsApp Send Message',
+				type: SEND_MESSAGE,
+				parameters: { to: `+${CUSTOMER.neverWrote}`, messageType: 'text', text: 'Your order shipped', options: {} },
+			}),
+		);
+		const sendsBefore = meta().requestsTo('POST', '/messages').length;
+		const call = await postJson(n8n().webhookUrl(path), { order: 1 });
+		expect(call.status).toBe(200);
+		const execution = await waitForExecution(workflows.windowClosed, () => true, 'any run');
+		expect(execution.status).toBe('success');
+		expect(outputOf(execution, 'WhatsApp Send Message', 0)).toEqual([]);
+		const [closed] = outputOf(execution, 'WhatsApp Send Message', 1);
+		expect(closed).toMatchObject({ to: `+${CUSTOMER.neverWrote}`, windowClosed: true, windowClosedAt: null, reason: expect.any(String) });
+		expect(meta().sentTo(CUSTOMER.neverWrote)).toEqual([]);
+		expect(meta().requestsTo('POST', '/messages')).toHaveLength(sendsBefore);
+	});
+
+	it('sends an approved template to Meta and reports the daily limit', async () => {
+		const path = 'e2e-send-template';
+		await createAndActivate(
+			'template',
+			webhookStartedWorkflow('E2E template: Webhook → Send Template', HOOK.templateWebhook, path, {
+				name: 'WhatsApp Send Template',
+				type: SEND_TEMPLATE,
+				parameters: {
+					to: `+${CUSTOMER.template}`,
+					template: { __rl: true, mode: 'list', value: 'hello_world|en_US' },
+					variables: { mappingMode: 'defineBelow', value: null },
+				},
+			}),
+		);
+		const call = await postJson(n8n().webhookUrl(path), {});
+		expect(call.status).toBe(200);
+		const execution = await waitForExecution(workflows.template, () => true, 'any run');
+		expect(execution.data?.resultData.error).toBeUndefined();
+		expect(execution.status).toBe('success');
+
+		const [result] = outputOf(execution, 'WhatsApp Send Template');
+		expect(result).toMatchObject({
+			messageId: expect.stringMatching(/^wamid\./),
+			to: `+${CUSTOMER.template}`,
+			isNewConversation: true,
+			windowOpen: false,
+			dailyLimit: { counted: true, used: 1, limit: 250, remaining: 249, tier: 'TIER_250' },
+		});
+		const requests = meta().requestsTo('POST', '/messages').filter((entry) => (entry.body as Json | null)?.type === 'template');
+		expect(requests).toHaveLength(1);
+		expect(requests[0].status).toBe(200);
+		expect((requests[0].body as { template: Json }).template).toMatchObject({ name: 'hello_world', language: { code: 'en_US' } });
+		expect(meta().sentTo(CUSTOMER.template)).toEqual([expect.objectContaining({ wamid: result.messageId, type: 'template' })]);
+	});
+
+	it('fires Conversation Ended with the transcript after the inactivity timeout', async () => {
+		await createAndActivate('ended', {
+			name: 'E2E ended: Conversation Ended',
+			nodes: [
+				{
+					name: 'WhatsApp Conversation Ended',
+					type: CONVERSATION_ENDED,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: HOOK.ended,
+					parameters: { sweepIntervalSeconds: 1 },
+					credentials: credentialRef(),
+				},
+			],
+			connections: {},
+			settings: SETTINGS,
+		});
+		const delivery = await inbound(CUSTOMER.ended, 'Thanks, that was all', 'Ada Lovelace');
+		const startedAt = Date.now();
+		// Earlier conversations end too once the sweep runs: this one is found by its customer.
+		const byCustomer = (execution: Execution) => triggerItem(execution, 'WhatsApp Conversation Ended').customerPhone === `+${CUSTOMER.ended}`;
+		const execution = await waitForExecution(workflows.ended, byCustomer, `the end of ${CUSTOMER.ended}'s conversation`, 30_000);
+		expect(Date.now() - startedAt).toBeGreaterThanOrEqual(INACTIVITY_MS - 1000);
+		const item = triggerItem(execution, 'WhatsApp Conversation Ended');
+		expect(item).toMatchObject({
+			reason: 'inactivity',
+			initiatedBy: 'customer',
+			customerId: CUSTOMER.ended,
+			customerName: 'Ada Lovelace',
+			messageCount: 1,
+			endedAt: expect.any(String),
+		});
+		expect(item.transcript).toEqual([expect.objectContaining({ direction: 'inbound', text: 'Thanks, that was all', wamid: delivery.wamid })]);
+		expect(item.transcriptText).toBe('Customer: Thanks, that was all');
+
+		// Exactly once, though the sweep keeps running every second.
+		await sleep(2500);
+		expect((await n8n().executions(workflows.ended)).filter(byCustomer)).toHaveLength(1);
+		await n8n().deactivate(workflows.ended);
+	});
+
+	it('delivers a message accepted while n8n was down once it is back, and nothing twice', async () => {
+		const a = workflows.fanOutA;
+		const before = (await n8n().executions(a)).filter(finished);
+		const beforeIds = new Set(before.map((execution) => execution.id));
+		expect(before.length).toBeGreaterThanOrEqual(3);
+
+		// Stop n8n; while it is down a delivery reaches the store (a webhook process, or one accepted
+		// just before the crash): the signed bytes Meta would send, ingested by the core.
+		const oldPid = n8n().pid as number;
+		const restarted = Date.now();
+		const restarting = n8n().restart();
+		const alive = () => {
+			try {
+				process.kill(oldPid, 0);
+				return true;
+			} catch {
+				return false;
+			}
+		};
+		while (alive()) await sleep(20);
+		// Down: nothing answers on n8n's port (the new process needs seconds before it listens).
+		await expect(fetch(`${n8n().baseUrl}/healthz`)).rejects.toThrow();
+		meta().configureWebhook({ url: undefined });
+		const delivery = await meta().simulateInbound({ from: CUSTOMER.restart, text: 'Are you there?', name: 'Grace Hopper' });
+		expect(delivery.error).toBe('no webhook target configured');
+		const summary = await ingestWebhookRequest(
+			{ rawBody: delivery.rawBody, signature: delivery.signature },
+			{ store: storeFile(), appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_MS },
+		);
+		expect(summary.messagesStored).toBe(1);
+		meta().configureWebhook({ url: triggerUrl(HOOK.fanOutA) });
+		await restarting;
+		timings.push(`n8n stop + start ${Date.now() - restarted} ms`);
+
+		const execution = await waitForExecution(a, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
+		expect(execution.status).toBe('success');
+		expect(triggerItem(execution)).toMatchObject({ text: 'Are you there?', customerPhone: `+${CUSTOMER.restart}` });
+
+		// Give a (wrong) replay of older events time to show.
+		await sleep(3000);
+		const after = (await n8n().executions(a)).filter(finished);
+		expect(after.filter((e) => !beforeIds.has(e.id)).map((e) => triggerItem(e).messageId)).toEqual([delivery.wamid]);
+		// The inactive workflows stayed silent (their cursors wait for their next activation).
+		expect(await executionsWith(workflows.fanOutB, delivery.wamid)).toEqual([]);
+	});
+
+	it('"Listen for test event" catches the next message Meta sends to another workflow\'s URL', async () => {
+		const c = await n8n().importWorkflow(messageReceivedWorkflow('E2E listen: Message Received (manual test run)', HOOK.listen));
+		workflows.listen = c;
+		const run = await n8n().runManually(c, TRIGGER_NAME);
+		// n8n answers only after it created the test webhook (TestWebhooks.needsWebhook awaits
+		// webhookMethods.default.create in manual mode), so the node's listener already watches the store.
+		expect(run.waitingForWebhook).toBe(true);
+
+		const delivery = await inbound(CUSTOMER.listen, 'Is this thing on?', 'Alan Turing');
+		const execution = await waitForExecution(c, () => true, 'the manual run', 30_000);
+		expect(execution.mode).toBe('manual');
+		expect(execution.status).toBe('success');
+		expect(triggerItem(execution)).toMatchObject({
+			event: 'message',
+			messageId: delivery.wamid,
+			text: 'Is this thing on?',
+			customerPhone: `+${CUSTOMER.listen}`,
+			customerName: 'Alan Turing',
+		});
+		// A, whose URL Meta called, ran as usual.
+		await waitForExecution(workflows.fanOutA, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
+		// One manual run, and the test URL is gone with it.
+		await sleep(1000);
+		expect(await n8n().executions(c)).toHaveLength(1);
+	});
+});
