@@ -57,7 +57,9 @@ function protectCode(text: string, vault: Vault): string {
 	);
 	result = result.replace(/<pre[^>]*>(?:\s*<code[^>]*>)?([\s\S]*?)(?:<\/code>\s*)?<\/pre>/gi, (_match, code: string) => vault.keep(monospace(decodeEntities(code))));
 	result = result.replace(/<code[^>]*>([\s\S]*?)<\/code>/gi, (_match, code: string) => vault.keep(monospace(decodeEntities(code))));
-	result = result.replace(/(`{1,2})(?!`)([^`\n]*[^`\n\s][^`\n]*?)\1(?!`)/g, (_match, _ticks: string, code: string) => vault.keep(monospace(code.trim())));
+	const inline = (_match: string, code: string) => (code.trim() === '' ? _match : vault.keep(monospace(code.trim())));
+	result = result.replace(/(?<!`)``(?!`)([^\n]+?)(?<!`)``(?!`)/g, inline);
+	result = result.replace(/(?<!`)`(?!`)([^`\n]+)`(?!`)/g, inline);
 	return result;
 }
 
