@@ -13,3 +13,4 @@ export { WhatsAppConversationEndedTrigger } from './nodes/WhatsAppConversationEn
 export { WhatsAppSendMessage } from './nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 export { WhatsAppSendTemplate } from './nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
 export { WhatsAppConversation } from './nodes/WhatsAppConversation/WhatsAppConversation.node';
+export { WhatsAppAiReply } from './nodes/WhatsAppAiReply/WhatsAppAiReply.node';

@@ -1,0 +1,70 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { AiReplyRequest, ImageDetail } from '../../core/ai';
+import { DEFAULT_INSTRUCTIONS, DEFAULT_MODEL } from './description';
+import type { AiConnectionOptions } from './ai-connection';
+
+interface ReplyOptions {
+	styleHint?: boolean;
+	contextVariables?: { variable?: Array<{ name?: string; value?: unknown }> };
+	historyTokenBudget?: number;
+	imageDetail?: ImageDetail;
+	imageMediaId?: string;
+	useImages?: boolean;
+	maxRetries?: number;
+	maxTokens?: number;
+	recordReply?: boolean;
+	temperature?: number;
+	timeoutSeconds?: number;
+	topP?: number;
+	transcribeVoice?: boolean;
+	transcriptionLanguage?: string;
+	transcriptionModel?: string;
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
+/** Key/value rows as an object; rows without a name are ignored, a later row wins over an earlier one. */
+function variables(options: ReplyOptions): Record<string, unknown> {
+	const result: Record<string, unknown> = {};
+	for (const row of options.contextVariables?.variable ?? []) {
+		const name = text(row.name).trim();
+		if (name !== '') result[name] = row.value ?? '';
+	}
+	return result;
+}
+
+export interface ItemParameters {
+	request: AiReplyRequest;
+	connection: AiConnectionOptions;
+}
+
+/** One item's parameters as the core's request; defaults of options the user did not add applied here. */
+export function readItemParameters(context: IExecuteFunctions, itemIndex: number): ItemParameters {
+	const options = context.getNodeParameter('options', itemIndex, {}) as ReplyOptions;
+	return {
+		request: {
+			customer: text(context.getNodeParameter('customer', itemIndex)),
+			message: text(context.getNodeParameter('message', itemIndex, '')),
+			messageId: text(context.getNodeParameter('messageId', itemIndex, '')).trim() || undefined,
+			instructions: text(context.getNodeParameter('instructions', itemIndex, DEFAULT_INSTRUCTIONS)),
+			model: text(context.getNodeParameter('model', itemIndex, DEFAULT_MODEL)).trim(),
+			temperature: options.temperature ?? 0.7,
+			topP: options.topP,
+			maxTokens: options.maxTokens ?? 1024,
+			historyTokenBudget: options.historyTokenBudget ?? 3000,
+			variables: variables(options),
+			styleHint: options.styleHint ?? true,
+			vision: { enabled: options.useImages ?? true, mediaId: options.imageMediaId?.trim() || undefined, detail: options.imageDetail },
+			voice: { enabled: options.transcribeVoice ?? true, model: options.transcriptionModel, language: options.transcriptionLanguage },
+			send: context.getNodeParameter('sendReply', itemIndex, false) as boolean,
+			recordReply: options.recordReply ?? true,
+		},
+		connection: {
+			timeoutMs: Math.max(1, options.timeoutSeconds ?? 120) * 1000,
+			maxRetries: Math.max(0, Math.floor(options.maxRetries ?? 2)),
+		},
+	};
+}
