@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { AiConnection, fetchOverRequester, type RawHttpRequester } from '../../core/ai';
 
@@ -43,8 +43,17 @@ export interface AiConnectionOptions {
 	maxRetries: number;
 }
 
-/** The OpenAI-compatible credential as a connection whose requests go through n8n's helper. */
-export async function aiConnection(context: IExecuteFunctions, options: AiConnectionOptions): Promise<AiConnection> {
+/** What is needed of an n8n context: execute, trigger and webhook functions all have it. */
+export interface AiCredentialHost {
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+	helpers: { httpRequest(options: IHttpRequestOptions): Promise<unknown> };
+}
+
+/**
+ * The OpenAI-compatible credential as a connection whose requests go through n8n's helper. The
+ * triggers (voice transcription, end-of-conversation extraction) can call it with their own context.
+ */
+export async function aiConnection(context: AiCredentialHost, options: AiConnectionOptions = { timeoutMs: 120_000, maxRetries: 2 }): Promise<AiConnection> {
 	const data = await context.getCredentials(AI_CREDENTIAL);
 	const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '');
 	return new AiConnection({
