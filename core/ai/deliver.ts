@@ -1,3 +1,4 @@
+import { CloudApiError } from '../cloud-api/errors';
 import type { ConversationRecord } from '../conversation/types';
 import { PolicyError } from '../errors';
 import { sendSessionMessage, type OutboundContext } from '../outbound';
@@ -51,9 +52,11 @@ export async function sendReply(
 			expiresAt = result.window.expiresAt;
 		} catch (error) {
 			// Only before the first part: a window that closes between parts is a failure, not a skip.
-			if (error instanceof PolicyError && error.code === 'WINDOW_CLOSED' && messageIds.length === 0) {
-				return notSent('window_closed', CLOSED_HINT, windowBefore);
-			}
+			// Meta's own refusal (131047) counts too: the store's window can be ahead of Meta's when a
+			// message from another channel was stored for this number earlier.
+			const windowClosed =
+				(error instanceof PolicyError && error.code === 'WINDOW_CLOSED') || (error instanceof CloudApiError && error.metaCode === 131047);
+			if (windowClosed && messageIds.length === 0) return notSent('window_closed', CLOSED_HINT, windowBefore);
 			throw error;
 		}
 	}

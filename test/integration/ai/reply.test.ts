@@ -259,6 +259,11 @@ describe('replyToCustomer', () => {
 		expect(result.replyRecorded).toBe(false);
 		expect(meta.requestsTo('POST', '/messages').length).toBe(before);
 
+		// A later turn finds the store's window open (the message above moved it), but Meta's is closed.
+		const later = await answered({ customer: '+34 612 345 678', message: '¿Hay alguien?', send: true });
+		expect(later.delivery).toMatchObject({ sent: false, reason: 'window_closed' });
+		expect(meta.requestsTo('POST', '/messages').at(-1)?.status).toBe(400);
+
 		const byEmail = await answered({ customer: 'juan@example.com', message: 'Hola', send: true });
 		expect(byEmail.delivery).toMatchObject({ sent: false, reason: 'not_a_phone_number' });
 		expect(byEmail.replyRecorded).toBe(true);
