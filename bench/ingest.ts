@@ -1,0 +1,110 @@
+/**
+ * Ingest: signed webhooks verified, parsed and committed one transaction each (what answering Meta
+ * 200 costs), on an empty store, next to a bare SQLite insert of the same rows, and on a store that
+ * already holds the pre-filled history.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+import { ingestWebhookRequest } from '../core/ingress';
+import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { formatBytes, formatCount, info, nowNs, report, secondsSince, size } from './support';
+import { APP_SECRET, BENCH_EPOCH_MS, benchWebhooks, INACTIVITY_TIMEOUT_MS, type SignedWebhook } from './webhooks';
+
+const WEBHOOKS = size(20_000, 2_000);
+/** Each customer writes every 500 s (10 webhooks a second): conversations continue, as in real traffic. */
+const CUSTOMERS = 5_000;
+const WEBHOOKS_PER_SECOND = 10;
+
+export interface IngestRun {
+	rate: number;
+	seconds: number;
+	stored: number;
+}
+
+/** Ingests every webhook through the real path, one after the other, on the store file at `path`. */
+export async function ingestAll(path: string, webhooks: readonly SignedWebhook[]): Promise<IngestRun> {
+	const store = new SqliteConversationStore({ path });
+	let second = 0;
+	const options = { store, appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, clock: () => BENCH_EPOCH_MS + second * 1000 };
+	let stored = 0;
+	const started = nowNs();
+	for (let index = 0; index < webhooks.length; index++) {
+		second = Math.floor(index / WEBHOOKS_PER_SECOND);
+		stored += (await ingestWebhookRequest({ rawBody: webhooks[index].rawBody, signature: webhooks[index].signature }, options)).messagesStored;
+	}
+	const seconds = secondsSince(started);
+	await store.close();
+	return { rate: webhooks.length / seconds, seconds, stored };
+}
+
+/** The floor: the same message rows inserted one transaction each, nothing else done. */
+function bareInsertRate(path: string, webhooks: readonly SignedWebhook[]): number {
+	const bare = new DatabaseSync(path);
+	bare.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+	bare.exec('CREATE TABLE messages (seq INTEGER PRIMARY KEY, wamid TEXT UNIQUE, payload TEXT NOT NULL)');
+	const insert = bare.prepare('INSERT INTO messages (wamid, payload) VALUES (?, ?)');
+	const started = nowNs();
+	for (const webhook of webhooks) {
+		bare.exec('BEGIN IMMEDIATE');
+		insert.run(webhook.wamid, webhook.rawBody.toString());
+		bare.exec('COMMIT');
+	}
+	const rate = webhooks.length / secondsSince(started);
+	bare.close();
+	return rate;
+}
+
+/** Bytes on disk of a store file with its WAL. */
+export function storeBytes(path: string): number {
+	return [path, `${path}-wal`].reduce((sum, file) => sum + (existsSync(file) ? statSync(file).size : 0), 0);
+}
+
+/** Messages in a store file (a read on the side; the store is closed). */
+export function countMessages(path: string): number {
+	const db = new DatabaseSync(path, { readOnly: true });
+	const row = db.prepare('SELECT count(*) AS messages FROM messages').get();
+	db.close();
+	return Number(row?.messages ?? 0);
+}
+
+export async function benchIngestEmpty(folder: string): Promise<number> {
+	const webhooks = benchWebhooks(WEBHOOKS, CUSTOMERS);
+	// Warm-up on a throwaway file, so that the first measured run does not pay for the JIT alone.
+	await ingestAll(join(folder, 'warmup.sqlite'), benchWebhooks(Math.min(2_000, WEBHOOKS), CUSTOMERS, 'wamid.warmup-'));
+
+	const path = join(folder, 'empty.sqlite');
+	const run = await ingestAll(path, webhooks);
+	const bareRate = bareInsertRate(join(folder, 'bare.sqlite'), webhooks);
+	report({
+		name: 'ingest, empty store (verify + parse + commit, one transaction per webhook)',
+		value: `${formatCount(run.rate)}/s (${formatCount(WEBHOOKS)} webhooks in ${run.seconds.toFixed(2)} s)`,
+		target: '>= 10,000/s',
+		ratio: run.rate / 10_000,
+	});
+	report({ name: 'bare SQLite insert of the same rows, one transaction each', value: `${formatCount(bareRate)}/s` });
+	report({ name: 'ingest / bare insert', value: (run.rate / bareRate).toFixed(2), target: '>= 0.3', ratio: run.rate / bareRate / 0.3 });
+	report({
+		name: 'disk per stored message, store built by real ingest',
+		value: `${formatBytes(storeBytes(path) / run.stored)}`,
+		note: `${formatCount(run.stored)} messages, ${CUSTOMERS} customers, events kept`,
+	});
+	return run.rate;
+}
+
+/** The same webhooks, through the same path, on the pre-filled store (its customers are new to it). */
+export async function benchIngestPrefilled(prefilledPath: string, emptyRate: number): Promise<void> {
+	const before = countMessages(prefilledPath);
+	const run = await ingestAll(prefilledPath, benchWebhooks(WEBHOOKS, CUSTOMERS));
+	const total = before + run.stored;
+	const bytes = storeBytes(prefilledPath);
+	info(`store now holds ${formatCount(total)} messages in ${formatBytes(bytes)}`);
+	report({
+		name: `ingest, store holding ${formatCount(before)} messages`,
+		value: `${formatCount(run.rate)}/s (${(run.rate / emptyRate).toFixed(2)} of the empty-store rate)`,
+		target: '>= 0.8 of empty',
+		ratio: run.rate / emptyRate / 0.8,
+	});
+	report({ name: 'disk per stored message, large store', value: formatBytes(bytes / total), note: 'file + WAL / messages; contacts, conversations and 3 events per message included' });
+}

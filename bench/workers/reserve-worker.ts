@@ -1,0 +1,53 @@
+/**
+ * One of the processes contending for the daily limit: opens the store, says "ready", waits for "go"
+ * on stdin so that all start together, then reserves for its customers one after the other.
+ * argv: <store path> <json: { customers, tier, now }>; prints one JSON line with its counts and time.
+ */
+import { PolicyError } from '../../core/errors';
+import type { MessagingTier } from '../../core/policy/limits';
+import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { nowNs, secondsSince } from '../support';
+
+interface ReserveJob {
+	customers: string[];
+	tier: MessagingTier;
+	now: number;
+}
+
+function waitForGo(): Promise<void> {
+	return new Promise((resolve) => {
+		process.stdin.on('data', (chunk: Buffer) => {
+			if (chunk.toString().includes('go')) resolve();
+		});
+	});
+}
+
+async function main(): Promise<void> {
+	const [path, rawJob] = process.argv.slice(2);
+	const job = JSON.parse(rawJob) as ReserveJob;
+	const store = new SqliteConversationStore({ path, busyTimeoutMs: 60_000 });
+	await store.dailyLimitUsage('portfolio', job.now);
+	process.stdout.write('ready\n');
+	await waitForGo();
+	const counts = { counted: 0, repeats: 0, refused: 0 };
+	const started = nowNs();
+	for (const customerId of job.customers) {
+		try {
+			const reservation = await store.reserveDailyLimit({ scope: 'portfolio', customerId, tier: job.tier, now: job.now });
+			if (reservation.counted) counts.counted++;
+			else counts.repeats++;
+		} catch (error) {
+			if (!(error instanceof PolicyError) || error.code !== 'DAILY_LIMIT_REACHED') throw error;
+			counts.refused++;
+		}
+	}
+	const seconds = secondsSince(started);
+	await store.close();
+	process.stdout.write(`${JSON.stringify({ ...counts, seconds })}\n`);
+	process.exit(0);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+	process.exit(1);
+});
