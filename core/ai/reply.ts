@@ -118,7 +118,8 @@ async function currentInput(request: AiReplyRequest, environment: AiReplyEnviron
 			transcription: null,
 		};
 	}
-	if (request.voice?.enabled && stored.type === 'audio' && media) {
+	// A voice note whose text the flow already has (the trigger transcribed it) is not transcribed again.
+	if (request.voice?.enabled && stored.type === 'audio' && media && typed === '') {
 		if (!environment.media || !environment.transcribe) {
 			throw new AiError('AI_CONFIG_INVALID', 'Voice notes need the WhatsApp credential to download them.', 'Select a WhatsApp credential on the node.');
 		}

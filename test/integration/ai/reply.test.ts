@@ -234,6 +234,11 @@ describe('replyToCustomer', () => {
 		expect(ai.lastChatRequest().messages.at(-1)).toEqual({ role: 'user', content: 'Is the navy planter back in stock?' });
 		const upload = ai.transcriptionRequests()[0].form ?? [];
 		expect(upload.find((part) => part.name === 'file')?.data.equals(ogg)).toBe(true);
+
+		// Message Received transcribed it already: its text is answered, nothing is transcribed twice.
+		const again = await answered({ messageId: wamid, message: 'Is the navy planter back in stock?', voice: { enabled: true } });
+		expect(again.transcription).toBeNull();
+		expect(ai.transcriptionRequests()).toHaveLength(1);
 	});
 
 	it('formats the answer for WhatsApp and sends it in parts inside the window', async () => {
