@@ -1,9 +1,9 @@
 /**
  * What the WhatsApp triggers need to offer AI on their events: voice transcription for Message
- * Received and end-of-conversation extraction for Conversation Ended. Parameters, credential entries
- * and one call each, so wiring a trigger is a spread and a function call.
+ * Received and end-of-conversation extraction for Conversation Ended. Parameters and one call each;
+ * the triggers add the model credential, shown only when the feature is on.
  */
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	chatCompleter,
@@ -19,7 +19,7 @@ import {
 } from '../../core/ai';
 import { WhatsAppConversationsError } from '../../core/errors';
 import type { ConversationStore } from '../../core/store/types';
-import { AI_CREDENTIAL, aiConnection, type AiCredentialHost } from './ai-connection';
+import { aiConnection, type AiCredentialHost } from './ai-connection';
 import { DEFAULT_MODEL } from './description';
 
 const showWhen = (parameter: string) => ({ show: { [parameter]: [true] } });
@@ -51,12 +51,6 @@ export const voiceTranscriptionProperties: INodeProperties[] = [
 	},
 ];
 
-/** Message Received: the model credential, asked for only when transcription is on. */
-export const voiceTranscriptionCredential: INodeCredentialDescription = {
-	name: AI_CREDENTIAL,
-	required: true,
-	displayOptions: showWhen('transcribeVoice'),
-};
 
 const VARIABLE_TYPES: Array<{ name: string; value: VariableType }> = [
 	{ name: 'Boolean', value: 'boolean' },
@@ -129,12 +123,6 @@ export const extractionProperties: INodeProperties[] = [
 	},
 ];
 
-/** Conversation Ended: the model credential, asked for only when extraction is on. */
-export const extractionCredential: INodeCredentialDescription = {
-	name: AI_CREDENTIAL,
-	required: true,
-	displayOptions: showWhen('extractVariables'),
-};
 
 const TYPES = new Set<string>(VARIABLE_TYPES.map((type) => type.value));
 

@@ -1,6 +1,7 @@
 import {
 	ApplicationError,
 	NodeConnectionTypes,
+	type IDataObject,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -11,6 +12,7 @@ import {
 
 import { IdleConversationSweeper } from '../../core/conversation/sweeper';
 import { formatTranscript, transcriptItems } from '../shared/conversation-item';
+import { extractForTrigger, extractionProperties, readVariableDefinitions } from '../WhatsAppAiReply/trigger-ai';
 import { credentialTest } from '../shared/methods/credential-test';
 import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
@@ -31,7 +33,11 @@ export class WhatsAppConversationEndedTrigger implements INodeType {
 		defaults: { name: 'WhatsApp Conversation Ended' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
+		credentials: [
+			{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' },
+			// The model is asked for only when extraction is on.
+			{ name: 'openAiCompatibleApi', required: true, displayOptions: { show: { extractVariables: [true] } } },
+		],
 		webhooks: metaWebhooks,
 		properties: [
 			callbackNotice,
@@ -61,6 +67,7 @@ export class WhatsAppConversationEndedTrigger implements INodeType {
 					{ displayName: 'Business Label', name: 'businessLabel', type: 'string', default: 'Business' },
 				],
 			},
+			...extractionProperties,
 		],
 	};
 
@@ -96,23 +103,36 @@ export class WhatsAppConversationEndedTrigger implements INodeType {
 
 function listenFor(context: ParameterSource): EventTriggerOptions {
 	const labels = context.getNodeParameter('labels', {}) as { customerLabel?: string; businessLabel?: string };
+	const extractVariables = context.getNodeParameter('extractVariables', false) as boolean;
 	return {
 		types: ['conversation.ended'],
 		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
 		accepts: (event) => event.type === 'conversation.ended',
-		toItem: async (event, { store }) => {
+		toItem: async (event, { store, trigger }) => {
 			if (event.type !== 'conversation.ended') throw new ApplicationError(`Unexpected event type ${event.type}`);
-			const messages = await store.getTranscript(event.payload.conversation.id);
-			return {
-				json: {
-					...conversationEndedItem(event.payload),
-					transcript: transcriptItems(messages),
-					transcriptText: formatTranscript(messages, {
-						customerLabel: labels.customerLabel || 'Customer',
-						businessLabel: labels.businessLabel || 'Business',
-					}),
-				},
+			const { conversation } = event.payload;
+			const messages = await store.getTranscript(conversation.id);
+			const json: IDataObject = {
+				...conversationEndedItem(event.payload),
+				transcript: transcriptItems(messages),
+				transcriptText: formatTranscript(messages, {
+					customerLabel: labels.customerLabel || 'Customer',
+					businessLabel: labels.businessLabel || 'Business',
+				}),
 			};
+			if (extractVariables) {
+				// Never throws: a failed extraction is reported in the item and the event still fires.
+				const extraction = await extractForTrigger(trigger, store, conversation.id, {
+					definitions: readVariableDefinitions(trigger.getNodeParameter('variablesToExtract', {})),
+					model: trigger.getNodeParameter('extractionModel', 'gpt-4o-mini') as string,
+					summary: trigger.getNodeParameter('includeSummary', true) as boolean,
+					instructions: trigger.getNodeParameter('extractionInstructions', '') as string,
+				});
+				json.extractedVariables = { ...extraction.variables, ...(extraction.summary ? { summary: extraction.summary } : {}) } as IDataObject;
+				json.summary = extraction.summary;
+				json.extractionError = extraction.error === null ? null : { ...extraction.error };
+			}
+			return { json };
 		},
 	};
 }

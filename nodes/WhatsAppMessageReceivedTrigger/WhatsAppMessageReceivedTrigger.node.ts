@@ -10,6 +10,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { isRecordedByAiReply } from '../../core/ai';
+import { transcribeForTrigger, voiceTranscriptionProperties } from '../WhatsAppAiReply/trigger-ai';
 import { credentialTest } from '../shared/methods/credential-test';
 import { cloudApiClient } from '../shared/outbound';
 import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
@@ -32,7 +34,11 @@ export class WhatsAppMessageReceivedTrigger implements INodeType {
 		defaults: { name: 'WhatsApp Message Received' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
+		credentials: [
+			{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' },
+			// The model is asked for only when transcription is on.
+			{ name: 'openAiCompatibleApi', required: true, displayOptions: { show: { transcribeVoice: [true] } } },
+		],
 		webhooks: metaWebhooks,
 		properties: [
 			callbackNotice,
@@ -69,6 +75,7 @@ export class WhatsAppMessageReceivedTrigger implements INodeType {
 				default: 'data',
 				displayOptions: { show: { downloadMedia: [true] } },
 			},
+			...voiceTranscriptionProperties,
 		],
 	};
 
@@ -90,16 +97,36 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 	const includeStatuses = context.getNodeParameter('includeStatuses', false) as boolean;
 	const downloadMedia = context.getNodeParameter('downloadMedia', false) as boolean;
 	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', 'data') as string;
+	const transcribeVoice = context.getNodeParameter('transcribeVoice', false) as boolean;
 	const wanted = (type: string) => messageTypes.length === 0 || messageTypes.includes(LISTED_TYPES.includes(type) ? type : 'other');
 	return {
 		types: includeStatuses ? ['message.received', 'message.status'] : ['message.received'],
 		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
-		accepts: (event) => event.type === 'message.status' || (event.type === 'message.received' && wanted(event.payload.message.type)),
+		// Messages AI Reply recorded from other channels are in the log too; they are not WhatsApp arrivals.
+		accepts: (event) =>
+			event.type === 'message.status' ||
+			(event.type === 'message.received' && wanted(event.payload.message.type) && !isRecordedByAiReply(event.payload.message)),
 		toItem: async (event, { credential, trigger }): Promise<INodeExecutionData> => {
 			if (event.type === 'message.status') return { json: messageStatusItem(event.payload) };
 			if (event.type !== 'message.received') throw new ApplicationError(`Unexpected event type ${event.type}`);
 			const item: INodeExecutionData = { json: messageReceivedItem(event.payload) };
-			const media = event.payload.message.media;
+			const { message } = event.payload;
+			const media = message.media;
+			if (transcribeVoice && message.type === 'audio' && media) {
+				const voice = await transcribeForTrigger(
+					trigger,
+					cloudApiClient(trigger, credential, message.phoneNumberId),
+					{ id: media.id, mimeType: media.mimeType },
+					{
+						model: trigger.getNodeParameter('transcriptionModel', 'whisper-1') as string,
+						language: trigger.getNodeParameter('transcriptionLanguage', '') as string,
+					},
+				);
+				// With the transcript as the text, AI Reply answers it without transcribing again.
+				item.json.transcription = voice.text;
+				item.json.transcriptionError = voice.error === null ? null : { ...voice.error };
+				item.json.text = item.json.text ?? voice.text;
+			}
 			if (downloadMedia && media) {
 				const file = await cloudApiClient(trigger, credential, event.phoneNumberId).downloadMedia(media.id);
 				item.binary = {

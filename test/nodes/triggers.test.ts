@@ -9,6 +9,8 @@ import { signPayload } from '../../core/webhook/signature';
 import { WhatsAppConversationEndedTrigger } from '../../nodes/WhatsAppConversationEndedTrigger/WhatsAppConversationEndedTrigger.node';
 import { WhatsAppConversationStartedTrigger } from '../../nodes/WhatsAppConversationStartedTrigger/WhatsAppConversationStartedTrigger.node';
 import { WhatsAppMessageReceivedTrigger } from '../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
+import { OpenAiCompatibleApi } from '../../credentials/OpenAiCompatibleApi.credentials';
+import { startOpenAiServer, type OpenAiTestServer } from '../ai-server/openai-server';
 import { createTriggerHarness } from './support/trigger-runner';
 import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
 import { runWorkflow } from './support/workflow-runner';
@@ -223,6 +225,65 @@ describe('WhatsApp Conversation Ended Trigger', () => {
 		expect(item.json).toMatchObject({ conversationId: conversation.id, reason: 'manual' });
 		await new Promise((wait) => setTimeout(wait, 200));
 		expect(active.recorder.emitted).toHaveLength(1);
+		await active.close();
+	});
+});
+
+describe('AI on trigger events', () => {
+	let ai: OpenAiTestServer;
+	beforeAll(async () => {
+		ai = await startOpenAiServer();
+	});
+	afterAll(async () => {
+		await ai.close();
+	});
+
+	async function aiHarness(nodeType: INodeType, parameters: INodeParameters, workflowId: string, credentialOverrides: IDataObject = {}) {
+		return createTriggerHarness({
+			nodeType,
+			node: { parameters, webhookId: `hook-${workflowId}` },
+			credentials: { ...credentials(credentialOverrides), openAiCompatibleApi: { apiKey: 'sk-test', baseUrl: ai.url } },
+			credentialTypes: { ...credentialTypes, openAiCompatibleApi: new OpenAiCompatibleApi() },
+			workflowId,
+		});
+	}
+
+	it('transcribes a voice note into the item when asked', async () => {
+		ai.setTranscription('Do you deliver on Sundays?');
+		const voice = wa.simulator.addMedia(Buffer.from('ogg-bytes'), 'audio/ogg');
+		const trigger = await aiHarness(new WhatsAppMessageReceivedTrigger(), { transcribeVoice: true }, 'wf-voice');
+		const active = await trigger.activate();
+		const payload = JSON.parse(sample('meta_docs_text.json').toString()) as { entry: Array<{ changes: Array<{ value: { messages: IDataObject[] } }> }> };
+		payload.entry[0].changes[0].value.messages[0] = { from: '16505551234', id: 'wamid.voice-1', timestamp: '1749416383', type: 'audio', audio: { id: voice.id, mime_type: 'audio/ogg; codecs=opus', voice: true } };
+		await trigger.webhook(signed(Buffer.from(JSON.stringify(payload))));
+		const [[item]] = await active.nextEmit(5000);
+		expect(item.json).toMatchObject({ type: 'audio', transcription: 'Do you deliver on Sundays?', text: 'Do you deliver on Sundays?', transcriptionError: null });
+		expect(ai.transcriptionRequests()).toHaveLength(1);
+		await active.close();
+	});
+
+	it('extracts the defined variables and a summary when a conversation ends, and reports a failure without blocking', async () => {
+		const parameters: INodeParameters = {
+			sweepIntervalSeconds: 3600,
+			extractVariables: true,
+			variablesToExtract: { variable: [{ name: 'color', type: 'string', description: 'The color the customer asked about' }] },
+		};
+		const trigger = await aiHarness(new WhatsAppConversationEndedTrigger(), parameters, 'wf-extract');
+		const active = await trigger.activate();
+		await trigger.webhook(signed(sample('meta_docs_text.json')));
+		const [conversation] = await wa.store.listConversations({});
+		ai.replyWith(JSON.stringify({ variables: { color: 'blue' }, summary: 'Asked about other colors.' }));
+		await wa.store.closeConversation(conversation.id, { now: Date.now() });
+		const [[item]] = await active.nextEmit(5000);
+		expect(item.json).toMatchObject({ reason: 'manual', extractedVariables: { color: 'blue', summary: 'Asked about other colors.' }, summary: 'Asked about other colors.', extractionError: null });
+
+		await trigger.webhook(signed(Buffer.from(sample('meta_docs_text.json').toString().replace('wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=', 'wamid.second'))));
+		const open = await wa.store.findOpenConversation('106540352242922', '16505551234');
+		ai.failNext(1, 'unauthorized');
+		await wa.store.closeConversation(open!.id, { now: Date.now() });
+		const [[failed]] = await active.nextEmit(5000);
+		expect(failed.json).toMatchObject({ reason: 'manual', extractionError: { code: 'AI_AUTH_FAILED' } });
+		expect(JSON.stringify(failed.json)).not.toContain('sk-test');
 		await active.close();
 	});
 });
