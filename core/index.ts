@@ -25,3 +25,4 @@ export type * from './template/definition';
 
 export * from './cloud-api';
 export * from './outbound';
+export * from './ai';
