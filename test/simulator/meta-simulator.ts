@@ -54,6 +54,12 @@ export interface MetaSimulatorOptions {
 	/** Default page size of the template listing (Graph API default: 25). */
 	templatePageSize?: number;
 	webhook?: Partial<WebhookTarget> & { statuses?: false | StatusWebhookOptions };
+	/**
+	 * Routes of a page or tool served beside the Graph API (the sandbox's chat page): asked first for
+	 * every request; answer it and return true, or return false to let the Graph API routes answer.
+	 * Requests it answers are not logged as API requests.
+	 */
+	extraRoutes?: (request: IncomingMessage, response: ServerResponse, rawBody: Buffer) => boolean | Promise<boolean>;
 }
 
 export interface InboundDelivery extends WebhookDelivery {
@@ -216,6 +222,15 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 
 	async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const rawBody = await readBody(request).catch(() => Buffer.alloc(0));
+		if (options.extraRoutes) {
+			try {
+				if (await options.extraRoutes(request, response, rawBody)) return;
+			} catch (error) {
+				if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+				response.end(`extra route failed: ${error instanceof Error ? error.message : String(error)}`);
+				return;
+			}
+		}
 		const url = new URL(request.url ?? '/', context.baseUrl);
 		const simRequest: SimRequest = {
 			method: request.method ?? 'GET',

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -30,9 +30,35 @@ export const REQUIRED_API_KEY_SCOPES = [
 	'credential:delete',
 ];
 
+export interface Owner {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
+}
+
 export interface StartOptions {
-	/** Folder(s) n8n scans for `**\/*.node.js` and `*.credentials.js` (N8N_CUSTOM_EXTENSIONS); usually `<package>/dist`. */
-	customExtensionsDir: string;
+	/**
+	 * Folder(s) n8n scans for `**\/*.node.js` and `*.credentials.js` (N8N_CUSTOM_EXTENSIONS); usually
+	 * `<package>/dist`. Node types then carry the prefix `CUSTOM.`.
+	 */
+	customExtensionsDir?: string;
+	/**
+	 * Package folders (package.json with its `n8n` section, and `dist/`) installed the way n8n's Community
+	 * Nodes installs them: into `<user folder>/.n8n/nodes/node_modules/<name>` (package.json copied, dist
+	 * linked). Node types then carry the package name (`n8n-nodes-whatsapp-conversations.whatsAppSendMessage`),
+	 * as in a user's own n8n.
+	 */
+	communityPackages?: string[];
+	/**
+	 * A user folder kept across starts (the editor's database, owner, workflows and credentials stay);
+	 * default: a fresh temporary folder removed by stop().
+	 */
+	userFolder?: string;
+	/** n8n's port (default: a free one). */
+	port?: number;
+	/** The owner to set up on a fresh user folder, or to log in as on a kept one (default OWNER). */
+	owner?: Owner;
 	/** Extra environment for the n8n process (wins over the harness's defaults). */
 	env?: Record<string, string>;
 	/** Milliseconds to wait for a start (default 120 s; a first start runs the migrations: 10-35 s here). */
@@ -71,8 +97,10 @@ export interface N8nServer {
 	/** `http://127.0.0.1:<port>` (no trailing slash). */
 	baseUrl: string;
 	port: number;
-	/** The temporary N8N_USER_FOLDER (the SQLite database lives in `<userFolder>/.n8n`). */
+	/** The N8N_USER_FOLDER (the SQLite database lives in `<userFolder>/.n8n`). */
 	userFolder: string;
+	/** The owner (log in to the editor with it). */
+	owner: Owner;
 	/** The server's stdout and stderr, appended across restarts. */
 	logFile: string;
 	/** The public-API key (header `X-N8N-API-KEY`). */
@@ -114,7 +142,7 @@ export interface N8nServer {
 }
 
 /** The owner the harness sets up (log in to the editor at baseUrl with it when N8N_E2E_KEEP debugging). */
-export const OWNER = {
+export const OWNER: Owner = {
 	email: 'owner@e2e.test',
 	firstName: 'E2E',
 	lastName: 'Owner',
@@ -130,10 +158,14 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 		throw new Error(`n8n 2.x needs Node >= 22.22, this is ${process.version}: run the suite under scripts/with-node.sh`);
 	}
 	const startTimeoutMs = options.startTimeoutMs ?? 120_000;
-	const root = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
-	const userFolder = join(root, 'user');
-	const logFile = join(root, 'n8n.log');
-	const port = await freePort();
+	const owner = options.owner ?? OWNER;
+	// A kept user folder holds its log beside it; a temporary one lives (and goes) with its root.
+	const root = options.userFolder === undefined ? mkdtempSync(join(tmpdir(), 'n8n-e2e-')) : undefined;
+	const userFolder = options.userFolder ?? join(root as string, 'user');
+	mkdirSync(userFolder, { recursive: true });
+	const logFile = root === undefined ? join(userFolder, 'n8n.log') : join(root, 'n8n.log');
+	for (const packageDir of options.communityPackages ?? []) installCommunityPackage(userFolder, packageDir);
+	const port = options.port ?? (await freePort());
 	const baseUrl = `http://127.0.0.1:${port}`;
 	// Each server needs its own task-runner broker port too (default 5679), or two suites collide.
 	const brokerPort = await freePort();
@@ -150,7 +182,7 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 		PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
 		NODE_ENV: 'production',
 		N8N_USER_FOLDER: userFolder,
-		N8N_CUSTOM_EXTENSIONS: options.customExtensionsDir,
+		...(options.customExtensionsDir === undefined ? {} : { N8N_CUSTOM_EXTENSIONS: options.customExtensionsDir }),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
 		N8N_PORT: String(port),
@@ -269,14 +301,31 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 
 	try {
 		await launchAndTrack();
-		// The owner, then an API key for the public API.
-		const setup = await request(`${baseUrl}/rest/owner/setup`, 'POST', { 'browser-id': browserId }, OWNER);
-		await json(setup, 'POST /rest/owner/setup');
-		cookie = sessionCookie(setup);
+		// The owner (set up on a fresh folder, logged in on a kept one), then an API key for the public API.
+		const settings = await json<{ data: { userManagement?: { showSetupOnFirstLoad?: boolean } } }>(
+			await request(`${baseUrl}/rest/settings`, 'GET', { 'browser-id': browserId }),
+			'GET /rest/settings',
+		);
+		if (settings.data.userManagement?.showSetupOnFirstLoad === false) {
+			const login = await request(`${baseUrl}/rest/login`, 'POST', { 'browser-id': browserId }, { emailOrLdapLoginId: owner.email, password: owner.password });
+			await json(login, 'POST /rest/login');
+			cookie = sessionCookie(login);
+		} else {
+			const setup = await request(`${baseUrl}/rest/owner/setup`, 'POST', { 'browser-id': browserId }, owner);
+			await json(setup, 'POST /rest/owner/setup');
+			cookie = sessionCookie(setup);
+		}
 		const scopes = await rest<string[]>('GET', '/api-keys/scopes');
 		const missing = REQUIRED_API_KEY_SCOPES.filter((scope) => !scopes.includes(scope));
 		if (missing.length > 0) throw new Error(`the owner may not grant the API key scopes ${missing.join(', ')}`);
-		const key = await rest<{ rawApiKey: string }>('POST', '/api-keys', { label: 'e2e', expiresAt: null, scopes });
+		// One key per harness label: a kept folder would otherwise collect one per start.
+		const label = root === undefined ? 'harness (kept user folder)' : 'e2e';
+		// n8n 2.30 answers { items, counts, ... }; older releases a plain array.
+		const existing = await rest<{ items?: Array<{ id: string; label: string }> } | Array<{ id: string; label: string }>>('GET', '/api-keys');
+		for (const old of Array.isArray(existing) ? existing : (existing.items ?? [])) {
+			if (old.label === label) await rest('DELETE', `/api-keys/${old.id}`);
+		}
+		const key = await rest<{ rawApiKey: string }>('POST', '/api-keys', { label, expiresAt: null, scopes });
 		apiKey = key.rawApiKey;
 	} catch (error) {
 		await stopProcess();
@@ -287,6 +336,7 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 		baseUrl,
 		port,
 		userFolder,
+		owner,
 		logFile,
 		get apiKey() {
 			return apiKey;
@@ -354,10 +404,27 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 		},
 		async stop() {
 			await stopProcess();
-			if (!process.env.N8N_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+			if (root !== undefined && !process.env.N8N_E2E_KEEP) rmSync(root, { recursive: true, force: true });
 		},
 	};
 	return server;
+}
+
+/**
+ * What n8n's Community Nodes does on install, without the registry: the package in
+ * `<user folder>/.n8n/nodes/node_modules/<name>`. package.json is copied and `dist` linked, so a rebuild
+ * is picked up by the next start and require() resolves the package's own dependencies from its folder.
+ */
+function installCommunityPackage(userFolder: string, packageDir: string): void {
+	const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name?: string };
+	if (typeof manifest.name !== 'string' || !/^(@[^/]+\/)?n8n-nodes-/.test(manifest.name)) {
+		throw new Error(`${packageDir}: n8n loads community packages named n8n-nodes-* only (got ${String(manifest.name)})`);
+	}
+	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', manifest.name);
+	rmSync(target, { recursive: true, force: true });
+	mkdirSync(target, { recursive: true });
+	copyFileSync(join(packageDir, 'package.json'), join(target, 'package.json'));
+	symlinkSync(resolve(packageDir, 'dist'), join(target, 'dist'), 'dir');
 }
 
 /** Process groups of servers still running: killed if the test process exits without stop(). */

@@ -1,0 +1,458 @@
+/**
+ * The phone-style chat page of the sandbox, served by the Meta simulator beside its Graph API:
+ *
+ *   GET  /chat                      the page (sandbox/chat/chat.html)
+ *   GET  /chat/api/state?phone=     one customer's chat as the page draws it
+ *   GET  /chat/api/events?phone=    the same, pushed on every change (server-sent events)
+ *   POST /chat/api/send             { phone, name, text } or { phone, name, reply: { kind, id, title } }:
+ *                                   the customer writes; a signed webhook goes to n8n like Meta's
+ *   POST /chat/api/read             { phone }: the customer saw the business's messages; "read" status
+ *                                   webhooks go to n8n for those not read yet
+ *   POST /chat/api/jump             { phone, hours }: this customer's chat ages by `hours` (sandbox hook)
+ *
+ * Everything it shows comes from the simulator's own records: what the business sent through the
+ * Cloud API, the status webhooks Meta reported back, the inbound webhooks and whether n8n took them.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+
+import type { TemplateDefinition } from '../../core/template/definition';
+import { CUSTOMER_SERVICE_WINDOW_MS, type MetaSimulator, type SentMessage } from '../../test/simulator/meta-simulator';
+
+type Json = Record<string, unknown>;
+
+export interface ChatButton {
+	id: string;
+	title: string;
+	/** reply: answers with a button reply; quick: a template's quick reply; url / phone: shown only. */
+	kind: 'reply' | 'quick' | 'url' | 'phone' | 'other';
+	url?: string;
+}
+
+export interface ChatListRow {
+	id: string;
+	title: string;
+	description?: string;
+}
+
+export interface ChatItem {
+	kind: 'customer' | 'business' | 'note';
+	/** Order on the page (simulator clock, ms). */
+	at: number;
+	wamid?: string;
+	/** Meta message type (text, interactive, template, image...). */
+	type?: string;
+	text?: string;
+	header?: string;
+	footer?: string;
+	/** Template name, for template messages. */
+	template?: string;
+	media?: { type: string; link?: string; id?: string; caption?: string };
+	buttons?: ChatButton[];
+	list?: { button: string; sections: Array<{ title?: string; rows: ChatListRow[] }> };
+	/**
+	 * Business messages: the last status Meta reported (accepted, sent, delivered, read, failed).
+	 * Customer messages: received (n8n answered the webhook 200), read (the business marked it read),
+	 * or pending / failed (n8n did not take it).
+	 */
+	status?: string;
+	error?: string;
+}
+
+export interface ChatState {
+	phone: string;
+	business: { name: string; displayPhoneNumber: string };
+	window: { open: boolean; closesAt: number | null };
+	items: ChatItem[];
+	/** Links the page shows (n8n editor, workflows). */
+	links: Record<string, string>;
+}
+
+export interface JumpResult {
+	notes: string[];
+}
+
+export interface ChatRoutesOptions {
+	simulator: () => MetaSimulator;
+	/** Ages one customer's chat by `hours` (window, conversation) and runs what then follows. */
+	onJump?: (phone: string, hours: number) => Promise<JumpResult>;
+	links?: () => Record<string, string>;
+}
+
+export interface ChatRoutes {
+	handle(request: IncomingMessage, response: ServerResponse, rawBody: Buffer): Promise<boolean>;
+	/** A line in the customer's chat from the sandbox ("25 hours later", "CRM row written"). */
+	note(phone: string, text: string): void;
+	state(phone: string): ChatState;
+	close(): void;
+}
+
+const STATUS_RANK: Record<string, number> = { accepted: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+export function digits(phone: string): string {
+	return phone.replace(/\D/g, '');
+}
+
+function record(value: unknown): Json {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function list(value: unknown): unknown[] {
+	return Array.isArray(value) ? value : [];
+}
+
+function str(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** The first `messages` or `statuses` value of a Meta notification. */
+function notificationValue(payload: unknown): Json {
+	const entry = record(list(record(payload).entry)[0]);
+	return record(record(list(entry.changes)[0]).value);
+}
+
+/** {{1}} / {{first_name}} replaced by the parameters sent (positional by order, named by name). */
+function fill(text: string, parameters: unknown[]): string {
+	const values = parameters.map(record);
+	let position = 0;
+	return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => {
+		const named = values.find((parameter) => parameter.parameter_name === key);
+		const parameter = named ?? (/^\d+$/.test(key) ? values[Number(key) - 1] : values[position]);
+		position++;
+		if (parameter === undefined) return whole;
+		return str(parameter.text) ?? str(record(parameter.currency).fallback_value) ?? str(record(parameter.date_time).fallback_value) ?? whole;
+	});
+}
+
+function renderTemplate(item: ChatItem, payload: Json, templates: readonly TemplateDefinition[]): void {
+	const sent = record(payload.template);
+	const name = str(sent.name) ?? '?';
+	const language = str(record(sent.language).code);
+	const definition = templates.find((template) => template.name === name && (language === undefined || template.language === language));
+	const components = list(sent.components).map(record);
+	const parametersOf = (type: string) => list(components.find((component) => str(component.type)?.toLowerCase() === type)?.parameters);
+	item.template = name;
+	if (definition === undefined) {
+		item.text = `Template "${name}"`;
+		return;
+	}
+	for (const component of definition.components) {
+		const type = component.type.toUpperCase();
+		if (type === 'HEADER') {
+			if (component.format === undefined || component.format === 'TEXT') item.header = fill(component.text ?? '', parametersOf('header'));
+			else {
+				const parameter = record(parametersOf('header')[0]);
+				const kind = component.format.toLowerCase();
+				const media = record(parameter[kind]);
+				item.media = { type: kind, link: str(media.link), id: str(media.id) };
+			}
+		} else if (type === 'BODY') item.text = fill(component.text ?? '', parametersOf('body'));
+		else if (type === 'FOOTER') item.footer = component.text;
+		else if (type === 'BUTTONS') {
+			item.buttons = (component.buttons ?? []).map((button, index) => {
+				const kind = button.type === 'QUICK_REPLY' ? 'quick' : button.type === 'URL' ? 'url' : button.type === 'PHONE_NUMBER' ? 'phone' : 'other';
+				const sentButton = components.find((c) => str(c.type) === 'button' && Number(c.index) === index);
+				const payloadParameter = record(list(sentButton?.parameters)[0]);
+				return {
+					id: str(payloadParameter.payload) ?? button.text ?? String(index),
+					title: button.text ?? '',
+					kind,
+					url: button.url === undefined ? undefined : fill(button.url, list(sentButton?.parameters)),
+				};
+			});
+		}
+	}
+}
+
+/** How the customer's phone shows a message the business sent (from the Cloud API request body). */
+export function renderBusinessMessage(sent: SentMessage, templates: readonly TemplateDefinition[]): ChatItem {
+	const payload = sent.payload;
+	const item: ChatItem = { kind: 'business', at: sent.at, wamid: sent.wamid, type: sent.type };
+	switch (sent.type) {
+		case 'text':
+			item.text = str(record(payload.text).body) ?? '';
+			break;
+		case 'image':
+		case 'video':
+		case 'audio':
+		case 'document':
+		case 'sticker': {
+			const media = record(payload[sent.type]);
+			item.media = { type: sent.type, link: str(media.link), id: str(media.id), caption: str(media.caption) };
+			item.text = str(media.caption);
+			break;
+		}
+		case 'interactive': {
+			const interactive = record(payload.interactive);
+			const header = record(interactive.header);
+			item.header = str(header.text);
+			item.text = str(record(interactive.body).text);
+			item.footer = str(record(interactive.footer).text);
+			const action = record(interactive.action);
+			if (interactive.type === 'button') {
+				item.buttons = list(action.buttons).map((button) => {
+					const reply = record(record(button).reply);
+					return { id: str(reply.id) ?? '', title: str(reply.title) ?? '', kind: 'reply' };
+				});
+			} else if (interactive.type === 'list') {
+				item.list = {
+					button: str(action.button) ?? 'Options',
+					sections: list(action.sections).map((section) => ({
+						title: str(record(section).title),
+						rows: list(record(section).rows).map((row) => ({
+							id: str(record(row).id) ?? '',
+							title: str(record(row).title) ?? '',
+							description: str(record(row).description),
+						})),
+					})),
+				};
+			} else item.text ??= `(${str(interactive.type) ?? 'interactive'} message)`;
+			break;
+		}
+		case 'template':
+			renderTemplate(item, payload, templates);
+			break;
+		case 'location': {
+			const location = record(payload.location);
+			item.text = `📍 ${str(location.name) ?? ''} ${str(location.address) ?? ''} (${str(location.latitude)}, ${str(location.longitude)})`.trim();
+			break;
+		}
+		case 'reaction':
+			item.text = `Reacted ${str(record(payload.reaction).emoji) ?? ''}`;
+			break;
+		default:
+			item.text = `(${sent.type} message)`;
+	}
+	return item;
+}
+
+/** What the customer sent, as their phone shows it. */
+function customerText(message: Json): string {
+	const type = str(message.type);
+	if (type === 'text') return str(record(message.text).body) ?? '';
+	if (type === 'interactive') {
+		const interactive = record(message.interactive);
+		return str(record(interactive.button_reply).title) ?? str(record(interactive.list_reply).title) ?? '(reply)';
+	}
+	if (type === 'button') return str(record(message.button).text) ?? '(button)';
+	return `(${type ?? 'message'})`;
+}
+
+export function chatState(simulator: MetaSimulator, phone: string, notes: ReadonlyArray<{ at: number; text: string }>, links: Record<string, string>): ChatState {
+	const waId = digits(phone);
+	const state = simulator.state;
+	const business = state.phoneNumbers.get(simulator.phoneNumberId);
+	const items: ChatItem[] = [];
+
+	// Status webhooks Meta sent to n8n, per wamid: the furthest one.
+	const statuses = new Map<string, { status: string; error?: string }>();
+	const inboundSeen = new Map<string, ChatItem>();
+	for (const delivery of simulator.webhookDeliveries) {
+		const value = notificationValue(delivery.payload);
+		for (const status of list(value.statuses).map(record)) {
+			const id = str(status.id);
+			const name = str(status.status);
+			if (id === undefined || name === undefined || str(status.recipient_id) !== waId) continue;
+			const previous = statuses.get(id);
+			if (previous === undefined || (STATUS_RANK[name] ?? 0) > (STATUS_RANK[previous.status] ?? 0)) {
+				const error = record(list(status.errors)[0]);
+				statuses.set(id, { status: name, error: str(error.title) === undefined ? undefined : `${str(error.code)}: ${str(error.title)}` });
+			}
+		}
+		for (const message of list(value.messages).map(record)) {
+			const wamid = str(message.id);
+			if (wamid === undefined || str(message.from) !== waId) continue;
+			const received = delivery.status !== null && delivery.status >= 200 && delivery.status < 300;
+			const existing = inboundSeen.get(wamid);
+			if (existing) {
+				if (received) existing.status = 'received';
+				continue;
+			}
+			const item: ChatItem = {
+				kind: 'customer',
+				at: Number(str(message.timestamp) ?? 0) * 1000,
+				wamid,
+				type: str(message.type),
+				text: customerText(message),
+				status: received ? 'received' : delivery.error === null ? 'failed' : 'pending',
+				error: received ? undefined : (delivery.error ?? `n8n answered ${delivery.status}: ${delivery.responseBody.slice(0, 200)}`),
+			};
+			inboundSeen.set(wamid, item);
+		}
+	}
+	// The precise time of each inbound message (webhook timestamps are whole seconds).
+	for (const inbound of state.inbound) {
+		const item = inboundSeen.get(inbound.wamid);
+		if (item) item.at = inbound.at;
+	}
+	const read = new Set(state.readReceipts.map((receipt) => receipt.wamid));
+	for (const item of inboundSeen.values()) {
+		if (item.wamid !== undefined && read.has(item.wamid) && item.status === 'received') item.status = 'read';
+		items.push(item);
+	}
+	for (const sent of state.sentMessages) {
+		if (sent.waId !== waId) continue;
+		const item = renderBusinessMessage(sent, state.templates);
+		const status = statuses.get(sent.wamid);
+		item.status = status?.status ?? 'accepted';
+		if (status?.error) item.error = status.error;
+		items.push(item);
+	}
+	for (const note of notes) items.push({ kind: 'note', at: note.at, text: note.text });
+	items.sort((a, b) => a.at - b.at);
+
+	const lastInbound = state.lastInboundAt.get(waId);
+	const open = state.isWindowOpen(waId);
+	return {
+		phone: waId,
+		business: { name: business?.verified_name ?? 'Business', displayPhoneNumber: business?.display_phone_number ?? '' },
+		window: { open, closesAt: open && lastInbound !== undefined ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null },
+		items,
+		links,
+	};
+}
+
+async function readJson(rawBody: Buffer): Promise<Json> {
+	try {
+		return record(JSON.parse(rawBody.toString('utf8')));
+	} catch {
+		return {};
+	}
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+	const text = JSON.stringify(body);
+	response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+	response.end(text);
+}
+
+const PAGE = join(__dirname, 'chat.html');
+
+export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
+	const notes = new Map<string, Array<{ at: number; text: string }>>();
+	const streams = new Map<ServerResponse, { phone: string; last: string }>();
+	const links = () => options.links?.() ?? {};
+	const stateOf = (phone: string) => chatState(options.simulator(), phone, notes.get(digits(phone)) ?? [], links());
+
+	// Pushes a chat to its open pages whenever it changed (cheap: a few hundred items at most).
+	const timer = setInterval(() => {
+		for (const [response, stream] of streams) {
+			const text = JSON.stringify(stateOf(stream.phone));
+			if (text === stream.last) continue;
+			stream.last = text;
+			response.write(`data: ${text}\n\n`);
+		}
+	}, 200);
+	timer.unref();
+	const heartbeat = setInterval(() => {
+		for (const response of streams.keys()) response.write(': keep-alive\n\n');
+	}, 15_000);
+	heartbeat.unref();
+
+	const phoneParam = (url: URL, body: Json): string | null => {
+		const phone = digits(str(body.phone) ?? url.searchParams.get('phone') ?? '');
+		return phone.length >= 6 && phone.length <= 15 ? phone : null;
+	};
+
+	async function handle(request: IncomingMessage, response: ServerResponse, rawBody: Buffer): Promise<boolean> {
+		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+		const path = url.pathname.replace(/\/+$/, '') || '/';
+		if (path !== '/' && path !== '/chat' && !path.startsWith('/chat/')) return false;
+		const method = request.method ?? 'GET';
+
+		if (method === 'GET' && (path === '/' || path === '/chat')) {
+			response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+			response.end(readFileSync(PAGE));
+			return true;
+		}
+		const body = method === 'POST' ? await readJson(rawBody) : {};
+		const phone = phoneParam(url, body);
+		if (phone === null) {
+			sendJson(response, 400, { error: 'Give the customer phone number (6-15 digits) as phone.' });
+			return true;
+		}
+		if (method === 'GET' && path === '/chat/api/state') {
+			sendJson(response, 200, stateOf(phone));
+			return true;
+		}
+		if (method === 'GET' && path === '/chat/api/events') {
+			response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+			const text = JSON.stringify(stateOf(phone));
+			response.write(`data: ${text}\n\n`);
+			streams.set(response, { phone, last: text });
+			request.on('close', () => streams.delete(response));
+			return true;
+		}
+		if (method === 'POST' && path === '/chat/api/send') {
+			const name = (str(body.name) ?? '').trim() || 'Sandbox Customer';
+			const reply = record(body.reply);
+			const text = str(body.text);
+			const simulator = options.simulator();
+			let delivery;
+			if (reply.kind === 'button' || reply.kind === 'list') {
+				const id = str(reply.id) ?? '';
+				const title = str(reply.title) ?? id;
+				delivery = await simulator.simulateInbound(
+					reply.kind === 'button'
+						? { from: phone, name, type: 'interactive', buttonReply: { id, title } }
+						: { from: phone, name, type: 'interactive', listReply: { id, title } },
+				);
+			} else if (reply.kind === 'quick') {
+				const title = str(reply.title) ?? '';
+				delivery = await simulator.simulateInbound({ from: phone, name, type: 'button', button: { text: title, payload: str(reply.id) ?? title } });
+			} else if (text !== undefined && text.trim() !== '') {
+				delivery = await simulator.simulateInbound({ from: phone, name, text: text.slice(0, 4096) });
+			} else {
+				sendJson(response, 400, { error: 'Give text, or a reply { kind: button | list | quick, id, title }.' });
+				return true;
+			}
+			sendJson(response, 200, { wamid: delivery.wamid, status: delivery.status, error: delivery.error });
+			return true;
+		}
+		if (method === 'POST' && path === '/chat/api/read') {
+			const simulator = options.simulator();
+			const wanted = new Set(list(body.wamids).map(str).filter((id): id is string => id !== undefined));
+			const marked: string[] = [];
+			for (const item of stateOf(phone).items) {
+				if (item.kind !== 'business' || item.wamid === undefined || (wanted.size > 0 && !wanted.has(item.wamid))) continue;
+				if (item.status !== 'sent' && item.status !== 'delivered') continue;
+				if (item.status === 'sent') await simulator.deliverStatus(item.wamid, 'delivered');
+				await simulator.deliverStatus(item.wamid, 'read');
+				marked.push(item.wamid);
+			}
+			sendJson(response, 200, { read: marked });
+			return true;
+		}
+		if (method === 'POST' && path === '/chat/api/jump') {
+			if (options.onJump === undefined) {
+				sendJson(response, 501, { error: 'Time travel is not available here.' });
+				return true;
+			}
+			const hours = Number(body.hours ?? 25);
+			if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) {
+				sendJson(response, 400, { error: 'hours must be between 0 and 720.' });
+				return true;
+			}
+			sendJson(response, 200, await options.onJump(phone, hours));
+			return true;
+		}
+		sendJson(response, 404, { error: `No route ${method} ${path}` });
+		return true;
+	}
+
+	return {
+		handle,
+		note(phone, text) {
+			const key = digits(phone);
+			notes.set(key, [...(notes.get(key) ?? []), { at: options.simulator().now(), text }]);
+		},
+		state: stateOf,
+		close() {
+			clearInterval(timer);
+			clearInterval(heartbeat);
+			for (const response of streams.keys()) response.end();
+			streams.clear();
+		},
+	};
+}

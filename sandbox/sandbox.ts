@@ -1,0 +1,427 @@
+/**
+ * The sandbox: a real n8n with this package installed as a community package, the Meta Cloud API
+ * simulator standing in for WhatsApp (with the phone-style chat page), an OpenAI-compatible model (the
+ * user's, or an offline stand-in), credentials and the example workflows of sandbox/workflows, all on
+ * 127.0.0.1. `npm start` runs it (sandbox/start.ts); the browser tests start it the same way.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+import type { ConversationRecord } from '../core/conversation/types';
+import { openConversationStore } from '../core/store/open';
+import type { StoreWriter } from '../core/store/transaction';
+import type { ConversationStore } from '../core/store/types';
+import { startN8n, type N8nServer, type Owner, type WorkflowJson } from '../test/e2e/support/n8n-server';
+import { startMetaSimulator, type MetaSimulator } from '../test/simulator/meta-simulator';
+import { createChatRoutes, digits, type ChatRoutes, type JumpResult } from './chat/chat-routes';
+import { startStandInModel, type StandInModel } from './stand-in-model';
+
+export const PACKAGE_ROOT = resolve(__dirname, '..');
+export const PACKAGE_NAME = 'n8n-nodes-whatsapp-conversations';
+export const WORKFLOWS_DIR = join(__dirname, 'workflows');
+
+export const SANDBOX_OWNER: Owner = {
+	email: 'sandbox@example.com',
+	firstName: 'Sandbox',
+	lastName: 'Owner',
+	password: 'Sandbox-Passw0rd!',
+};
+
+const APP_SECRET = 'sandbox-app-secret';
+const VERIFY_TOKEN = 'sandbox-verify-token';
+const WHATSAPP_CREDENTIAL = 'whatsAppConversationsApi';
+const OPENAI_CREDENTIAL = 'openAiCompatibleApi';
+/** Conversations end after this much silence (Conversation Ended → CRM row). */
+const INACTIVITY_MINUTES = 5;
+const HOUR_MS = 3_600_000;
+
+export const WORKFLOWS = {
+	bot: { file: 'ai-support-bot.json', label: 'AI support bot' },
+	crm: { file: 'crm-sync.json', label: 'CRM sync (CSV)' },
+	reengage: { file: 're-engagement.json', label: 'Re-engagement (templates)' },
+} as const;
+export type WorkflowKey = keyof typeof WORKFLOWS;
+
+/** The bot's Message Received trigger: its production URL is the simulator's webhook target. */
+const BOT_TRIGGER = 'WhatsApp Message Received';
+const REENGAGE_TRIGGER = 'Every 10 Minutes';
+const CRM_COLUMNS = [
+	'ended_at',
+	'conversation_id',
+	'customer_phone',
+	'customer_name',
+	'reason',
+	'messages',
+	'duration_seconds',
+	'input_variables',
+	'extracted_variables',
+	'transcript',
+];
+
+export interface OpenAiSettings {
+	apiKey: string;
+	baseUrl?: string;
+	model?: string;
+}
+
+export interface SandboxOptions {
+	/** Where n8n's user folder, the conversation store and the CRM file live (kept across starts). */
+	stateDir: string;
+	/** Start from nothing: the state folder is emptied first. */
+	reset?: boolean;
+	/** Preferred ports (a busy one falls back to a free one); 0 picks a free port. */
+	n8nPort?: number;
+	chatPort?: number;
+	/** A real OpenAI-compatible model; without it an offline stand-in answers. */
+	openAi?: OpenAiSettings;
+	/** Use the PostgreSQL store (needs the credential's PostgreSQL option). */
+	postgres?: { connectionString: string };
+	log?: (line: string) => void;
+}
+
+export interface Sandbox {
+	n8n: N8nServer;
+	simulator: MetaSimulator;
+	chat: ChatRoutes;
+	standInModel: StandInModel | null;
+	store: ConversationStore;
+	owner: Owner;
+	urls: { editor: string; chat: string; workflows: Record<WorkflowKey, string> };
+	workflowIds: Record<WorkflowKey, string>;
+	credentialIds: { whatsApp: string; openAi: string };
+	crmCsvPath: string;
+	storeDescription: string;
+	modelDescription: string;
+	/** How long n8n took to start (ms). */
+	n8nStartMs: number;
+	/** Ages a customer's chat (what the page's "25 hours later" does). */
+	jump(phone: string, hours: number): Promise<JumpResult>;
+	stop(): Promise<void>;
+}
+
+interface SavedState {
+	credentials?: { whatsApp?: string; openAi?: string };
+	workflows?: Partial<Record<WorkflowKey, string>>;
+}
+
+type Json = Record<string, unknown>;
+
+/** `preferred` when it is free on 127.0.0.1, otherwise any free port. */
+export function portOr(preferred: number): Promise<number> {
+	const probe = (port: number) =>
+		new Promise<number>((resolvePort, reject) => {
+			const server = createServer();
+			server.unref();
+			server.once('error', reject);
+			server.listen(port, '127.0.0.1', () => {
+				const address = server.address();
+				server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+			});
+		});
+	return preferred === 0 ? probe(0) : probe(preferred).catch(() => probe(0));
+}
+
+/** Whether the built credential offers the PostgreSQL store yet, and the fields it shows for it. */
+export function postgresCredentialFields(): string[] | null {
+	const file = join(PACKAGE_ROOT, 'dist/credentials/WhatsAppConversationsApi.credentials.js');
+	if (!existsSync(file)) return null;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const loaded = require(file) as Record<string, new () => { properties: Array<{ name: string; options?: Array<{ value?: unknown }>; displayOptions?: { show?: Record<string, unknown[]> } }> }>;
+	const credential = Object.values(loaded)[0];
+	if (credential === undefined) return null;
+	const properties = new credential().properties;
+	const engine = properties.find((property) => property.name === 'storeEngine');
+	if (!engine?.options?.some((option) => option.value === 'postgres')) return null;
+	return properties.filter((property) => property.displayOptions?.show?.storeEngine?.includes('postgres')).map((property) => property.name);
+}
+
+/** The credential's PostgreSQL fields filled from a connection string, by their names. */
+function postgresCredentialData(fields: string[], connectionString: string): Json {
+	const url = new URL(connectionString);
+	const byName: Array<[RegExp, unknown]> = [
+		[/connection|url|uri/i, connectionString],
+		[/host/i, url.hostname],
+		[/port/i, Number(url.port || 5432)],
+		[/database|db/i, url.pathname.replace(/^\//, '') || 'postgres'],
+		[/user/i, decodeURIComponent(url.username)],
+		[/password/i, decodeURIComponent(url.password)],
+		[/schema/i, 'whatsapp_conversations_sandbox'],
+		[/ssl/i, false],
+	];
+	const data: Json = { storeEngine: 'postgres' };
+	for (const field of fields) {
+		const match = byName.find(([pattern]) => pattern.test(field));
+		if (match) data[field] = match[1];
+	}
+	return data;
+}
+
+/**
+ * The sandbox's "later": this customer's records age by `ms`, as if everything had happened that long
+ * ago: the last inbound message (the 24-hour window) and the open conversation's last activity (the
+ * inactivity timeout). Written through the store's own transaction primitives, so any engine does it.
+ */
+async function ageCustomer(store: ConversationStore, phoneNumberId: string, customerId: string, ms: number): Promise<ConversationRecord | null> {
+	// The engines' write transaction is protected: the sandbox is the one place that may rewrite time.
+	const writable = store as unknown as { write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> };
+	if (typeof writable.write !== 'function') throw new Error('This store engine cannot be aged.');
+	return writable.write(async (tx) => {
+		const contact = await tx.getContact(phoneNumberId, customerId);
+		if (contact?.lastInboundAt != null) await tx.putContact({ ...contact, lastInboundAt: contact.lastInboundAt - ms }, Date.now());
+		const open = await tx.findOpenConversation(phoneNumberId, customerId);
+		if (open === null) return null;
+		const aged = { ...open, startedAt: open.startedAt - ms, lastMessageAt: open.lastMessageAt - ms };
+		await tx.updateConversation(aged);
+		return aged;
+	});
+}
+
+function readWorkflow(key: WorkflowKey): WorkflowJson {
+	return JSON.parse(readFileSync(join(WORKFLOWS_DIR, WORKFLOWS[key].file), 'utf8')) as WorkflowJson;
+}
+
+/** The workflow file wired to this sandbox: credentials by id, the CRM file path, the model name. */
+function wireWorkflow(workflow: WorkflowJson, wiring: { whatsApp: string; openAi: string; crmCsvPath: string; model?: string }): WorkflowJson {
+	const nodes = workflow.nodes.map((node) => {
+		const copy: Json = JSON.parse(JSON.stringify(node)) as Json;
+		const credentials = copy.credentials as Record<string, { id: string; name: string }> | undefined;
+		if (credentials?.[WHATSAPP_CREDENTIAL]) credentials[WHATSAPP_CREDENTIAL] = { id: wiring.whatsApp, name: 'WhatsApp (sandbox simulator)' };
+		if (credentials?.[OPENAI_CREDENTIAL]) credentials[OPENAI_CREDENTIAL] = { id: wiring.openAi, name: 'OpenAI-compatible (sandbox)' };
+		const parameters = copy.parameters as Json;
+		if (copy.type === 'n8n-nodes-base.readWriteFile') parameters.fileName = wiring.crmCsvPath;
+		if (String(copy.type).endsWith('.whatsAppAiReply') && wiring.model) parameters.model = wiring.model;
+		return copy;
+	});
+	return { ...workflow, nodes };
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+	const log = options.log ?? (() => undefined);
+	const stateDir = resolve(options.stateDir);
+	if (options.reset) rmSync(stateDir, { recursive: true, force: true });
+	mkdirSync(stateDir, { recursive: true });
+	const statePath = join(stateDir, 'state.json');
+	const saved: SavedState = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as SavedState) : {};
+	const crmDir = join(stateDir, 'crm');
+	mkdirSync(crmDir, { recursive: true });
+	const crmCsvPath = join(crmDir, 'conversations.csv');
+	if (!existsSync(crmCsvPath)) writeFileSync(crmCsvPath, `${CRM_COLUMNS.join(',')}\n`);
+	const storePath = join(stateDir, 'conversations.sqlite');
+
+	const cleanups: Array<() => Promise<void> | void> = [];
+	const stop = async () => {
+		for (const cleanup of cleanups.splice(0).reverse()) {
+			try {
+				await cleanup();
+			} catch (error) {
+				log(`while stopping: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}
+	};
+
+	try {
+		let postgresData: Json | null = null;
+		if (options.postgres) {
+			const fields = postgresCredentialFields();
+			if (fields === null) throw new Error('The PostgreSQL store is not available in this build yet: run the sandbox without --postgres.');
+			postgresData = postgresCredentialData(fields, options.postgres.connectionString);
+		}
+
+		// The model: the user's, or the stand-in.
+		let standInModel: StandInModel | null = null;
+		if (options.openAi === undefined) {
+			standInModel = await startStandInModel();
+			cleanups.push(() => standInModel?.close());
+		}
+		const model = options.openAi
+			? { apiKey: options.openAi.apiKey, baseUrl: options.openAi.baseUrl ?? 'https://api.openai.com/v1', name: options.openAi.model }
+			: { apiKey: 'sandbox-stand-in', baseUrl: (standInModel as StandInModel).url, name: undefined };
+
+		// Ports first: the simulator must know the trigger URL on n8n's port before either starts.
+		const n8nPort = await portOr(options.n8nPort ?? 5678);
+		// The chat page is served by the simulator and drives the sandbox: both exist once started.
+		const live: { sandbox?: Sandbox; simulator?: MetaSimulator } = {};
+		const chat = createChatRoutes({
+			simulator: () => {
+				if (!live.simulator) throw new Error('the simulator is not running');
+				return live.simulator;
+			},
+			onJump: (phone, hours) => {
+				if (!live.sandbox) throw new Error('the sandbox is still starting');
+				return live.sandbox.jump(phone, hours);
+			},
+			links: () => {
+				const running = live.sandbox;
+				if (!running) return {};
+				return {
+					'n8n editor': running.urls.editor,
+					...Object.fromEntries((Object.keys(WORKFLOWS) as WorkflowKey[]).map((key) => [`Workflow: ${WORKFLOWS[key].label}`, running.urls.workflows[key]])),
+				};
+			},
+		});
+		cleanups.push(() => chat.close());
+		const simulatorOptions = {
+			webhook: { appSecret: APP_SECRET, statuses: { stages: ['sent', 'delivered'] as Array<'sent' | 'delivered'>, delayMs: 300 } },
+			extraRoutes: (request: Parameters<ChatRoutes['handle']>[0], response: Parameters<ChatRoutes['handle']>[1], rawBody: Buffer) => chat.handle(request, response, rawBody),
+		};
+		const chatPort = await portOr(options.chatPort ?? 5680);
+		const meta = await startMetaSimulator({ ...simulatorOptions, port: chatPort });
+		live.simulator = meta;
+		cleanups.push(() => meta.close());
+
+		// n8n, with the package installed the way Community Nodes installs it.
+		const started = Date.now();
+		const n8n = await startN8n({
+			communityPackages: [PACKAGE_ROOT],
+			userFolder: join(stateDir, 'n8n'),
+			port: n8nPort,
+			owner: SANDBOX_OWNER,
+			env: {
+				// Read/Write Files from Disk may touch the CRM folder only.
+				N8N_RESTRICT_FILE_ACCESS_TO: crmDir,
+			},
+		});
+		const n8nStartMs = Date.now() - started;
+		cleanups.push(() => n8n.stop());
+
+		// Credentials: created once, brought up to date on every start (ports and keys may change).
+		const whatsAppData: Json = {
+			provider: 'custom',
+			baseUrl: meta.url,
+			apiVersion: 'v25.0',
+			accessToken: meta.accessToken,
+			phoneNumberId: meta.phoneNumberId,
+			businessAccountId: meta.businessAccountId,
+			appSecret: APP_SECRET,
+			verifyToken: VERIFY_TOKEN,
+			messagingTier: 'TIER_250',
+			inactivityTimeoutMinutes: INACTIVITY_MINUTES,
+			...(postgresData ?? { storeEngine: 'sqlite', sqlitePath: storePath }),
+		};
+		const openAiData: Json = { apiKey: model.apiKey, baseUrl: model.baseUrl, organization: '' };
+		const upsertCredential = async (id: string | undefined, type: string, name: string, data: Json): Promise<string> => {
+			if (id !== undefined) {
+				try {
+					await n8n.rest('PATCH', `/credentials/${id}`, { name, type, data });
+					return id;
+				} catch (error) {
+					log(`credential ${name} is recreated (${error instanceof Error ? error.message.slice(0, 120) : String(error)})`);
+				}
+			}
+			return n8n.createCredential(type, name, data);
+		};
+		const credentialIds = {
+			whatsApp: await upsertCredential(saved.credentials?.whatsApp, WHATSAPP_CREDENTIAL, 'WhatsApp (sandbox simulator)', whatsAppData),
+			openAi: await upsertCredential(saved.credentials?.openAi, OPENAI_CREDENTIAL, 'OpenAI-compatible (sandbox)', openAiData),
+		};
+
+		// Workflows: imported once (the user's edits in the editor stay), activated on every start.
+		const workflowIds = {} as Record<WorkflowKey, string>;
+		for (const key of Object.keys(WORKFLOWS) as WorkflowKey[]) {
+			let id = saved.workflows?.[key];
+			if (id !== undefined) {
+				try {
+					await n8n.api('GET', `/workflows/${id}`);
+				} catch {
+					id = undefined;
+				}
+			}
+			if (id === undefined) {
+				const workflow = wireWorkflow(readWorkflow(key), { ...credentialIds, crmCsvPath, model: model.name });
+				id = await n8n.importWorkflow(workflow);
+				log(`imported workflow "${workflow.name}"`);
+			}
+			workflowIds[key] = id;
+		}
+		writeFileSync(statePath, `${JSON.stringify({ credentials: credentialIds, workflows: workflowIds } satisfies SavedState, null, '\t')}\n`);
+		for (const key of Object.keys(WORKFLOWS) as WorkflowKey[]) {
+			try {
+				await n8n.activate(workflowIds[key]);
+			} catch (error) {
+				log(`workflow ${WORKFLOWS[key].label} could not be activated: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}
+
+		// Meta calls the bot's trigger: its production URL is the "callback URL" of this fake Meta app.
+		const bot = readWorkflow('bot').nodes.find((node) => node.name === BOT_TRIGGER);
+		meta.configureWebhook({ url: n8n.webhookUrl(`${String(bot?.webhookId)}/webhook`) });
+
+		// The sandbox's own handle on the store (time travel, and the simulator's memory of open windows).
+		const store = openConversationStore(postgresData ? (postgresStoreConfig(options.postgres?.connectionString ?? '')) : { engine: 'sqlite', path: storePath });
+		cleanups.push(() => store.close());
+		for (const conversation of await store.listConversations({ phoneNumberId: meta.phoneNumberId, since: Date.now() - 24 * HOUR_MS, limit: 500 })) {
+			const contact = await store.getContact(meta.phoneNumberId, conversation.customerId);
+			if (contact?.lastInboundAt != null && !meta.state.lastInboundAt.has(conversation.customerId)) meta.openWindow(conversation.customerId, contact.lastInboundAt);
+		}
+
+		const editor = n8n.baseUrl;
+		const sandbox: Sandbox = {
+			n8n,
+			simulator: meta,
+			chat,
+			standInModel,
+			store,
+			owner: SANDBOX_OWNER,
+			urls: {
+				editor,
+				chat: `${meta.url}/chat`,
+				workflows: Object.fromEntries((Object.keys(WORKFLOWS) as WorkflowKey[]).map((key) => [key, `${editor}/workflow/${workflowIds[key]}`])) as Record<WorkflowKey, string>,
+			},
+			workflowIds,
+			credentialIds,
+			crmCsvPath,
+			storeDescription: postgresData ? 'PostgreSQL' : `embedded SQLite (${storePath})`,
+			modelDescription: options.openAi
+				? `${model.baseUrl} with your OPENAI_API_KEY${model.name ? ` (model ${model.name})` : ''}`
+				: `offline stand-in model at ${model.baseUrl} (canned answers, labelled in every reply; set OPENAI_API_KEY for a real model)`,
+			n8nStartMs,
+			async jump(phone, hours) {
+				const waId = digits(phone);
+				const ms = hours * HOUR_MS;
+				const notes: string[] = [];
+				const lastInbound = meta.state.lastInboundAt.get(waId);
+				if (lastInbound !== undefined) meta.openWindow(waId, lastInbound - ms);
+				const aged = await ageCustomer(store, meta.phoneNumberId, waId, ms);
+				notes.push(`⏩ ${hours} hours later: the 24-hour window is closed`);
+				chat.note(waId, notes[0]);
+				// The inactivity sweep the Conversation Ended trigger runs, done at once.
+				const closed = await store.sweepIdleConversations({ now: Date.now(), inactivityTimeoutMs: INACTIVITY_MINUTES * 60_000, phoneNumberId: meta.phoneNumberId });
+				if (aged !== null && closed.some((conversation) => conversation.id === aged.id)) {
+					const note = 'Conversation ended (inactivity): the CRM sync workflow appends it to the CSV file';
+					notes.push(note);
+					chat.note(waId, note);
+					void waitForCsvRow(crmCsvPath, aged.id, 20_000).then((found) => {
+						if (found) chat.note(waId, `CRM row written to ${crmCsvPath}`);
+					});
+				}
+				// The re-engagement schedule, run now.
+				await n8n.runManually(workflowIds.reengage, REENGAGE_TRIGGER);
+				const run = 'Re-engagement workflow ran: outside the window only an approved template may be sent';
+				notes.push(run);
+				chat.note(waId, run);
+				return { notes };
+			},
+			stop,
+		};
+		live.sandbox = sandbox;
+		return sandbox;
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+function postgresStoreConfig(connectionString: string): Parameters<typeof openConversationStore>[0] {
+	// The PostgreSQL engine's config (core/store/open.ts) once it exists; typed loosely until then.
+	return { engine: 'postgres', connectionString, schema: 'whatsapp_conversations_sandbox' } as unknown as Parameters<typeof openConversationStore>[0];
+}
+
+async function waitForCsvRow(path: string, conversationId: string, timeoutMs: number): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (existsSync(path) && readFileSync(path, 'utf8').includes(conversationId)) return true;
+		await new Promise((done) => setTimeout(done, 500));
+	}
+	return false;
+}
