@@ -14,7 +14,7 @@ import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { signPayload } from '../../core/webhook/signature';
 import { startWebhookServer } from '../../core/webhook-server';
 import { delivery } from './support/deliveries';
-import { postDelivery, startWebhookWorker, type PrintedEvent } from './support/worker-process';
+import { postDelivery, startWebhookWorker } from './support/worker-process';
 
 const APP_SECRET = 'storm-app-secret';
 const COPIES_PER_SERVER = 150;
@@ -54,9 +54,10 @@ describe('a storm of duplicate deliveries', () => {
 			expect(statuses.filter((status) => status !== 200)).toEqual([]);
 
 			const wamids = [...sample.wamids, ...batch.wamids].sort();
-			const received = <E extends StoreEvent | PrintedEvent>(events: E[]) => events.filter((event) => event.type === 'message.received');
-			const started = <E extends StoreEvent | PrintedEvent>(events: E[]) => events.filter((event) => event.type === 'conversation.started');
-			const complete = () => [...seen.values(), other.events].every((events) => received(events).length >= wamids.length && started(events).length >= 2);
+			const received = <E extends { type: string }>(events: E[]) => events.filter((event) => event.type === 'message.received');
+			const started = <E extends { type: string }>(events: E[]) => events.filter((event) => event.type === 'conversation.started');
+			const lists: Array<Array<{ type: string }>> = [...seen.values(), other.events];
+			const complete = () => lists.every((events) => received(events).length >= wamids.length && started(events).length >= 2);
 			for (let waited = 0; !complete() && waited < 10_000; waited += 20) await new Promise((wake) => setTimeout(wake, 20));
 			// Then a while longer: a duplicate event would show up now.
 			await new Promise((wake) => setTimeout(wake, 300));
