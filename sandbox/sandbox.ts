@@ -355,6 +355,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 			if (contact?.lastInboundAt != null && !meta.state.lastInboundAt.has(conversation.customerId)) meta.openWindow(conversation.customerId, contact.lastInboundAt);
 		}
 
+		// A failed run of an example workflow shows in the customer's chat (with the node and the reason),
+		// so a broken edit in the editor is not silent there.
+		const reportFailures = await watchFailedExecutions(n8n, workflowIds, (phone, text) => chat.note(phone, text));
+		cleanups.push(reportFailures);
+
 		const editor = n8n.baseUrl;
 		const sandbox: Sandbox = {
 			n8n,
@@ -383,7 +388,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 				const lastInbound = meta.state.lastInboundAt.get(waId);
 				if (lastInbound !== undefined) meta.openWindow(waId, lastInbound - ms);
 				const aged = await ageCustomer(store, meta.phoneNumberId, waId, ms);
-				notes.push(`⏩ ${hours} hours later: the 24-hour window is closed`);
+				notes.push(`${hours} hours later: the 24-hour window is closed`);
 				chat.note(waId, notes[0]);
 				// The inactivity sweep the Conversation Ended trigger runs, done at once.
 				const closed = await store.sweepIdleConversations({ now: Date.now(), inactivityTimeoutMs: INACTIVITY_MINUTES * 60_000, phoneNumberId: meta.phoneNumberId });
@@ -415,6 +420,49 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 function postgresStoreConfig(connectionString: string): Parameters<typeof openConversationStore>[0] {
 	// The PostgreSQL engine's config (core/store/open.ts) once it exists; typed loosely until then.
 	return { engine: 'postgres', connectionString, schema: 'whatsapp_conversations_sandbox' } as unknown as Parameters<typeof openConversationStore>[0];
+}
+
+type RunData = Record<string, Array<{ data?: { main: Array<Array<{ json: Json }> | null> } }>>;
+
+/** The customer of a run: the first item with a customerPhone, in node order. */
+function customerOfRun(runData: RunData): string | null {
+	for (const runs of Object.values(runData)) {
+		for (const output of runs[0]?.data?.main ?? []) {
+			const phone = output?.[0]?.json.customerPhone;
+			if (typeof phone === 'string' && phone !== '') return phone;
+		}
+	}
+	return null;
+}
+
+async function watchFailedExecutions(n8n: N8nServer, workflowIds: Record<WorkflowKey, string>, report: (phone: string, text: string) => void): Promise<() => void> {
+	const seen = new Set<string>();
+	const poll = async (announce: boolean) => {
+		for (const key of Object.keys(WORKFLOWS) as WorkflowKey[]) {
+			const query = new URLSearchParams({ workflowId: workflowIds[key], status: 'error', includeData: 'true', limit: '20' });
+			const page = await n8n.api<{ data: Array<{ id: string; data?: { resultData: { runData: RunData; error?: { message: string }; lastNodeExecuted?: string } } }> }>('GET', `/executions?${query}`);
+			for (const execution of page.data) {
+				if (seen.has(execution.id)) continue;
+				seen.add(execution.id);
+				const result = execution.data?.resultData;
+				const phone = result ? customerOfRun(result.runData) : null;
+				if (announce && phone !== null) {
+					report(phone, `⚠ n8n: "${WORKFLOWS[key].label}" failed at "${result?.lastNodeExecuted ?? '?'}": ${result?.error?.message ?? 'see the execution in the editor'}`);
+				}
+			}
+		}
+	};
+	await poll(false).catch(() => undefined);
+	let busy = false;
+	const timer = setInterval(() => {
+		if (busy) return;
+		busy = true;
+		void poll(true)
+			.catch(() => undefined)
+			.finally(() => (busy = false));
+	}, 2000);
+	timer.unref();
+	return () => clearInterval(timer);
 }
 
 async function waitForCsvRow(path: string, conversationId: string, timeoutMs: number): Promise<boolean> {

@@ -51,7 +51,7 @@ export function standInAnswer(messages: readonly ChatMessage[]): string {
 	const lower = text.toLowerCase();
 	const earlier = users.slice(0, -1).map((message) => textOf(message).toLowerCase());
 	const askedAboutOrder = earlier.some((line) => /order|track|deliver|parcel|package|shipping/.test(line));
-	const say = (answer: string) => `${answer}\n\n_${STAND_IN_LABEL}: canned answers, no AI. Set OPENAI_API_KEY for a real model._`;
+	const say = (answer: string) => `${answer}\n\n${STAND_IN_LABEL} canned answer, not AI; set OPENAI_API_KEY for a real model`;
 
 	if (hasImage(last)) return say('Thanks for the picture! A real vision model would describe it here.');
 	if (text === '') return say('I did not catch that. Could you type your question?');
