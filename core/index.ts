@@ -17,8 +17,9 @@ export { EVENT_TYPES } from './events/types';
 export { EventSubscriber, type EventSubscriberOptions } from './events/subscriber';
 
 export type * from './store/types';
-export { acquireStore, defaultSqlitePath, openConversationStore, releaseStore, type SqliteStoreConfig, type StoreConfig } from './store/open';
+export { acquireStore, defaultSqlitePath, openConversationStore, releaseStore, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './store/open';
 export { SqliteConversationStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
+export { PostgresConversationStore, type PostgresStoreOptions } from './store/postgres/postgres-store';
 
 export * from './policy';
 export type * from './template/definition';

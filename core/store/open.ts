@@ -2,6 +2,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { StoreError } from '../errors';
+import { postgresTarget } from './postgres/connection';
+import { PostgresConversationStore } from './postgres/postgres-store';
 import { SqliteConversationStore } from './sqlite/sqlite-store';
 import type { ConversationStore } from './types';
 
@@ -13,7 +15,27 @@ export interface SqliteStoreConfig {
 	pollIntervalMs?: number;
 }
 
-export type StoreConfig = SqliteStoreConfig;
+/** PostgreSQL, for n8n queue mode: every process on every host shares the store. */
+export interface PostgresStoreConfig {
+	engine: 'postgres';
+	/** `postgres://user:password@host:5432/database`; wins over the separate fields when both are set. */
+	connectionString?: string;
+	host?: string;
+	port?: number;
+	database?: string;
+	user?: string;
+	password?: string;
+	/** `true` verifies the server certificate; `{ rejectUnauthorized: false }` encrypts without verifying. */
+	ssl?: boolean | { rejectUnauthorized?: boolean };
+	/** The store's own schema, created when missing (default `whatsapp_conversations`). */
+	schema?: string;
+	/** Connections per n8n process (default 5). */
+	poolSize?: number;
+	/** Polling interval while the LISTEN connection is down (default 1 s). */
+	pollIntervalMs?: number;
+}
+
+export type StoreConfig = SqliteStoreConfig | PostgresStoreConfig;
 
 /** n8n keeps its data in `<N8N_USER_FOLDER or home>/.n8n`; the store file sits beside n8n's own. */
 export function defaultSqlitePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -28,10 +50,15 @@ export function openConversationStore(config: StoreConfig): ConversationStore {
 			pollIntervalMs: config.pollIntervalMs,
 		});
 	}
+	if (config.engine === 'postgres') {
+		// No I/O here: the schema is migrated by the store's first operation (or its ready()).
+		const { engine: _engine, ...options } = config;
+		return new PostgresConversationStore(options);
+	}
 	throw new StoreError(
 		'STORE_CONFIG_INVALID',
 		`Unknown conversation store engine "${(config as { engine: unknown }).engine}"`,
-		'Choose the embedded SQLite store in the WhatsApp credential.',
+		'Choose the embedded SQLite store or PostgreSQL in the WhatsApp credential.',
 	);
 }
 
@@ -43,6 +70,11 @@ interface SharedStore {
 const shared = new Map<string, SharedStore>();
 
 function storeKey(config: StoreConfig): string {
+	if (config.engine === 'postgres') {
+		// Same server, database, user and schema: one pool, whatever the password or pool size say.
+		const target = postgresTarget(config);
+		return `postgres:${target.user}@${target.host}:${target.port}/${target.database}#${target.schema}`;
+	}
 	return `${config.engine}:${config.path ? resolve(config.path) : defaultSqlitePath()}`;
 }
 

@@ -312,6 +312,7 @@ export async function closeManually(
 
 export async function reserveLimit(tx: StoreWriter, request: LimitReservationRequest): Promise<LimitReservation> {
 	const windowStart = request.now - LIMIT_WINDOW_MS;
+	await tx.lockLimitScope(request.scope);
 	await tx.deleteExpiredReservations(request.scope, windowStart);
 	const previous = await tx.getReservation(request.scope, request.customerId);
 	const used = await tx.countReservations(request.scope, windowStart);
@@ -336,6 +337,7 @@ export async function reserveLimit(tx: StoreWriter, request: LimitReservationReq
 }
 
 export async function releaseLimit(tx: StoreWriter, reservation: LimitReservation): Promise<void> {
+	await tx.lockLimitScope(reservation.scope);
 	const stillOurs = await tx.deleteReservation(reservation.scope, reservation.customerId, reservation.reservedAt);
 	if (stillOurs && reservation.previousReservedAt !== null) {
 		await tx.putReservation(reservation.scope, reservation.customerId, reservation.previousReservedAt);

@@ -35,11 +35,22 @@ export interface StoreWriter extends StoreReader {
 	updateMessageStatus(wamid: string, status: string, statusAt: number, error: StoredMessage['error']): Promise<void>;
 	/** False when this (wamid, status) pair was seen before (a redelivery). */
 	recordStatusReceipt(wamid: string, status: string, timestamp: number): Promise<boolean>;
-	appendEvent(event: NewStoreEvent): Promise<number>;
+	/**
+	 * Appends an event to the log. Its id is the log position, strictly increasing in commit order; an
+	 * engine may assign it only when the transaction commits (PostgreSQL does, see its transaction),
+	 * so the id is not returned and events appended in a transaction are not read back in it.
+	 */
+	appendEvent(event: NewStoreEvent): Promise<void>;
 	putSubscription(subscriberId: string, position: number, now: number): Promise<void>;
 	advanceSubscription(subscriberId: string, position: number, now: number): Promise<void>;
 	deleteSubscription(subscriberId: string): Promise<void>;
 	deleteEventsBefore(createdBefore: number, maxId: number): Promise<number>;
+	/**
+	 * Serializes limit reservations on one scope until this transaction ends, so that counting the
+	 * scope's reservations and adding one is atomic against other writers (engines whose write
+	 * transactions already exclude each other, like SQLite's, have nothing to do).
+	 */
+	lockLimitScope(scope: string): Promise<void>;
 	putReservation(scope: string, customerId: string, reservedAt: number): Promise<void>;
 	/** Deletes the reservation only if it still carries `reservedAt`; false when it moved on. */
 	deleteReservation(scope: string, customerId: string, reservedAt: number): Promise<boolean>;

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 
+import type { CopyableStore, StoreDataPort } from '../migrate-data';
 import { TransactionalStore } from '../transactional-store';
 import type { StoreReader, StoreWriter } from '../transaction';
 import { openSqliteDatabase, type SqliteConnectionOptions } from './connection';
+import { sqliteDataPort } from './sqlite-data';
 import { SqliteTransaction } from './sqlite-transaction';
 
 export interface SqliteStoreOptions extends SqliteConnectionOptions {
@@ -43,7 +45,7 @@ function queueFor(path: string): TransactionQueue {
  * write lock with BEGIN IMMEDIATE, which is what makes limit reservations and sweeps exact across
  * processes.
  */
-export class SqliteConversationStore extends TransactionalStore {
+export class SqliteConversationStore extends TransactionalStore implements CopyableStore {
 	readonly engine = 'sqlite';
 	private readonly db: DatabaseSync;
 	private readonly tx: SqliteTransaction;
@@ -101,6 +103,10 @@ export class SqliteConversationStore extends TransactionalStore {
 			}
 		}, this.pollIntervalMs);
 		this.poller.unref();
+	}
+
+	dataPort(): StoreDataPort {
+		return sqliteDataPort(this.db, (work) => this.queue.run(work));
 	}
 
 	async close(): Promise<void> {

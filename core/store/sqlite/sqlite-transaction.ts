@@ -219,11 +219,15 @@ export class SqliteTransaction implements StoreWriter {
 		);
 	}
 
-	async appendEvent(event: NewStoreEvent): Promise<number> {
-		const result = this.statement(
+	async appendEvent(event: NewStoreEvent): Promise<void> {
+		this.run(
 			'INSERT INTO events (type, phone_number_id, conversation_id, created_at, payload) VALUES (?, ?, ?, ?, ?)',
-		).run(event.type, event.phoneNumberId, event.conversationId, event.createdAt, JSON.stringify(event.payload));
-		return Number(result.lastInsertRowid);
+			event.type,
+			event.phoneNumberId,
+			event.conversationId,
+			event.createdAt,
+			JSON.stringify(event.payload),
+		);
 	}
 
 	async eventsAfter(position: number, options: ReadEventsOptions & { limit: number }): Promise<StoreEvent[]> {
@@ -294,6 +298,9 @@ export class SqliteTransaction implements StoreWriter {
 		const row = this.get('SELECT reserved_at FROM limit_reservations WHERE scope = ? AND customer_id = ?', scope, customerId);
 		return row ? Number(row.reserved_at) : null;
 	}
+
+	// BEGIN IMMEDIATE already made this transaction the only writer.
+	async lockLimitScope(): Promise<void> {}
 
 	async putReservation(scope: string, customerId: string, reservedAt: number): Promise<void> {
 		this.run(

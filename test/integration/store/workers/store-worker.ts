@@ -1,11 +1,15 @@
 /**
- * A separate process working on a shared SQLite store file, for the multi-process tests.
- * argv: <db path> <scenario> <json options>; prints one JSON line with its results.
+ * A separate process working on a shared store, for the multi-process tests.
+ * argv: <store> <scenario> <json options>, where <store> is a SQLite file path or `postgres:<schema>`
+ * (on WA_TEST_PG_URL); prints one JSON line with its results.
  */
 import { PolicyError } from '../../../../core/errors';
 import type { MessagingTier } from '../../../../core/policy/limits';
+import { PostgresConversationStore } from '../../../../core/store/postgres/postgres-store';
 import { SqliteConversationStore } from '../../../../core/store/sqlite/sqlite-store';
-import { inbound, webhookOf } from '../../../support/builders';
+import type { ConversationStore } from '../../../../core/store/types';
+import { inbound, status, webhookOf } from '../../../support/builders';
+import { testStoreOptions } from '../postgres-support';
 
 interface ReserveOptions {
 	customers: string[];
@@ -27,23 +31,77 @@ interface IngestOptions {
 	announce?: boolean;
 }
 
+interface MixedOptions {
+	worker: number;
+	rounds: number;
+	customers: number;
+	now: number;
+	inactivityTimeoutMs: number;
+}
+
+function openStore(spec: string): ConversationStore {
+	if (spec.startsWith('postgres:')) return new PostgresConversationStore(testStoreOptions(spec.slice('postgres:'.length)));
+	return new SqliteConversationStore({ path: spec, busyTimeoutMs: 30_000 });
+}
+
+async function countReservation(store: ConversationStore, customerId: string, tier: MessagingTier, now: number): Promise<'new' | 'repeat' | 'refused'> {
+	try {
+		return (await store.reserveDailyLimit({ scope: 'portfolio', customerId, tier, now })).counted ? 'new' : 'repeat';
+	} catch (error) {
+		if (!(error instanceof PolicyError) || error.code !== 'DAILY_LIMIT_REACHED') throw error;
+		return 'refused';
+	}
+}
+
+/**
+ * Everything at once, as a queue-mode worker sees it: deliveries that other processes receive too
+ * (Meta retries land anywhere), customers shared with other processes, sends, statuses, limit
+ * reservations and sweeps, on one simulated clock.
+ */
+async function mixed(store: ConversationStore, options: MixedOptions): Promise<Record<string, unknown>> {
+	const results = { stored: 0, duplicates: 0, statuses: 0, outbound: 0, new: 0, repeat: 0, refused: 0, ended: [] as string[] };
+	const { worker, customers, inactivityTimeoutMs } = options;
+	for (let round = 0; round < options.rounds; round++) {
+		const now = options.now + round * 1_000;
+		const lifecycle = { now, inactivityTimeoutMs };
+		const messages = [
+			inbound({ wamid: `wamid.w${worker}-${round}`, customerId: `c${(round + worker) % customers}`, timestamp: now }),
+			inbound({ wamid: `wamid.shared-${round}`, customerId: `c${round % customers}`, timestamp: now, text: round % 9 === 0 ? 'STOP' : 'hi' }),
+		];
+		const statuses = round > 0 ? [status(`wamid.o${worker}-${round - 1}`, round % 2 === 0 ? 'read' : 'delivered', { timestamp: now })] : [];
+		const ingested = await store.ingest(webhookOf({ messages, statuses }), lifecycle);
+		results.stored += ingested.messagesStored;
+		results.duplicates += ingested.duplicateMessages;
+		results.statuses += ingested.statusesApplied;
+		await store.recordOutbound(
+			{ businessAccountId: 'portfolio', phoneNumberId: messages[0].phoneNumberId, wamid: `wamid.o${worker}-${round}`, customerId: `c${(round * 7 + worker) % customers}`, type: 'text', text: 'reply', payload: {}, timestamp: now },
+			lifecycle,
+		);
+		results.outbound++;
+		results[await countReservation(store, `r${worker}-${round % 80}`, 'TIER_250', options.now)]++;
+		if (round % 10 === 9) {
+			const ended = await store.sweepIdleConversations({ now, inactivityTimeoutMs, batchSize: 3 });
+			results.ended.push(...ended.map((conversation) => conversation.id));
+		}
+	}
+	return results;
+}
+
 async function main(): Promise<void> {
-	const [path, scenario, rawOptions] = process.argv.slice(2);
-	const store = new SqliteConversationStore({ path, busyTimeoutMs: 30_000 });
-	if (scenario === 'reserve') {
+	const [spec, scenario, rawOptions] = process.argv.slice(2);
+	const store = openStore(spec);
+	if (scenario === 'mixed') {
+		process.stdout.write(`${JSON.stringify(await mixed(store, JSON.parse(rawOptions) as MixedOptions))}\n`);
+	} else if (scenario === 'reserve') {
 		const options = JSON.parse(rawOptions) as ReserveOptions;
 		let newUsers = 0;
 		let repeats = 0;
 		let refused = 0;
 		for (const customerId of options.customers) {
-			try {
-				const reservation = await store.reserveDailyLimit({ scope: 'portfolio', customerId, tier: options.tier, now: options.now });
-				if (reservation.counted) newUsers++;
-				else repeats++;
-			} catch (error) {
-				if (!(error instanceof PolicyError) || error.code !== 'DAILY_LIMIT_REACHED') throw error;
-				refused++;
-			}
+			const outcome = await countReservation(store, customerId, options.tier, options.now);
+			if (outcome === 'new') newUsers++;
+			else if (outcome === 'repeat') repeats++;
+			else refused++;
 		}
 		process.stdout.write(`${JSON.stringify({ newUsers, repeats, refused })}\n`);
 	} else if (scenario === 'sweep') {

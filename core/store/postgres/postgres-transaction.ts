@@ -1,0 +1,437 @@
+import type { PoolClient } from 'pg';
+
+import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
+import type { NewStoreEvent, StoreEvent } from '../../events/types';
+import { toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
+import type { StoreWriter } from '../transaction';
+import type { ConversationFilter, ReadEventsOptions } from '../types';
+
+const CONVERSATION_COLUMNS = `id, business_account_id, phone_number_id, display_phone_number, customer_id, customer_name,
+	status, initiated_by, started_at, last_message_at, closed_at, close_reason, message_count, ai_enabled,
+	input_variables, extracted_variables`;
+
+/**
+ * A row this transaction read as absent was inserted by a concurrent transaction that committed
+ * first. The transaction's reads are stale, so it is rolled back and run again from the start.
+ */
+export class WriteConflict extends Error {
+	constructor(what: string) {
+		super(`A concurrent writer stored the same ${what} first; the transaction is retried`);
+		this.name = 'WriteConflict';
+	}
+}
+
+export type TransactionMode = 'read' | 'write';
+
+/** What a transaction needs to know about its store: the quoted schema and the NOTIFY channel. */
+export interface PostgresSchema {
+	/** Quoted schema name, ready to prefix table names. */
+	s: string;
+	channel: string;
+}
+
+interface PendingEvent {
+	type: string;
+	phoneNumberId: string;
+	conversationId: string | null;
+	createdAt: number;
+	payload: string;
+}
+
+/**
+ * The store primitives on PostgreSQL, for one transaction on one pooled connection (READ COMMITTED
+ * for writes, REPEATABLE READ for reads: see PostgresConversationStore).
+ *
+ * How writers stay exact without one global write lock:
+ * - Rows that exist are locked when a write reads them (`FOR NO KEY UPDATE`: excludes other writers,
+ *   not the foreign-key checks of message inserts), so read-modify-write of a contact, conversation
+ *   or message status is serialized per row, and the waiting writer then reads the committed row.
+ * - Rows that do not exist yet cannot be locked. When a write read one as absent and then finds it
+ *   present on insert (a contact, a message wamid), another transaction committed it in between:
+ *   WriteConflict, and the store retries. A second open conversation for the same customer is
+ *   refused by the partial unique index (23505 on conversations_one_open), retried the same way.
+ * - Idle conversations are claimed with SKIP LOCKED, so concurrent sweeps split the work.
+ * - Limit scopes are serialized on their `limit_scopes` row (lockLimitScope).
+ * - Events are buffered and written at commit under the `event_head` row lock (flushEvents).
+ */
+export class PostgresTransaction implements StoreWriter {
+	private readonly pendingEvents: PendingEvent[] = [];
+	private readonly absentContacts = new Set<string>();
+	private readonly absentWamids = new Set<string>();
+	private readonly lock: string;
+
+	constructor(
+		private readonly client: Pick<PoolClient, 'query'>,
+		private readonly schema: PostgresSchema,
+		mode: TransactionMode,
+	) {
+		this.lock = mode === 'write' ? ' FOR NO KEY UPDATE' : '';
+	}
+
+	private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
+		return (await this.client.query<Row>(sql, params)).rows;
+	}
+
+	private async first(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+		return (await this.rows(sql, params))[0];
+	}
+
+	private async changes(sql: string, params: unknown[] = []): Promise<number> {
+		return (await this.client.query(sql, params)).rowCount ?? 0;
+	}
+
+	private get s(): string {
+		return this.schema.s;
+	}
+
+	async getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null> {
+		const row = await this.first(
+			`SELECT * FROM ${this.s}.contacts WHERE phone_number_id = $1 AND customer_id = $2${this.lock}`,
+			[phoneNumberId, customerId],
+		);
+		if (!row) this.absentContacts.add(JSON.stringify([phoneNumberId, customerId]));
+		return row ? toContact(row) : null;
+	}
+
+	async putContact(contact: ContactRecord, now: number): Promise<void> {
+		const key = JSON.stringify([contact.phoneNumberId, contact.customerId]);
+		const values = [
+			contact.phoneNumberId,
+			contact.customerId,
+			contact.waId,
+			contact.name,
+			contact.lastInboundAt,
+			contact.optedOut,
+			contact.optedOutAt,
+			now,
+		];
+		const insert = `INSERT INTO ${this.s}.contacts (phone_number_id, customer_id, wa_id, name, last_inbound_at, opted_out, opted_out_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
+		if (this.absentContacts.delete(key)) {
+			// Computed from "no contact yet": overwriting a contact another writer just created would
+			// lose its changes (an opt-out, say).
+			if ((await this.changes(`${insert} ON CONFLICT DO NOTHING`, values)) === 0) throw new WriteConflict('contact');
+			return;
+		}
+		await this.changes(
+			`${insert} ON CONFLICT (phone_number_id, customer_id) DO UPDATE SET wa_id = excluded.wa_id, name = excluded.name,
+				last_inbound_at = excluded.last_inbound_at, opted_out = excluded.opted_out,
+				opted_out_at = excluded.opted_out_at, updated_at = excluded.updated_at`,
+			values,
+		);
+	}
+
+	async getConversation(id: string): Promise<ConversationRecord | null> {
+		const row = await this.first(`SELECT ${CONVERSATION_COLUMNS} FROM ${this.s}.conversations WHERE id = $1${this.lock}`, [id]);
+		return row ? toConversation(row) : null;
+	}
+
+	async findOpenConversation(phoneNumberId: string, customerId: string): Promise<ConversationRecord | null> {
+		// Under the lock a concurrent close is seen: the row no longer matches status = 'open' and is
+		// skipped, and the new conversation this writer then inserts meets the partial unique index.
+		const row = await this.first(
+			`SELECT ${CONVERSATION_COLUMNS} FROM ${this.s}.conversations
+			WHERE phone_number_id = $1 AND customer_id = $2 AND status = 'open'${this.lock}`,
+			[phoneNumberId, customerId],
+		);
+		return row ? toConversation(row) : null;
+	}
+
+	async listConversations(filter: ConversationFilter): Promise<ConversationRecord[]> {
+		const conditions: string[] = [];
+		const params: unknown[] = [];
+		const add = (condition: string, value: unknown) => {
+			params.push(value);
+			conditions.push(condition.replace('?', `$${params.length}`));
+		};
+		if (filter.status) add('status = ?', filter.status);
+		if (filter.phoneNumberId) add('phone_number_id = ?', filter.phoneNumberId);
+		if (filter.customerId) add('customer_id = ?', filter.customerId);
+		if (filter.since !== undefined) add('last_message_at >= ?', filter.since);
+		const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+		params.push(filter.limit ?? 100, filter.offset ?? 0);
+		return (
+			await this.rows(
+				`SELECT ${CONVERSATION_COLUMNS} FROM ${this.s}.conversations ${where}
+				ORDER BY last_message_at DESC, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+				params,
+			)
+		).map(toConversation);
+	}
+
+	async insertConversation(conversation: ConversationRecord): Promise<void> {
+		await this.changes(
+			`INSERT INTO ${this.s}.conversations (${CONVERSATION_COLUMNS})
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			[
+				conversation.id,
+				conversation.businessAccountId,
+				conversation.phoneNumberId,
+				conversation.displayPhoneNumber,
+				conversation.customerId,
+				conversation.customerName,
+				conversation.status,
+				conversation.initiatedBy,
+				conversation.startedAt,
+				conversation.lastMessageAt,
+				conversation.closedAt,
+				conversation.closeReason,
+				conversation.messageCount,
+				conversation.aiEnabled,
+				JSON.stringify(conversation.inputVariables),
+				JSON.stringify(conversation.extractedVariables),
+			],
+		);
+	}
+
+	async updateConversation(conversation: ConversationRecord): Promise<void> {
+		await this.changes(
+			`UPDATE ${this.s}.conversations SET display_phone_number = $1, customer_name = $2, last_message_at = $3,
+				message_count = $4, ai_enabled = $5, input_variables = $6, extracted_variables = $7 WHERE id = $8`,
+			[
+				conversation.displayPhoneNumber,
+				conversation.customerName,
+				conversation.lastMessageAt,
+				conversation.messageCount,
+				conversation.aiEnabled,
+				JSON.stringify(conversation.inputVariables),
+				JSON.stringify(conversation.extractedVariables),
+				conversation.id,
+			],
+		);
+	}
+
+	async closeConversation(id: string, closedAt: number, reason: CloseReason): Promise<boolean> {
+		const changed = await this.changes(
+			`UPDATE ${this.s}.conversations SET status = 'closed', closed_at = $1, close_reason = $2 WHERE id = $3 AND status = 'open'`,
+			[closedAt, reason, id],
+		);
+		return changed === 1;
+	}
+
+	async claimIdleConversations(cutoff: number, phoneNumberId: string | null, limit: number): Promise<ConversationRecord[]> {
+		// SKIP LOCKED: rows another sweep (or a message ingest) holds are left to it, never waited for,
+		// so concurrent sweeps take disjoint batches and each conversation ends once.
+		return (
+			await this.rows(
+				`SELECT ${CONVERSATION_COLUMNS} FROM ${this.s}.conversations
+				WHERE status = 'open' AND last_message_at <= $1 AND ($2::text IS NULL OR phone_number_id = $2)
+				ORDER BY last_message_at LIMIT $3 FOR NO KEY UPDATE SKIP LOCKED`,
+				[cutoff, phoneNumberId, limit],
+			)
+		).map(toConversation);
+	}
+
+	async getTranscript(conversationId: string, limit: number | null): Promise<StoredMessage[]> {
+		// The latest `limit` messages, returned oldest first; LIMIT NULL means no limit.
+		return (
+			await this.rows(
+				`SELECT * FROM (SELECT * FROM ${this.s}.messages WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2) latest ORDER BY seq`,
+				[conversationId, limit],
+			)
+		).map(toStoredMessage);
+	}
+
+	async getMessageByWamid(wamid: string): Promise<StoredMessage | null> {
+		// Locked in writes: two status updates of one message apply in turn, each on the other's result.
+		const row = await this.first(`SELECT * FROM ${this.s}.messages WHERE wamid = $1${this.lock}`, [wamid]);
+		if (!row) this.absentWamids.add(wamid);
+		return row ? toStoredMessage(row) : null;
+	}
+
+	async insertMessage(message: Omit<StoredMessage, 'seq'>): Promise<boolean> {
+		const inserted =
+			(await this.changes(
+				`INSERT INTO ${this.s}.messages (wamid, conversation_id, direction, "type", "text", "timestamp", status, status_at, error, payload)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (wamid) DO NOTHING`,
+				[
+					message.wamid,
+					message.conversationId,
+					message.direction,
+					message.type,
+					message.text,
+					message.timestamp,
+					message.status,
+					message.statusAt,
+					message.error === null ? null : JSON.stringify(message.error),
+					JSON.stringify(message.payload),
+				],
+			)) === 1;
+		// The same delivery being ingested by another process committed between our dedupe check and
+		// here: our conversation update and events would count the message twice.
+		if (!inserted && message.wamid !== null && this.absentWamids.has(message.wamid)) throw new WriteConflict('message');
+		return inserted;
+	}
+
+	async updateMessageStatus(wamid: string, status: string, statusAt: number, error: StoredMessage['error']): Promise<void> {
+		await this.changes(`UPDATE ${this.s}.messages SET status = $1, status_at = $2, error = $3 WHERE wamid = $4`, [
+			status,
+			statusAt,
+			error === null ? null : JSON.stringify(error),
+			wamid,
+		]);
+	}
+
+	async recordStatusReceipt(wamid: string, status: string, timestamp: number): Promise<boolean> {
+		// A concurrent insert of the same pair makes this one wait for its commit, then do nothing.
+		const changed = await this.changes(
+			`INSERT INTO ${this.s}.message_statuses (wamid, status, "timestamp") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			[wamid, status, timestamp],
+		);
+		return changed === 1;
+	}
+
+	async appendEvent(event: NewStoreEvent): Promise<void> {
+		// Serialized now, so a payload that cannot be stored fails the operation that made it.
+		this.pendingEvents.push({
+			type: event.type,
+			phoneNumberId: event.phoneNumberId,
+			conversationId: event.conversationId,
+			createdAt: event.createdAt,
+			payload: JSON.stringify(event.payload),
+		});
+	}
+
+	/**
+	 * Writes the buffered events; the store calls it right before COMMIT.
+	 *
+	 * Why: a reader's cursor moves to the highest id it saw, so an id must never become visible before
+	 * a lower one. A sequence does not promise that (ids are taken at insert, commits land in any
+	 * order), so a reader could pass an id whose transaction commits a moment later and skip it for
+	 * good. Here ids come from the single `event_head` row, whose row lock is held until COMMIT: an
+	 * event-writing transaction takes its ids only after the previous one committed, so ids become
+	 * visible in order, and `event_head` is the log's committed high-water mark (it survives pruning).
+	 * Taking the lock only now, when the transaction's other work is done, keeps the serialized part
+	 * to this one statement and the commit, and no row lock is ever awaited while holding it (so it
+	 * adds no deadlocks). pg_notify in the same statement is delivered by PostgreSQL on commit only.
+	 */
+	async flushEvents(): Promise<void> {
+		const events = this.pendingEvents.splice(0);
+		if (events.length === 0) return;
+		await this.client.query(
+			`WITH head AS (
+				UPDATE ${this.s}.event_head SET id = id + $1 RETURNING id - $1 AS base
+			), appended AS (
+				INSERT INTO ${this.s}.events (id, "type", phone_number_id, conversation_id, created_at, payload)
+				SELECT head.base + e.ord, e.type, e.phone_number_id, e.conversation_id, e.created_at, e.payload
+				FROM head, unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
+					WITH ORDINALITY AS e(type, phone_number_id, conversation_id, created_at, payload, ord)
+				RETURNING id
+			)
+			SELECT pg_notify($7, (SELECT max(id) FROM appended)::text)`,
+			[
+				events.length,
+				events.map((event) => event.type),
+				events.map((event) => event.phoneNumberId),
+				events.map((event) => event.conversationId),
+				events.map((event) => event.createdAt),
+				events.map((event) => event.payload),
+				this.schema.channel,
+			],
+		);
+	}
+
+	async eventsAfter(position: number, options: ReadEventsOptions & { limit: number }): Promise<StoreEvent[]> {
+		const conditions = ['id > $1'];
+		const params: unknown[] = [position];
+		if (options.types && options.types.length > 0) {
+			params.push([...options.types]);
+			conditions.push(`"type" = ANY($${params.length}::text[])`);
+		}
+		if (options.phoneNumberId) {
+			params.push(options.phoneNumberId);
+			conditions.push(`phone_number_id = $${params.length}`);
+		}
+		params.push(options.limit);
+		return (
+			await this.rows(`SELECT * FROM ${this.s}.events WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT $${params.length}`, params)
+		).map(toStoreEvent);
+	}
+
+	async latestEventId(): Promise<number> {
+		const row = await this.first(`SELECT id FROM ${this.s}.event_head`);
+		return Number(row?.id ?? 0);
+	}
+
+	async subscriptionPosition(subscriberId: string): Promise<number | null> {
+		const row = await this.first(`SELECT "position" FROM ${this.s}.subscriptions WHERE subscriber_id = $1`, [subscriberId]);
+		return row ? Number(row.position) : null;
+	}
+
+	async putSubscription(subscriberId: string, position: number, now: number): Promise<void> {
+		await this.changes(
+			`INSERT INTO ${this.s}.subscriptions (subscriber_id, "position", updated_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			[subscriberId, position, now],
+		);
+	}
+
+	async advanceSubscription(subscriberId: string, position: number, now: number): Promise<void> {
+		await this.changes(
+			`UPDATE ${this.s}.subscriptions SET "position" = GREATEST("position", $1), updated_at = $2 WHERE subscriber_id = $3`,
+			[position, now, subscriberId],
+		);
+	}
+
+	async deleteSubscription(subscriberId: string): Promise<void> {
+		await this.changes(`DELETE FROM ${this.s}.subscriptions WHERE subscriber_id = $1`, [subscriberId]);
+	}
+
+	async minimumSubscriptionPosition(): Promise<number | null> {
+		const row = await this.first(`SELECT min("position") AS position FROM ${this.s}.subscriptions`);
+		return row?.position === null || row?.position === undefined ? null : Number(row.position);
+	}
+
+	async deleteEventsBefore(createdBefore: number, maxId: number): Promise<number> {
+		return this.changes(`DELETE FROM ${this.s}.events WHERE created_at < $1 AND id <= $2`, [createdBefore, maxId]);
+	}
+
+	async countReservations(scope: string, after: number): Promise<number> {
+		const row = await this.first(
+			`SELECT count(*) AS used FROM ${this.s}.limit_reservations WHERE scope = $1 AND reserved_at > $2`,
+			[scope, after],
+		);
+		return Number(row?.used ?? 0);
+	}
+
+	async getReservation(scope: string, customerId: string): Promise<number | null> {
+		const row = await this.first(
+			`SELECT reserved_at FROM ${this.s}.limit_reservations WHERE scope = $1 AND customer_id = $2`,
+			[scope, customerId],
+		);
+		return row ? Number(row.reserved_at) : null;
+	}
+
+	/**
+	 * Why a row lock: reserving is "count, then add one if below the tier" — two writers counting at
+	 * once would both pass at 249 of 250. Locking the scope's row first makes them take turns, and in
+	 * READ COMMITTED each statement after the lock sees what the previous holder committed, so the
+	 * count is exact. (SERIALIZABLE would also be exact, but fails and retries most of a burst, and an
+	 * advisory lock would share its key space with everything else in the database.)
+	 */
+	async lockLimitScope(scope: string): Promise<void> {
+		const lock = `SELECT scope FROM ${this.s}.limit_scopes WHERE scope = $1 FOR UPDATE`;
+		if ((await this.changes(lock, [scope])) === 1) return;
+		await this.changes(`INSERT INTO ${this.s}.limit_scopes (scope) VALUES ($1) ON CONFLICT DO NOTHING`, [scope]);
+		await this.changes(lock, [scope]);
+	}
+
+	async putReservation(scope: string, customerId: string, reservedAt: number): Promise<void> {
+		await this.changes(
+			`INSERT INTO ${this.s}.limit_reservations (scope, customer_id, reserved_at) VALUES ($1, $2, $3)
+			ON CONFLICT (scope, customer_id) DO UPDATE SET reserved_at = excluded.reserved_at`,
+			[scope, customerId, reservedAt],
+		);
+	}
+
+	async deleteReservation(scope: string, customerId: string, reservedAt: number): Promise<boolean> {
+		const changed = await this.changes(
+			`DELETE FROM ${this.s}.limit_reservations WHERE scope = $1 AND customer_id = $2 AND reserved_at = $3`,
+			[scope, customerId, reservedAt],
+		);
+		return changed === 1;
+	}
+
+	async deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void> {
+		await this.changes(`DELETE FROM ${this.s}.limit_reservations WHERE scope = $1 AND reserved_at <= $2`, [scope, expiredAtOrBefore]);
+	}
+}
