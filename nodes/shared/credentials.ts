@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { DEFAULT_360DIALOG_BASE_URL, DEFAULT_META_BASE_URL, type CloudApiConfig, type HttpTransport } from '../../core/cloud-api';
 import type { MessagingTier } from '../../core/policy/limits';
-import type { StoreConfig } from '../../core/store/open';
+import type { PostgresStoreConfig, StoreConfig } from '../../core/store/open';
 
 export const WHATSAPP_CREDENTIAL = 'whatsAppConversationsApi';
 
@@ -29,7 +29,6 @@ function text(data: ICredentialDataDecryptedObject, key: string, fallback = ''):
 export function readWhatsAppCredential(data: ICredentialDataDecryptedObject): WhatsAppCredential {
 	const provider = text(data, 'provider', 'meta') as WhatsAppCredential['provider'];
 	const minutes = Number(data.inactivityTimeoutMinutes ?? 30);
-	const sqlitePath = text(data, 'sqlitePath');
 	return {
 		provider,
 		accessToken: text(data, 'accessToken'),
@@ -46,8 +45,39 @@ export function readWhatsAppCredential(data: ICredentialDataDecryptedObject): Wh
 		verifyToken: text(data, 'verifyToken'),
 		tier: (text(data, 'messagingTier', 'TIER_250') || 'TIER_250') as MessagingTier,
 		inactivityTimeoutMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * 60_000,
-		store: { engine: 'sqlite', path: sqlitePath === '' ? undefined : sqlitePath.replace(/^~(?=\/)/, process.env.HOME ?? '~') },
+		store: readStoreConfig(data),
 	};
+}
+
+const SSL_MODES: Record<string, PostgresStoreConfig['ssl']> = {
+	disable: false,
+	require: { rejectUnauthorized: false },
+	verify: true,
+};
+
+function readStoreConfig(data: ICredentialDataDecryptedObject): StoreConfig {
+	if (text(data, 'storeEngine', 'sqlite') === 'postgres') {
+		const connectionString = text(data, 'postgresConnectionString');
+		const port = Number(data.postgresPort ?? 5432);
+		const poolSize = Number(data.postgresPoolSize ?? 5);
+		return {
+			engine: 'postgres',
+			...(connectionString
+				? { connectionString }
+				: {
+						host: text(data, 'postgresHost', 'localhost'),
+						port: Number.isFinite(port) ? port : 5432,
+						database: text(data, 'postgresDatabase', 'n8n'),
+						user: text(data, 'postgresUser', 'postgres'),
+						password: text(data, 'postgresPassword'),
+					}),
+			ssl: SSL_MODES[text(data, 'postgresSsl', 'disable')] ?? false,
+			schema: text(data, 'postgresSchema', 'whatsapp_conversations') || 'whatsapp_conversations',
+			poolSize: Number.isFinite(poolSize) && poolSize > 0 ? poolSize : 5,
+		};
+	}
+	const sqlitePath = text(data, 'sqlitePath');
+	return { engine: 'sqlite', path: sqlitePath === '' ? undefined : sqlitePath.replace(/^~(?=\/)/, process.env.HOME ?? '~') };
 }
 
 export function cloudApiConfig(credential: WhatsAppCredential, transport: HttpTransport, phoneNumberId?: string): CloudApiConfig {
