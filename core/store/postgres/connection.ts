@@ -105,7 +105,8 @@ export function clientConfig(options: PostgresConnectionOptions, applicationName
 }
 
 export function createPool(options: PostgresConnectionOptions): Pool {
-	const pool = new Pool({ ...clientConfig(options), max: options.poolSize ?? DEFAULT_POOL_SIZE, idleTimeoutMillis: 30_000 });
+	// allowExitOnIdle: idle pooled connections must not keep a process alive that is otherwise done.
+	const pool = new Pool({ ...clientConfig(options), max: options.poolSize ?? DEFAULT_POOL_SIZE, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
 	// An idle connection the server dropped (restart, failover) is only removed from the pool; without
 	// a listener, pg's 'error' event would end the n8n process.
 	pool.on('error', () => undefined);
