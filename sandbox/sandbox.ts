@@ -54,8 +54,9 @@ const CRM_COLUMNS = [
 	'reason',
 	'messages',
 	'duration_seconds',
-	'input_variables',
+	'summary',
 	'extracted_variables',
+	'input_variables',
 	'transcript',
 ];
 
@@ -122,40 +123,19 @@ export function portOr(preferred: number): Promise<number> {
 	return preferred === 0 ? probe(0) : probe(preferred).catch(() => probe(0));
 }
 
-/** Whether the built credential offers the PostgreSQL store yet, and the fields it shows for it. */
-export function postgresCredentialFields(): string[] | null {
+/** Whether the built WhatsApp credential offers the PostgreSQL store (older builds have SQLite only). */
+export function credentialOffersPostgres(): boolean {
 	const file = join(PACKAGE_ROOT, 'dist/credentials/WhatsAppConversationsApi.credentials.js');
-	if (!existsSync(file)) return null;
+	if (!existsSync(file)) return false;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const loaded = require(file) as Record<string, new () => { properties: Array<{ name: string; options?: Array<{ value?: unknown }>; displayOptions?: { show?: Record<string, unknown[]> } }> }>;
+	const loaded = require(file) as Record<string, new () => { properties: Array<{ name: string; options?: Array<{ value?: unknown }> }> }>;
 	const credential = Object.values(loaded)[0];
-	if (credential === undefined) return null;
-	const properties = new credential().properties;
-	const engine = properties.find((property) => property.name === 'storeEngine');
-	if (!engine?.options?.some((option) => option.value === 'postgres')) return null;
-	return properties.filter((property) => property.displayOptions?.show?.storeEngine?.includes('postgres')).map((property) => property.name);
+	const engine = credential === undefined ? undefined : new credential().properties.find((property) => property.name === 'storeEngine');
+	return engine?.options?.some((option) => option.value === 'postgres') ?? false;
 }
 
-/** The credential's PostgreSQL fields filled from a connection string, by their names. */
-function postgresCredentialData(fields: string[], connectionString: string): Json {
-	const url = new URL(connectionString);
-	const byName: Array<[RegExp, unknown]> = [
-		[/connection|url|uri/i, connectionString],
-		[/host/i, url.hostname],
-		[/port/i, Number(url.port || 5432)],
-		[/database|db/i, url.pathname.replace(/^\//, '') || 'postgres'],
-		[/user/i, decodeURIComponent(url.username)],
-		[/password/i, decodeURIComponent(url.password)],
-		[/schema/i, 'whatsapp_conversations_sandbox'],
-		[/ssl/i, false],
-	];
-	const data: Json = { storeEngine: 'postgres' };
-	for (const field of fields) {
-		const match = byName.find(([pattern]) => pattern.test(field));
-		if (match) data[field] = match[1];
-	}
-	return data;
-}
+/** The sandbox's own schema, so its conversations never mix with a real store's in the same database. */
+export const SANDBOX_PG_SCHEMA = 'whatsapp_conversations_sandbox';
 
 /**
  * The sandbox's "later": this customer's records age by `ms`, as if everything had happened that long
@@ -191,6 +171,7 @@ function wireWorkflow(workflow: WorkflowJson, wiring: { whatsApp: string; openAi
 		const parameters = copy.parameters as Json;
 		if (copy.type === 'n8n-nodes-base.readWriteFile') parameters.fileName = wiring.crmCsvPath;
 		if (String(copy.type).endsWith('.whatsAppAiReply') && wiring.model) parameters.model = wiring.model;
+		if (String(copy.type).endsWith('.whatsAppConversationEndedTrigger') && wiring.model && parameters.extractVariables) parameters.extractionModel = wiring.model;
 		return copy;
 	});
 	return { ...workflow, nodes };
@@ -223,9 +204,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 	try {
 		let postgresData: Json | null = null;
 		if (options.postgres) {
-			const fields = postgresCredentialFields();
-			if (fields === null) throw new Error('The PostgreSQL store is not available in this build yet: run the sandbox without --postgres.');
-			postgresData = postgresCredentialData(fields, options.postgres.connectionString);
+			if (!credentialOffersPostgres()) throw new Error('The PostgreSQL store is not available in this build yet: run the sandbox without --postgres.');
+			postgresData = {
+				storeEngine: 'postgres',
+				postgresConnectionString: options.postgres.connectionString,
+				postgresSsl: 'disable',
+				postgresSchema: SANDBOX_PG_SCHEMA,
+			};
 		}
 
 		// The model: the user's, or the stand-in.
@@ -348,7 +333,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 		meta.configureWebhook({ url: n8n.webhookUrl(`${String(bot?.webhookId)}/webhook`) });
 
 		// The sandbox's own handle on the store (time travel, and the simulator's memory of open windows).
-		const store = openConversationStore(postgresData ? (postgresStoreConfig(options.postgres?.connectionString ?? '')) : { engine: 'sqlite', path: storePath });
+		const store = openConversationStore(
+			options.postgres ? { engine: 'postgres', connectionString: options.postgres.connectionString, schema: SANDBOX_PG_SCHEMA } : { engine: 'sqlite', path: storePath },
+		);
 		cleanups.push(() => store.close());
 		for (const conversation of await store.listConversations({ phoneNumberId: meta.phoneNumberId, since: Date.now() - 24 * HOUR_MS, limit: 500 })) {
 			const contact = await store.getContact(meta.phoneNumberId, conversation.customerId);
@@ -376,7 +363,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 			workflowIds,
 			credentialIds,
 			crmCsvPath,
-			storeDescription: postgresData ? 'PostgreSQL' : `embedded SQLite (${storePath})`,
+			storeDescription: options.postgres
+				? `PostgreSQL ${redactPassword(options.postgres.connectionString)}, schema ${SANDBOX_PG_SCHEMA}`
+				: `embedded SQLite (${storePath})`,
 			modelDescription: options.openAi
 				? `${model.baseUrl} with your OPENAI_API_KEY${model.name ? ` (model ${model.name})` : ''}`
 				: `offline stand-in model at ${model.baseUrl} (canned answers, labelled in every reply; set OPENAI_API_KEY for a real model)`,
@@ -417,9 +406,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 	}
 }
 
-function postgresStoreConfig(connectionString: string): Parameters<typeof openConversationStore>[0] {
-	// The PostgreSQL engine's config (core/store/open.ts) once it exists; typed loosely until then.
-	return { engine: 'postgres', connectionString, schema: 'whatsapp_conversations_sandbox' } as unknown as Parameters<typeof openConversationStore>[0];
+function redactPassword(connectionString: string): string {
+	try {
+		const url = new URL(connectionString);
+		if (url.password) url.password = '***';
+		return url.toString();
+	} catch {
+		return '(connection string)';
+	}
 }
 
 type RunData = Record<string, Array<{ data?: { main: Array<Array<{ json: Json }> | null> } }>>;

@@ -79,16 +79,22 @@ export function standInExtraction(messages: readonly ChatMessage[]): string {
 		.filter((message) => message.role === 'user')
 		.map(textOf)
 		.join('\n');
+	// What the customer said (the business's lines mention every topic).
+	const customerSaid = transcript
+		.split('\n')
+		.filter((line) => line.startsWith('Customer:'))
+		.join('\n');
+	const said = customerSaid === '' ? transcript : customerSaid;
 	const wanted = [...system.matchAll(/^- "([^"]+)"/gm)].map((match) => match[1]);
-	const email = /[\w.+-]+@[\w-]+\.[\w.]+/.exec(transcript)?.[0] ?? null;
-	const order = ORDER_NUMBER.exec(transcript)?.[1] ?? null;
+	const email = /[\w.+-]+@[\w-]+\.[\w.]+/.exec(said)?.[0] ?? null;
+	const order = ORDER_NUMBER.exec(said)?.[1] ?? null;
 	const guess = (name: string): string | null => {
 		if (/mail/i.test(name)) return email;
 		if (/order/i.test(name)) return order;
-		if (/topic|intent|reason/i.test(name)) return /return|refund/i.test(transcript) ? 'return' : /order|track/i.test(transcript) ? 'order status' : 'other';
+		if (/topic|intent|reason/i.test(name)) return /return|refund/i.test(said) ? 'return' : /order|track|deliver/i.test(said) ? 'order status' : 'other';
 		return null;
 	};
-	const customerLines = transcript.split('\n').filter((line) => line.startsWith('Customer:')).length;
+	const customerLines = customerSaid === '' ? 0 : customerSaid.split('\n').length;
 	return JSON.stringify({
 		variables: Object.fromEntries(wanted.map((name) => [name, guess(name)])),
 		summary: `${STAND_IN_LABEL} A conversation of ${customerLines || 'several'} customer message(s); found ${order ? `order ${order}` : 'no order number'}.`,

@@ -232,6 +232,8 @@ describe('the sandbox in Chromium', () => {
 		expect(csv.startsWith('ended_at,conversation_id,customer_phone')).toBe(true);
 		expect(csv).toContain(`"+${CUSTOMER.phone}","${CUSTOMER.name}","inactivity"`);
 		expect(csv).toContain('Customer: Where is my order?');
+		// The trigger's extraction (the stand-in model reads the transcript by pattern).
+		expect(csv).toContain('""order_number"":""12345""');
 		expect(csv.charCodeAt(0)).not.toBe(0xfeff);
 		await screenshot(chat, 'chat-window-closed.png');
 		await chat.close();
