@@ -1,6 +1,5 @@
 import type { ConversationRecord, StoredMessage } from '../conversation/types';
-import type { ConversationStore } from '../store/types';
-import type { InboundMessage } from '../webhook/types';
+import type { ConversationStore, CustomerMessage } from '../store/types';
 import { AiError } from './errors';
 import { AI_RECORDED_SOURCE, aiInboundId } from './ids';
 
@@ -46,27 +45,18 @@ function findStored(transcript: readonly StoredMessage[], input: CustomerMessage
 	return undefined;
 }
 
-function syntheticMessage(address: ConversationAddress, input: CustomerMessageInput, wamid: string, now: number): InboundMessage {
+function customerMessage(address: ConversationAddress, input: CustomerMessageInput, wamid: string, now: number): CustomerMessage {
 	return {
 		businessAccountId: address.businessAccountId,
 		phoneNumberId: address.phoneNumberId,
 		displayPhoneNumber: address.displayPhoneNumber ?? null,
 		wamid,
 		customerId: address.customerId,
-		customerWaId: address.customerWaId,
-		customerUserId: null,
-		customerName: null,
 		type: 'text',
 		timestamp: now,
 		text: input.text.trim(),
-		media: null,
-		reply: null,
-		location: null,
-		context: null,
-		referral: null,
-		reaction: null,
-		errors: [],
-		raw: { source: AI_RECORDED_SOURCE },
+		// The marker tells these apart from WhatsApp's own deliveries wherever the payload is read.
+		payload: { raw: { source: AI_RECORDED_SOURCE } },
 	};
 }
 
@@ -80,9 +70,9 @@ async function openTranscript(store: ConversationStore, address: ConversationAdd
  * when none is open). Stored messages carry `raw.source = "whatsapp-ai-reply"` and, without a wamid, an
  * `ai-in.` id, so they are never mistaken for what Meta delivered.
  *
- * Storing goes through `ingest`, the store's one way in for customer messages: the contact's window
- * moves and a message.received event is logged. The caller reads the window before this call when it
- * needs WhatsApp's own view of it.
+ * Storing uses the store's record for messages from other channels: the conversation gets the
+ * message, while the WhatsApp window and the message.received log are left alone (WhatsApp never saw
+ * it).
  */
 export async function findOrRecordCustomerMessage(
 	store: ConversationStore,
@@ -101,13 +91,12 @@ export async function findOrRecordCustomerMessage(
 			'Map the customer message text into Message (and its ID into Message ID when it comes from a WhatsApp trigger).',
 		);
 	}
-	const ingestOptions = { ...options, optOutKeywords: [], optInKeywords: [] };
 	let wamid = input.wamid || aiInboundId();
-	let result = await store.ingest({ messages: [syntheticMessage(address, input, wamid, options.now)], statuses: [], errors: [], ignoredChanges: 0 }, ingestOptions);
-	if (result.messagesStored === 0) {
+	let result = await store.recordCustomerMessage(customerMessage(address, input, wamid, options.now), options);
+	if (!result.stored) {
 		// The wamid is stored in an earlier conversation: answer it here as a new message.
 		wamid = aiInboundId();
-		result = await store.ingest({ messages: [syntheticMessage(address, input, wamid, options.now)], statuses: [], errors: [], ignoredChanges: 0 }, ingestOptions);
+		result = await store.recordCustomerMessage(customerMessage(address, input, wamid, options.now), options);
 	}
 	const after = await openTranscript(store, address);
 	const message = after.transcript.find((candidate) => candidate.wamid === wamid);

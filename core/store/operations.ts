@@ -16,7 +16,9 @@ import type {
 	LimitReservation,
 	LimitReservationRequest,
 	OutboundMessage,
+	RecordCustomerMessageResult,
 	RecordOutboundResult,
+	CustomerMessage,
 	SweepOptions,
 	CustomerWindow,
 } from './types';
@@ -270,6 +272,46 @@ export async function recordOutbound(
 		options,
 	);
 	return { conversation, isNewConversation: summary.isNew };
+}
+
+/**
+ * A customer message that did not come through WhatsApp's webhook (email, CRM, another channel): it
+ * joins the conversation like any message, but moves no 24-hour window and logs no
+ * message.received event, because WhatsApp never saw it. A wamid already stored is left as it is.
+ */
+export async function recordCustomerMessage(
+	tx: StoreWriter,
+	message: CustomerMessage,
+	options: LifecycleOptions,
+): Promise<RecordCustomerMessageResult> {
+	const existing = await tx.getMessageByWamid(message.wamid);
+	if (existing) {
+		const conversation = await requireConversation(tx, existing.conversationId);
+		return { conversation, isNewConversation: false, stored: false };
+	}
+	const { conversation, summary } = await appendMessage(
+		tx,
+		{
+			businessAccountId: message.businessAccountId,
+			phoneNumberId: message.phoneNumberId,
+			displayPhoneNumber: message.displayPhoneNumber ?? null,
+			customerId: message.customerId,
+			customerName: message.customerName ?? null,
+			initiatedBy: 'customer',
+			stored: {
+				wamid: message.wamid,
+				direction: 'inbound',
+				type: message.type,
+				text: message.text,
+				timestamp: message.timestamp,
+				status: null,
+				statusAt: null,
+				payload: message.payload,
+			},
+		},
+		options,
+	);
+	return { conversation, isNewConversation: summary.isNew, stored: true };
 }
 
 export async function sweepIdle(tx: StoreWriter, options: SweepOptions): Promise<ConversationRecord[]> {

@@ -17,6 +17,8 @@ import type {
 	OutboundMessage,
 	ReadEventsOptions,
 	RecordOutboundResult,
+	CustomerMessage,
+	RecordCustomerMessageResult,
 	SubscribeFrom,
 	SweepOptions,
 	CustomerWindow,
@@ -57,6 +59,10 @@ export abstract class TransactionalStore implements ConversationStore {
 
 	recordOutbound(message: OutboundMessage, options: LifecycleOptions): Promise<RecordOutboundResult> {
 		return this.writeAndNotify((tx) => operations.recordOutbound(tx, message, options));
+	}
+
+	recordCustomerMessage(message: CustomerMessage, options: LifecycleOptions): Promise<RecordCustomerMessageResult> {
+		return this.writeAndNotify((tx) => operations.recordCustomerMessage(tx, message, options));
 	}
 
 	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<CustomerWindow> {

@@ -39,6 +39,18 @@ export interface OutboundMessage {
 	timestamp: number;
 }
 
+/** A customer's message from another channel, recorded in the conversation without WhatsApp's effects. */
+export interface CustomerMessage extends OutboundMessage {
+	customerName?: string | null;
+}
+
+export interface RecordCustomerMessageResult {
+	conversation: ConversationRecord;
+	isNewConversation: boolean;
+	/** False when the wamid was already stored. */
+	stored: boolean;
+}
+
 export interface RecordOutboundResult {
 	conversation: ConversationRecord;
 	isNewConversation: boolean;
@@ -122,6 +134,8 @@ export interface ConversationStore {
 
 	ingest(webhook: ParsedWebhook, options: IngestOptions): Promise<IngestResult>;
 	recordOutbound(message: OutboundMessage, options: LifecycleOptions): Promise<RecordOutboundResult>;
+	/** A customer message from another channel: joins the conversation, moves no window, logs no message.received. */
+	recordCustomerMessage(message: CustomerMessage, options: LifecycleOptions): Promise<RecordCustomerMessageResult>;
 
 	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<CustomerWindow>;
 	getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null>;

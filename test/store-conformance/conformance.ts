@@ -126,6 +126,17 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 				expect(started.payload.firstMessage).toMatchObject({ direction: 'outbound', type: 'template', wamid: 'wamid.out-first' });
 			});
 
+			it('records a customer message from another channel without moving the window or logging it as received', async () => {
+				const message = { ...BUSINESS, wamid: 'ai-in.1', customerId: 'crm-42', customerName: 'Ana', type: 'text', text: 'Hi from the web chat', payload: { source: 'crm' }, timestamp: T0 };
+				const first = await store.recordCustomerMessage(message, lifecycle(T0));
+				expect(first).toMatchObject({ stored: true, isNewConversation: true, conversation: { initiatedBy: 'customer', customerName: 'Ana', messageCount: 1 } });
+				expect(await store.recordCustomerMessage(message, lifecycle(T0 + 1))).toMatchObject({ stored: false, conversation: { id: first.conversation.id } });
+				expect(await store.getContact(BUSINESS.phoneNumberId, 'crm-42')).toBeNull();
+				expect((await store.getWindow(BUSINESS.phoneNumberId, 'crm-42', T0)).open).toBe(false);
+				expect((await allEvents(store)).map((event) => event.type)).toEqual(['conversation.started']);
+				expect((await store.getTranscript(first.conversation.id)).map((stored) => [stored.direction, stored.text])).toEqual([['inbound', 'Hi from the web chat']]);
+			});
+
 			it('writes nothing of a batch when one part of it fails', async () => {
 				const good = inbound({ timestamp: T0 });
 				// A BigInt cannot be serialized: the second message fails after the first was written.

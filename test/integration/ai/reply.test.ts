@@ -264,10 +264,12 @@ describe('replyToCustomer', () => {
 		expect(result.replyRecorded).toBe(false);
 		expect(meta.requestsTo('POST', '/messages').length).toBe(before);
 
-		// A later turn finds the store's window open (the message above moved it), but Meta's is closed.
+		// A message from another channel does not open WhatsApp's window: a later turn is refused too,
+		// before anything reaches Meta.
 		const later = await answered({ customer: '+34 612 345 678', message: '¿Hay alguien?', send: true });
 		expect(later.delivery).toMatchObject({ sent: false, reason: 'window_closed' });
-		expect(meta.requestsTo('POST', '/messages').at(-1)?.status).toBe(400);
+		expect(meta.requestsTo('POST', '/messages').length).toBe(before);
+		expect((await store.getWindow(BUSINESS.phoneNumberId, '34612345678', Date.now())).open).toBe(false);
 
 		const byEmail = await answered({ customer: 'juan@example.com', message: 'Hola', send: true });
 		expect(byEmail.delivery).toMatchObject({ sent: false, reason: 'not_a_phone_number' });
