@@ -15,7 +15,7 @@ import { seededRandom } from './support/random';
 import { postDelivery, startWebhookWorker, type PrintedEvent } from './support/worker-process';
 
 const APP_SECRET = 'crash-app-secret';
-const KILLS = 12;
+const KILLS = 20;
 const IN_FLIGHT = 6;
 
 /** Meta's side: fresh deliveries from 40 customers (every fifth with two messages), and its retries. */

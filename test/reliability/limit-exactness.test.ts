@@ -5,7 +5,7 @@
  * customers is reached, every other attempt is refused with DAILY_LIMIT_REACHED before reaching
  * Meta, and a customer already reached may be written to again at no cost.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,10 +13,10 @@ import { join, resolve } from 'node:path';
 import { tierLimit } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
+import { spawnWorker } from './support/spawn';
 import type { SendOutcome } from './workers/template-worker';
 
 const WORKER = resolve(__dirname, 'workers/template-worker.ts');
-const RUN_TS = resolve(__dirname, '../../scripts/run-ts.js');
 const PROCESSES = 4;
 const PER_PROCESS = 150;
 /** Distinct customers asked for in all: more than the tier, so the limit is reached. */
@@ -28,7 +28,7 @@ function customer(index: number): string {
 
 /** Starts a sender and resolves once it is ready; `result` resolves with its outcomes. */
 async function startSender(job: object): Promise<{ child: ChildProcess; result: Promise<SendOutcome[]> }> {
-	const child = spawn(process.execPath, [RUN_TS, WORKER, JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'pipe'] });
+	const child = spawnWorker(WORKER, [JSON.stringify(job)]);
 	let stdout = '';
 	let stderr = '';
 	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -25,24 +25,28 @@ export const REMOVE = Symbol('remove');
 
 /** A copy of `root` with the node at `path` replaced by `change(node)`; the root itself cannot be removed. */
 export function changedAt(root: Json, path: Path, change: (current: Json) => Json | typeof REMOVE): Json {
+	return changeInPlace(structuredClone(root), path, change);
+}
+
+/** The same change made on `root` itself (cheaper when the caller already holds a copy); returns the root. */
+export function changeInPlace(root: Json, path: Path, change: (current: Json) => Json | typeof REMOVE): Json {
 	if (path.length === 0) {
 		const replaced = change(root);
 		return replaced === REMOVE ? null : replaced;
 	}
-	const copy = structuredClone(root);
-	const parent = getAt(copy, path.slice(0, -1));
+	const parent = getAt(root, path.slice(0, -1));
 	const key = path[path.length - 1];
 	if (Array.isArray(parent)) {
 		const index = Number(key);
 		const replaced = change(parent[index]);
 		if (replaced === REMOVE) parent.splice(index, 1);
 		else parent[index] = replaced;
-	} else if (parent !== null && typeof parent === 'object' && parent !== undefined) {
+	} else if (parent !== null && parent !== undefined && typeof parent === 'object') {
 		const replaced = change(parent[String(key)]);
 		if (replaced === REMOVE) delete parent[String(key)];
 		else parent[String(key)] = replaced;
 	}
-	return copy;
+	return root;
 }
 
 /** Meta's serialisation: non-ASCII UTF-16 units as \uXXXX escapes (what it signs). */

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 
-import { changedAt, escapeLikeMeta, getAt, pathsOf, REMOVE } from './json-paths';
+import { changeInPlace, escapeLikeMeta, getAt, pathsOf, REMOVE } from './json-paths';
 import type { Json, Sample } from './samples';
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>;
@@ -54,29 +54,28 @@ function retyped(to: Retype): Json {
 	return { string: 'retyped', number: 7, boolean: true, null: null, object: {}, array: [] }[to];
 }
 
+/** Applies one mutation to `root`, which the caller owns (a fresh copy per case): no clone per step. */
 function applyStructural(root: Json, mutation: StructuralMutation): Json {
 	const paths = pathsOf(root);
 	const path = paths[mutation.at % paths.length];
 	const target = getAt(root, path);
 	switch (mutation.kind) {
 		case 'remove':
-			return changedAt(root, path, () => REMOVE);
+			return changeInPlace(root, path, () => REMOVE);
 		case 'replace':
-			return changedAt(root, path, () => mutation.value);
+			return changeInPlace(root, path, () => structuredClone(mutation.value));
 		case 'retype':
-			return changedAt(root, path, () => retyped(mutation.to));
+			return changeInPlace(root, path, () => retyped(mutation.to));
 		case 'string':
-			return changedAt(root, path, () => mutation.value);
+			return changeInPlace(root, path, () => mutation.value);
 		case 'number':
-			return changedAt(root, path, () => mutation.value);
+			return changeInPlace(root, path, () => mutation.value);
 		case 'addKey':
-			return target !== null && typeof target === 'object' && !Array.isArray(target)
-				? changedAt(root, path, (current) => ({ ...(current as Record<string, Json>), [mutation.key]: mutation.value }))
-				: root;
+			return target !== null && typeof target === 'object' && !Array.isArray(target) ? changeInPlace(root, path, (current) => ({ ...(current as Record<string, Json>), [mutation.key]: structuredClone(mutation.value) })) : root;
 		case 'duplicate':
-			return Array.isArray(target) && target.length > 0 ? changedAt(root, path, (current) => [...(current as Json[]), ...(current as Json[])]) : root;
+			return Array.isArray(target) && target.length > 0 ? changeInPlace(root, path, (current) => [...(current as Json[]), ...structuredClone(current as Json[])]) : root;
 		case 'empty':
-			return changedAt(root, path, (current) => (Array.isArray(current) ? [] : typeof current === 'string' ? '' : current !== null && typeof current === 'object' ? {} : current));
+			return changeInPlace(root, path, (current) => (Array.isArray(current) ? [] : typeof current === 'string' ? '' : current !== null && typeof current === 'object' ? {} : current));
 	}
 }
 
@@ -85,7 +84,7 @@ export function structurallyMutated(samples: readonly Sample[]): fc.Arbitrary<Bu
 	return fc
 		.tuple(fc.constantFrom(...samples), fc.array(structuralMutation, { minLength: 1, maxLength: 4 }), fc.boolean())
 		.map(([sample, mutations, escape]) => {
-			const body = mutations.reduce<Json>((current, mutation) => applyStructural(current, mutation), sample.body);
+			const body = mutations.reduce<Json>((current, mutation) => applyStructural(current, mutation), structuredClone(sample.body));
 			const json = JSON.stringify(body) ?? '';
 			return Buffer.from(escape ? escapeLikeMeta(json) : json);
 		});

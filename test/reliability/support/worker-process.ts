@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-import { spawnTs } from '../../support/child';
+import { spawnWorker } from './spawn';
 
 const WORKER = resolve(__dirname, '../workers/webhook-worker.ts');
 
@@ -23,7 +23,7 @@ export interface WebhookWorker {
 }
 
 export async function startWebhookWorker(options: { path: string; appSecret: string; subscriber?: string }): Promise<WebhookWorker> {
-	const child = spawnTs(WORKER, [JSON.stringify(options)]);
+	const child = spawnWorker(WORKER, [JSON.stringify(options)]);
 	const events: PrintedEvent[] = [];
 	let stderr = '';
 	let gone = false;
