@@ -389,9 +389,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 						if (found) chat.note(waId, `CRM row written to ${crmCsvPath}`);
 					});
 				}
-				// The re-engagement schedule, run now.
-				await n8n.runManually(workflowIds.reengage, REENGAGE_TRIGGER);
-				const run = 'Re-engagement workflow ran: outside the window only an approved template may be sent';
+				// The re-engagement schedule, run now (by its trigger's name: an edit in the editor may rename it).
+				let run = 'Re-engagement workflow ran: outside the window only an approved template may be sent';
+				try {
+					await n8n.runManually(workflowIds.reengage, REENGAGE_TRIGGER);
+				} catch (error) {
+					run = `The re-engagement workflow could not be run from here (${error instanceof Error ? error.message.slice(0, 160) : String(error)}); its schedule still runs it`;
+				}
 				notes.push(run);
 				chat.note(waId, run);
 				return { notes };

@@ -38,6 +38,11 @@ async function shutdown(signal: string): Promise<void> {
 		process.exit(130);
 	}
 	stopping = true;
+	if (sandbox === undefined) {
+		// Still starting: exiting takes n8n's process group along (the harness kills it on exit).
+		console.log(`\n${signal}: stopped while starting.`);
+		process.exit(130);
+	}
 	console.log(`\n${signal}: stopping n8n, the simulator and the model server…`);
 	const began = Date.now();
 	await sandbox?.stop();

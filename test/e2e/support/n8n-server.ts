@@ -244,6 +244,8 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 		const proc = spawn(process.execPath, [N8N_BIN, 'start'], { env, detached: true, stdio: ['ignore', log, log] });
 		closeSync(log);
 		child = proc;
+		// Tracked from the spawn on: a process that exits while n8n is still starting takes it along.
+		if (proc.pid !== undefined) livePgids.add(proc.pid);
 		exited = new Promise((resolveExit) => proc.once('exit', () => resolveExit()));
 		let exitCode: number | null | undefined;
 		proc.once('exit', (code, signal) => (exitCode = code ?? (signal ? -1 : null)));
