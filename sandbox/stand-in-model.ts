@@ -68,7 +68,7 @@ export function standInAnswer(messages: readonly ChatMessage[]): string {
 	}
 	if (/hour|open|close|when/.test(lower)) return say('We are open Monday to Saturday, 9:00 to 18:00.');
 	if (/price|cost|how much|cheap|discount|coupon/.test(lower)) return say('Our planters start at $12. This week there is 20% off with the code **SUMMER20**.');
-	if (/thank|thx|great|perfect|bye/.test(lower)) return say('You are welcome! Have a lovely day 🌵');
+	if (/thank|thx|great|perfect|bye/.test(lower)) return say('You are welcome! Have a lovely day.');
 	return say(`You wrote: "${text.slice(0, 200)}". I only know orders, returns, hours and prices. Type **agent** to talk to a person.`);
 }
 

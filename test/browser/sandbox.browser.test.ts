@@ -200,6 +200,23 @@ describe('the sandbox in Chromium', () => {
 		await screenshot(chat, 'chat.png');
 	});
 
+	it('human takeover: "agent" turns AI off for the conversation, the button hands it back', async () => {
+		const { simulator } = running();
+		await send(chat, 'agent');
+		const handBack = chat.locator('[data-testid="reply-button"]', { hasText: 'Back to the bot' }).last();
+		await handBack.waitFor();
+		// AI is off: AI Reply skips, so a question gets no answer while a person has the conversation.
+		const sentBefore = simulator.sentTo(CUSTOMER.phone).length;
+		await send(chat, 'are you a robot?');
+		await new Promise((done) => setTimeout(done, 3000));
+		expect(simulator.sentTo(CUSTOMER.phone)).toHaveLength(sentBefore);
+		// The customer's button turns AI on again, and the assistant answers once more.
+		await handBack.click();
+		await businessMessages(chat).filter({ hasText: 'The assistant is back' }).first().waitFor();
+		await send(chat, 'thanks');
+		await businessMessages(chat).filter({ hasText: 'You are welcome' }).first().waitFor();
+	});
+
 	it('25 hours later: the window is closed and the re-engagement workflow sends an approved template', async () => {
 		const { workflowIds, n8n, crmCsvPath, simulator } = running();
 		const sendsBefore = simulator.sentTo(CUSTOMER.phone).length;
