@@ -1,7 +1,9 @@
 /**
  * Starts and drives a real n8n server (the one scripts/ensure-n8n.sh installs in e2e/n8n-server) for the
- * end-to-end suite: its own temporary user folder, free ports, offline and headless settings, an owner
- * and a public-API key; helpers to import, activate and run workflows and to read their executions.
+ * end-to-end suite, the sandbox (`npm start`) and the browser suite: a temporary user folder (or a kept
+ * one), free ports (or given ones), offline and headless settings, the package loaded as a custom
+ * extension or installed as a community package, an owner (set up, or logged in again) and a public-API
+ * key; helpers to import, activate and run workflows and to read their executions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
