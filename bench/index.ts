@@ -9,7 +9,7 @@
 import { cpus } from 'node:os';
 
 import { benchEvents } from './events';
-import { benchIngestEmpty, benchIngestPrefilled } from './ingest';
+import { benchIngestEmpty, benchIngestPostgres, benchIngestPrefilled } from './ingest';
 import { benchLimits } from './limits';
 import { benchMemory } from './memory';
 import { buildPrefilledStore, type PrefilledStore } from './prefill';
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
 		if (benches.has('ingest')) {
 			console.log('\nIngest');
 			emptyRate = await benchIngestEmpty(folder);
+			await benchIngestPostgres();
 		}
 		let prefilled: PrefilledStore | null = null;
 		if (benches.has('ingest') || benches.has('window') || benches.has('memory')) {

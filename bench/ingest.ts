@@ -9,10 +9,12 @@ import { DatabaseSync } from 'node:sqlite';
 
 import { ingestWebhookRequest } from '../core/ingress';
 import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { loadPostgres } from './postgres';
 import { formatBytes, formatCount, info, nowNs, report, secondsSince, size } from './support';
 import { APP_SECRET, BENCH_EPOCH_MS, benchWebhooks, INACTIVITY_TIMEOUT_MS, type SignedWebhook } from './webhooks';
 
 const WEBHOOKS = size(20_000, 2_000);
+const POSTGRES_WEBHOOKS = size(5_000, 500);
 /** Each customer writes every 500 s (10 webhooks a second): conversations continue, as in real traffic. */
 const CUSTOMERS = 5_000;
 const WEBHOOKS_PER_SECOND = 10;
@@ -107,4 +109,30 @@ export async function benchIngestPrefilled(prefilledPath: string, emptyRate: num
 		ratio: run.rate / emptyRate / 0.8,
 	});
 	report({ name: 'disk per stored message, large store', value: formatBytes(bytes / total), note: 'file + WAL / messages; contacts, conversations and 3 events per message included' });
+}
+
+/** The same path on the PostgreSQL engine (queue mode): a figure for comparison, the issue sets no target. */
+export async function benchIngestPostgres(): Promise<void> {
+	const engine = await loadPostgres();
+	if (!engine) {
+		report({ name: 'ingest, PostgreSQL', value: 'PostgreSQL engine not available' });
+		return;
+	}
+	const schema = `wa_bench_ingest_${process.pid}`;
+	const store = await engine.open(schema);
+	try {
+		const webhooks = benchWebhooks(POSTGRES_WEBHOOKS, CUSTOMERS);
+		let second = 0;
+		const options = { store, appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, clock: () => BENCH_EPOCH_MS + second * 1000 };
+		const started = nowNs();
+		for (let index = 0; index < webhooks.length; index++) {
+			second = Math.floor(index / WEBHOOKS_PER_SECOND);
+			await ingestWebhookRequest(webhooks[index], options);
+		}
+		const seconds = secondsSince(started);
+		report({ name: 'ingest, PostgreSQL (local server, one transaction per webhook)', value: `${formatCount(webhooks.length / seconds)}/s (${formatCount(webhooks.length)} webhooks in ${seconds.toFixed(2)} s)`, note: 'no target: for queue mode' });
+	} finally {
+		await store.close();
+		await engine.dropSchema(schema);
+	}
 }

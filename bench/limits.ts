@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
 
 import { tierLimit, type MessagingTier } from '../core/policy/limits';
 import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import type { ConversationStore } from '../core/store/types';
 import { spawnBenchChild, waitForLine } from './child';
+import { loadPostgres } from './postgres';
 import { formatCount, nowNs, QUICK, report, secondsSince } from './support';
 import { BENCH_EPOCH_MS } from './webhooks';
 
@@ -26,13 +28,20 @@ function plan(): { tier: MessagingTier; perWorker: number; stride: number; disti
 	return QUICK ? { tier: 'TIER_250', perWorker: 100, stride: 40, distinct: 330 } : { tier: 'TIER_10K', perWorker: 2_500, stride: 1_500, distinct: 13_000 };
 }
 
-export async function benchLimits(folder: string): Promise<void> {
-	const path = join(folder, 'limits.sqlite');
-	await new SqliteConversationStore({ path }).close();
+interface Engine {
+	label: string;
+	/** What the workers get as their store argument. */
+	spec: string;
+	/** A store on the same data, for preparing and checking. */
+	open(): Promise<ConversationStore>;
+}
+
+async function contend(engine: Engine): Promise<void> {
+	await (await engine.open()).close();
 	const { tier, perWorker, stride, distinct } = plan();
 	const children = Array.from({ length: PROCESSES }, (_, worker) => {
 		const customers = Array.from({ length: perWorker }, (_, index) => `c${(worker * stride + index) % distinct}`);
-		return spawnBenchChild(WORKER, [path, JSON.stringify({ customers, tier, now: BENCH_EPOCH_MS })]);
+		return spawnBenchChild(WORKER, [engine.spec, JSON.stringify({ customers, tier, now: BENCH_EPOCH_MS })]);
 	});
 	const outputs = children.map(
 		(child) =>
@@ -50,17 +59,34 @@ export async function benchLimits(folder: string): Promise<void> {
 	const results = await Promise.all(outputs);
 	const seconds = secondsSince(started);
 
-	const store = new SqliteConversationStore({ path });
+	const store = await engine.open();
 	const used = await store.dailyLimitUsage('portfolio', BENCH_EPOCH_MS);
 	await store.close();
 	const total = (key: 'counted' | 'repeats' | 'refused') => results.reduce((sum, result) => sum + result[key], 0);
 	const attempts = PROCESSES * perWorker;
 	const limit = tierLimit(tier) ?? 0;
 	report({
-		name: `limit reservations, ${PROCESSES} processes on one ${tier} (${formatCount(limit)}) tier`,
+		name: `limit reservations, ${engine.label}, ${PROCESSES} processes on one ${tier} (${formatCount(limit)}) tier`,
 		value: `${formatCount(total('counted'))} granted, store counts ${formatCount(used)} (${used === limit && total('counted') === limit ? 'exact' : 'NOT EXACT'}); ${formatCount(total('repeats'))} repeats, ${formatCount(total('refused'))} refused`,
 		target: `exactly ${formatCount(limit)}`,
 		note: `${formatCount(attempts)} attempts for ${formatCount(distinct)} customers`,
 	});
-	report({ name: 'limit reservations, rate across the 8 processes', value: `${formatCount(attempts / seconds)}/s (${seconds.toFixed(2)} s)` });
+	report({ name: `limit reservations, ${engine.label}, rate across the ${PROCESSES} processes`, value: `${formatCount(attempts / seconds)}/s (${seconds.toFixed(2)} s)` });
+}
+
+export async function benchLimits(folder: string): Promise<void> {
+	const path = join(folder, 'limits.sqlite');
+	await contend({ label: 'embedded', spec: path, open: async () => new SqliteConversationStore({ path }) });
+
+	const postgres = await loadPostgres();
+	if (!postgres) {
+		report({ name: 'limit reservations, PostgreSQL', value: 'PostgreSQL engine not available' });
+		return;
+	}
+	const schema = `wa_bench_limits_${process.pid}`;
+	try {
+		await contend({ label: 'PostgreSQL', spec: `postgres:${schema}`, open: () => postgres.open(schema) });
+	} finally {
+		await postgres.dropSchema(schema);
+	}
 }

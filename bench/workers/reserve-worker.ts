@@ -1,11 +1,14 @@
 /**
  * One of the processes contending for the daily limit: opens the store, says "ready", waits for "go"
  * on stdin so that all start together, then reserves for its customers one after the other.
- * argv: <store path> <json: { customers, tier, now }>; prints one JSON line with its counts and time.
+ * argv: <store: a SQLite path or postgres:<schema>> <json: { customers, tier, now }>; prints one JSON
+ * line with its counts and time.
  */
 import { PolicyError } from '../../core/errors';
 import type { MessagingTier } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import type { ConversationStore } from '../../core/store/types';
+import { loadPostgres } from '../postgres';
 import { nowNs, secondsSince } from '../support';
 
 interface ReserveJob {
@@ -22,10 +25,17 @@ function waitForGo(): Promise<void> {
 	});
 }
 
+async function openStore(spec: string): Promise<ConversationStore> {
+	if (!spec.startsWith('postgres:')) return new SqliteConversationStore({ path: spec, busyTimeoutMs: 60_000 });
+	const engine = await loadPostgres();
+	if (!engine) throw new Error('PostgreSQL engine not available');
+	return engine.open(spec.slice('postgres:'.length));
+}
+
 async function main(): Promise<void> {
-	const [path, rawJob] = process.argv.slice(2);
+	const [spec, rawJob] = process.argv.slice(2);
 	const job = JSON.parse(rawJob) as ReserveJob;
-	const store = new SqliteConversationStore({ path, busyTimeoutMs: 60_000 });
+	const store = await openStore(spec);
 	await store.dailyLimitUsage('portfolio', job.now);
 	process.stdout.write('ready\n');
 	await waitForGo();
