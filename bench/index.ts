@@ -2,11 +2,11 @@
  * Every benchmark in sequence, each figure printed next to its target where the issue sets one, and a
  * summary at the end. Figures, not verdicts: nothing here fails on a slow machine.
  *
- *   npm run bench                      # full sizes (about ten minutes on 2 cores)
+ *   npm run bench                      # full sizes: about 5 minutes on 2 cores, 4 GB of temporary disk
  *   BENCH_QUICK=1 npm run bench        # small sizes, a smoke run of the benches
  *   npm run bench -- window events     # only the named benches (ingest, window, memory, limits, events, send)
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 import { benchEvents } from './events';
 import { benchIngestEmpty, benchIngestPostgres, benchIngestPrefilled } from './ingest';
@@ -25,8 +25,15 @@ function selected(): Set<BenchName> {
 	return new Set(asked.length > 0 ? asked : ALL);
 }
 
-function printSummary(): void {
-	console.log('\nSummary');
+/** Other work on the machine skews every figure; the load average says how much there was. */
+function load(): string {
+	return loadavg()
+		.map((value) => value.toFixed(2))
+		.join(' / ');
+}
+
+function printSummary(seconds: number): void {
+	console.log(`\nSummary (${Math.round(seconds)} s; load average now ${load()}, 1 / 5 / 15 min)`);
 	for (const figure of reportedFigures()) {
 		const target = figure.target === undefined ? '' : ` | target ${figure.target}${figure.ratio === undefined ? '' : ` | ratio ${figure.ratio.toFixed(2)}`}`;
 		console.log(`- ${figure.name}: ${figure.value}${target}`);
@@ -34,8 +41,9 @@ function printSummary(): void {
 }
 
 async function main(): Promise<void> {
+	const started = Date.now();
 	const benches = selected();
-	console.log(`Benchmarks${QUICK ? ' (BENCH_QUICK: small sizes)' : ''} on Node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}`);
+	console.log(`Benchmarks${QUICK ? ' (BENCH_QUICK: small sizes)' : ''} on Node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${load()}`);
 	await withTempFolder('wa-bench-', async (folder) => {
 		let emptyRate = Number.NaN;
 		if (benches.has('ingest')) {
@@ -64,7 +72,7 @@ async function main(): Promise<void> {
 			await benchSend(folder);
 		}
 	});
-	printSummary();
+	printSummary((Date.now() - started) / 1000);
 }
 
 main().catch((error: unknown) => {
