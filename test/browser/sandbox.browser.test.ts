@@ -112,18 +112,6 @@ async function nodePanelItems(page: Page): Promise<Array<{ name: string; icon: s
 	);
 }
 
-/**
- * Whether AI Reply's codex puts it in n8n's "AI" category: the editor then leaves it out of the
- * regular node panel (found by this suite). Checked from the built file, so the assertion tightens by
- * itself once the category is fixed.
- */
-function aiReplyHiddenByCodex(): boolean {
-	const codex = join(ROOT, 'dist/nodes/WhatsAppAiReply/WhatsAppAiReply.node.json');
-	if (!existsSync(codex)) return false;
-	const categories = (JSON.parse(readFileSync(codex, 'utf8')) as { categories?: string[] }).categories ?? [];
-	return categories.includes('AI');
-}
-
 beforeAll(async () => {
 	if (!existsSync(join(ROOT, 'dist/nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node.js'))) {
 		throw new Error('dist/ holds no compiled nodes: run `npm run build` first (npm run test:browser does)');
@@ -283,10 +271,7 @@ describe('the sandbox in Chromium', () => {
 		await page.locator('[data-test-id="node-creator-node-item"]', { hasText: 'WhatsApp Send Template' }).waitFor();
 		await page.waitForFunction(`[...document.querySelectorAll('[data-test-id="node-creator"] img')].every((image) => image.complete)`);
 		const actions = await nodePanelItems(page);
-		const expected = ['WhatsApp Send Message', 'WhatsApp Send Template', 'WhatsApp Conversation'];
-		if (aiReplyHiddenByCodex()) {
-			console.warn('WhatsApp AI Reply is not in the node panel: its codex category "AI" hides it there (nodes/WhatsAppAiReply/WhatsAppAiReply.node.json).');
-		} else expected.push('WhatsApp AI Reply');
+		const expected = ['WhatsApp Send Message', 'WhatsApp Send Template', 'WhatsApp Conversation', 'WhatsApp AI Reply'];
 		for (const name of expected) {
 			const item = actions.find((candidate) => candidate.name === name);
 			expect({ name, ...item }).toMatchObject({ name, iconLoaded: true, icon: expect.stringContaining(PACKAGE_ICON_PATH) });
