@@ -15,9 +15,33 @@ import { invalidPayload, payloadErrorFromZod } from './payload-error';
 /** The only change field that carries messages and statuses; others are counted in ignoredChanges. */
 const MESSAGES_FIELD = 'messages';
 
+/** Meta's deepest documented payloads nest about ten levels; far deeper is not a webhook. */
+const MAX_NESTING_DEPTH = 64;
+
+/**
+ * Rejects bodies nested deeper than any Meta payload before anything recurses over them: a signed
+ * body 10,000 levels deep would otherwise parse and then overflow the stack when stored (a 500 that
+ * Meta would retry forever instead of a 400).
+ */
+function assertNestingDepth(text: string): void {
+	let depth = 0;
+	let inString = false;
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (inString) {
+			if (code === 0x5c) index++; // backslash: skip the escaped character
+			else if (code === 0x22) inString = false;
+		} else if (code === 0x22) inString = true;
+		else if (code === 0x7b || code === 0x5b) {
+			if (++depth > MAX_NESTING_DEPTH) throw invalidPayload(`the body nests deeper than ${MAX_NESTING_DEPTH} levels`);
+		} else if (code === 0x7d || code === 0x5d) depth--;
+	}
+}
+
 /** Parses a raw request body (the exact bytes Meta sent, or their text). */
 export function parseWebhookBody(rawBody: Buffer | string): ParsedWebhook {
 	const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+	assertNestingDepth(text);
 	let body: unknown;
 	try {
 		body = JSON.parse(text);

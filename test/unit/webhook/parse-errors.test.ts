@@ -44,6 +44,17 @@ describe('parseWebhookBody', () => {
 		expect(webhookErrorOf(() => parseWebhookBody('')).message).toMatch(/empty/);
 	});
 
+	it('refuses a body nested deeper than any Meta payload, counting brackets outside strings only', () => {
+		const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+		const tooDeep = webhookErrorOf(() => parseWebhookBody(`{"object":"whatsapp_business_account","x":${deep(64)}}`));
+		expect(tooDeep).toMatchObject({ code: 'PAYLOAD_INVALID', httpStatus: 400 });
+		expect(tooDeep.message).toMatch(/nests deeper than 64 levels/);
+		// Brackets inside text (escaped quotes included) are not nesting.
+		const text = `say \\"${'['.repeat(200)}`;
+		const message = inbound('text', { text: { body: text } });
+		expect(parseWebhookBody(JSON.stringify(singleMessageWebhook(message))).messages[0].text).toBe(text);
+	});
+
 	it('accepts a string body as well as a Buffer', () => {
 		const text = JSON.stringify(singleMessageWebhook(inbound('text', { text: { body: 'hi' } })));
 		expect(parseWebhookBody(text)).toEqual(parseWebhookBody(Buffer.from(text)));
