@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 
 import { StoreError } from '../errors';
 import { postgresTarget } from './postgres/connection';
-import { PostgresConversationStore } from './postgres/postgres-store';
+import { PostgresConversationStore, type PostgresStoreOptions } from './postgres/postgres-store';
 import { SqliteConversationStore } from './sqlite/sqlite-store';
 import type { ConversationStore } from './types';
 
@@ -16,23 +16,8 @@ export interface SqliteStoreConfig {
 }
 
 /** PostgreSQL, for n8n queue mode: every process on every host shares the store. */
-export interface PostgresStoreConfig {
+export interface PostgresStoreConfig extends PostgresStoreOptions {
 	engine: 'postgres';
-	/** `postgres://user:password@host:5432/database`; wins over the separate fields when both are set. */
-	connectionString?: string;
-	host?: string;
-	port?: number;
-	database?: string;
-	user?: string;
-	password?: string;
-	/** `true` verifies the server certificate; `{ rejectUnauthorized: false }` encrypts without verifying. */
-	ssl?: boolean | { rejectUnauthorized?: boolean };
-	/** The store's own schema, created when missing (default `whatsapp_conversations`). */
-	schema?: string;
-	/** Connections per n8n process (default 5). */
-	poolSize?: number;
-	/** Polling interval while the LISTEN connection is down (default 1 s). */
-	pollIntervalMs?: number;
 }
 
 export type StoreConfig = SqliteStoreConfig | PostgresStoreConfig;
