@@ -29,6 +29,33 @@ function toBoolean(value: unknown): boolean {
 	return value === true || value === 1 || value === 1n || value === '1' || value === 't';
 }
 
+/** The conversations table's columns, in the order `conversationValues` gives them. */
+export const CONVERSATION_COLUMNS = `id, business_account_id, phone_number_id, display_phone_number, customer_id, customer_name,
+	status, initiated_by, started_at, last_message_at, closed_at, close_reason, message_count, ai_enabled,
+	input_variables, extracted_variables`;
+
+/** A conversation as a row for either engine (the inverse of `toConversation`). */
+export function conversationValues(conversation: ConversationRecord): Array<string | number | boolean | null> {
+	return [
+		conversation.id,
+		conversation.businessAccountId,
+		conversation.phoneNumberId,
+		conversation.displayPhoneNumber,
+		conversation.customerId,
+		conversation.customerName,
+		conversation.status,
+		conversation.initiatedBy,
+		conversation.startedAt,
+		conversation.lastMessageAt,
+		conversation.closedAt,
+		conversation.closeReason,
+		conversation.messageCount,
+		conversation.aiEnabled,
+		JSON.stringify(conversation.inputVariables),
+		JSON.stringify(conversation.extractedVariables),
+	];
+}
+
 export function toConversation(row: Row): ConversationRecord {
 	return {
 		id: String(row.id),

@@ -2,13 +2,9 @@ import type { PoolClient } from 'pg';
 
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
 import type { NewStoreEvent, StoreEvent } from '../../events/types';
-import { toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
+import { CONVERSATION_COLUMNS, conversationValues, toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
 import type { StoreWriter } from '../transaction';
 import type { ConversationFilter, ReadEventsOptions } from '../types';
-
-const CONVERSATION_COLUMNS = `id, business_account_id, phone_number_id, display_phone_number, customer_id, customer_name,
-	status, initiated_by, started_at, last_message_at, closed_at, close_reason, message_count, ai_enabled,
-	input_variables, extracted_variables`;
 
 /**
  * A row this transaction read as absent was inserted by a concurrent transaction that committed
@@ -163,24 +159,7 @@ export class PostgresTransaction implements StoreWriter {
 		await this.changes(
 			`INSERT INTO ${this.s}.conversations (${CONVERSATION_COLUMNS})
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-			[
-				conversation.id,
-				conversation.businessAccountId,
-				conversation.phoneNumberId,
-				conversation.displayPhoneNumber,
-				conversation.customerId,
-				conversation.customerName,
-				conversation.status,
-				conversation.initiatedBy,
-				conversation.startedAt,
-				conversation.lastMessageAt,
-				conversation.closedAt,
-				conversation.closeReason,
-				conversation.messageCount,
-				conversation.aiEnabled,
-				JSON.stringify(conversation.inputVariables),
-				JSON.stringify(conversation.extractedVariables),
-			],
+			conversationValues(conversation),
 		);
 	}
 

@@ -2,13 +2,9 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
 import type { NewStoreEvent, StoreEvent } from '../../events/types';
-import { toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
+import { CONVERSATION_COLUMNS, conversationValues, toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
 import type { StoreWriter } from '../transaction';
 import type { ConversationFilter, ReadEventsOptions } from '../types';
-
-const CONVERSATION_COLUMNS = `id, business_account_id, phone_number_id, display_phone_number, customer_id, customer_name,
-	status, initiated_by, started_at, last_message_at, closed_at, close_reason, message_count, ai_enabled,
-	input_variables, extracted_variables`;
 
 /**
  * The store primitives on node:sqlite. Statements are prepared once per connection; the SQL is
@@ -107,22 +103,8 @@ export class SqliteTransaction implements StoreWriter {
 	async insertConversation(conversation: ConversationRecord): Promise<void> {
 		this.run(
 			`INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			conversation.id,
-			conversation.businessAccountId,
-			conversation.phoneNumberId,
-			conversation.displayPhoneNumber,
-			conversation.customerId,
-			conversation.customerName,
-			conversation.status,
-			conversation.initiatedBy,
-			conversation.startedAt,
-			conversation.lastMessageAt,
-			conversation.closedAt,
-			conversation.closeReason,
-			conversation.messageCount,
-			conversation.aiEnabled ? 1 : 0,
-			JSON.stringify(conversation.inputVariables),
-			JSON.stringify(conversation.extractedVariables),
+			// node:sqlite takes no booleans: ai_enabled is stored as 0/1.
+			...conversationValues(conversation).map((value) => (typeof value === 'boolean' ? Number(value) : value)),
 		);
 	}
 
