@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { idleCutoff, isIdle, supersedesStatus } from '../conversation/lifecycle';
-import type { CloseReason, ContactRecord, ConversationRecord, Initiator, StoredMessage } from '../conversation/types';
+import type { CloseReason, ContactRecord, ConversationRecord, Initiator, MessageDirection, StoredMessage } from '../conversation/types';
 import { StoreError } from '../errors';
 import type { ConversationSummary } from '../events/types';
 import { windowState } from '../policy/window';
@@ -43,6 +43,36 @@ interface MessageToAppend {
 interface TouchedConversation {
 	conversation: ConversationRecord;
 	summary: ConversationSummary;
+}
+
+/** The facts every message carries, whichever way it came in. */
+type MessageFacts = Pick<OutboundMessage, 'businessAccountId' | 'phoneNumberId' | 'customerId' | 'wamid' | 'type' | 'text' | 'timestamp'> & {
+	displayPhoneNumber?: string | null;
+};
+
+function toAppend(
+	message: MessageFacts,
+	details: { direction: MessageDirection; customerName: string | null; status: string | null; payload: Record<string, unknown> },
+): MessageToAppend {
+	return {
+		businessAccountId: message.businessAccountId,
+		phoneNumberId: message.phoneNumberId,
+		displayPhoneNumber: message.displayPhoneNumber ?? null,
+		customerId: message.customerId,
+		customerName: details.customerName,
+		// A message from the business opens a business-initiated conversation, any other a customer one.
+		initiatedBy: details.direction === 'outbound' ? 'business' : 'customer',
+		stored: {
+			wamid: message.wamid,
+			direction: details.direction,
+			type: message.type,
+			text: message.text,
+			timestamp: message.timestamp,
+			status: details.status,
+			statusAt: details.status === null ? null : message.timestamp,
+			payload: details.payload,
+		},
+	};
 }
 
 async function endConversation(
@@ -166,24 +196,7 @@ async function ingestMessage(
 
 	const { conversation, summary } = await appendMessage(
 		tx,
-		{
-			businessAccountId: message.businessAccountId,
-			phoneNumberId: message.phoneNumberId,
-			displayPhoneNumber: message.displayPhoneNumber,
-			customerId: message.customerId,
-			customerName: message.customerName,
-			initiatedBy: 'customer',
-			stored: {
-				wamid: message.wamid,
-				direction: 'inbound',
-				type: message.type,
-				text: message.text,
-				timestamp: message.timestamp,
-				status: null,
-				statusAt: null,
-				payload: message as unknown as Record<string, unknown>,
-			},
-		},
+		toAppend(message, { direction: 'inbound', customerName: message.customerName, status: null, payload: message as unknown as Record<string, unknown> }),
 		options,
 	);
 	const window = windowState(contact.lastInboundAt, options.now);
@@ -250,25 +263,8 @@ export async function recordOutbound(
 ): Promise<RecordOutboundResult> {
 	const { conversation, summary } = await appendMessage(
 		tx,
-		{
-			businessAccountId: message.businessAccountId,
-			phoneNumberId: message.phoneNumberId,
-			displayPhoneNumber: message.displayPhoneNumber ?? null,
-			customerId: message.customerId,
-			customerName: null,
-			initiatedBy: 'business',
-			stored: {
-				wamid: message.wamid,
-				direction: 'outbound',
-				type: message.type,
-				text: message.text,
-				timestamp: message.timestamp,
-				// Meta accepted it; the status webhooks move it on to sent, delivered, read.
-				status: 'accepted',
-				statusAt: message.timestamp,
-				payload: message.payload,
-			},
-		},
+		// Meta accepted it; the status webhooks move it on to sent, delivered, read.
+		toAppend(message, { direction: 'outbound', customerName: null, status: 'accepted', payload: message.payload }),
 		options,
 	);
 	return { conversation, isNewConversation: summary.isNew };
@@ -291,24 +287,7 @@ export async function recordCustomerMessage(
 	}
 	const { conversation, summary } = await appendMessage(
 		tx,
-		{
-			businessAccountId: message.businessAccountId,
-			phoneNumberId: message.phoneNumberId,
-			displayPhoneNumber: message.displayPhoneNumber ?? null,
-			customerId: message.customerId,
-			customerName: message.customerName ?? null,
-			initiatedBy: 'customer',
-			stored: {
-				wamid: message.wamid,
-				direction: 'inbound',
-				type: message.type,
-				text: message.text,
-				timestamp: message.timestamp,
-				status: null,
-				statusAt: null,
-				payload: message.payload,
-			},
-		},
+		toAppend(message, { direction: 'inbound', customerName: message.customerName ?? null, status: null, payload: message.payload }),
 		options,
 	);
 	return { conversation, isNewConversation: summary.isNew, stored: true };
