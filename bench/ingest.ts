@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { ingestWebhookRequest } from '../core/ingress';
+import { applySqlitePragmas } from '../core/store/sqlite/connection';
 import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
 import { loadPostgres } from './postgres';
 import { formatBytes, formatCount, info, nowNs, report, secondsSince, size } from './support';
@@ -41,10 +42,10 @@ export async function ingestAll(path: string, webhooks: readonly SignedWebhook[]
 	return { rate: webhooks.length / seconds, seconds, stored };
 }
 
-/** The floor: the same message rows inserted one transaction each, nothing else done. */
+/** The floor: the same message rows inserted one transaction each, on the store's own pragmas, nothing else done. */
 function bareInsertRate(path: string, webhooks: readonly SignedWebhook[]): number {
 	const bare = new DatabaseSync(path);
-	bare.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+	applySqlitePragmas(bare);
 	bare.exec('CREATE TABLE messages (seq INTEGER PRIMARY KEY, wamid TEXT UNIQUE, payload TEXT NOT NULL)');
 	const insert = bare.prepare('INSERT INTO messages (wamid, payload) VALUES (?, ?)');
 	const started = nowNs();

@@ -29,15 +29,23 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): DatabaseSy
 			error,
 		);
 	}
-	db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+	applySqlitePragmas(db, options.busyTimeoutMs);
+	migrate(db);
+	return db;
+}
+
+/**
+ * The settings of every store connection. Exported so that the bench's bare-insert baseline runs on
+ * exactly these, not on a copy that could drift.
+ */
+export function applySqlitePragmas(db: DatabaseSync, busyTimeoutMs = 10_000): void {
+	db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 	db.exec('PRAGMA journal_mode = WAL');
 	db.exec('PRAGMA synchronous = NORMAL');
 	// NORMAL syncs only at checkpoints; checkpointing every ~32 MB of WAL instead of every 4 MB keeps
 	// those syncs rare under a webhook burst (measured ~+30% ingest rate).
 	db.exec('PRAGMA wal_autocheckpoint = 8000');
 	db.exec('PRAGMA foreign_keys = ON');
-	migrate(db);
-	return db;
 }
 
 /** Applies pending migrations; the write lock makes concurrent starters take turns. */
