@@ -108,7 +108,8 @@ export class CloudApiClient {
 		return {
 			wamid: sent.id,
 			waId: contact?.wa_id ?? null,
-			input: contact?.input ?? message.to,
+			userId: contact?.user_id ?? null,
+			input: contact?.input ?? (message.to !== undefined ? message.to : message.recipient),
 			messageStatus: sent.message_status ?? null,
 		};
 	}

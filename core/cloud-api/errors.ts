@@ -97,6 +97,7 @@ const HINTS: Record<number, string> = {
 	131052: 'Meta could not download the media: check that the link is public and points to the file itself.',
 	131053: 'Meta could not process the media: check its type and size against WhatsApp\'s limits.',
 	131056: 'Too many messages to this one recipient in a short time; it is retried automatically. Leave a few seconds between messages to the same person.',
+	131062: 'This message cannot go to a business-scoped user ID (authentication templates need a phone number): send it to the customer\'s phone number.',
 	132000: 'The number of variables does not match the template\'s placeholders: map exactly one value per placeholder.',
 	132001: 'The template does not exist in this language or is not approved: check its name and language in WhatsApp Manager.',
 	132005: 'The text after filling the variables is too long: shorten the values mapped into the template.',

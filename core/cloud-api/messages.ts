@@ -15,18 +15,20 @@ export interface MediaObject {
 	filename?: string;
 }
 
-interface Envelope {
+/** Exactly one of `to` (a phone number) and `recipient` (a business-scoped user id): Meta prefers `to` when both are set. */
+type Addressee = { to: string; recipient?: never } | { recipient: string; to?: never };
+
+type Envelope = Addressee & {
 	messaging_product: 'whatsapp';
 	recipient_type: 'individual';
-	to: string;
 	/** Quotes an earlier message in the chat. */
 	context?: { message_id: string };
-}
+};
 
-export interface TextPayload extends Envelope {
+export type TextPayload = Envelope & {
 	type: 'text';
 	text: { body: string; preview_url?: boolean };
-}
+};
 
 export type MediaPayload = { [K in MediaKind]: Envelope & { type: K } & { [P in K]: MediaObject } }[MediaKind];
 
@@ -36,7 +38,7 @@ export type InteractiveHeaderPayload =
 	| { type: 'video'; video: MediaObject }
 	| { type: 'document'; document: MediaObject };
 
-export interface InteractiveButtonsPayload extends Envelope {
+export type InteractiveButtonsPayload = Envelope & {
 	type: 'interactive';
 	interactive: {
 		type: 'button';
@@ -45,9 +47,9 @@ export interface InteractiveButtonsPayload extends Envelope {
 		footer?: { text: string };
 		action: { buttons: Array<{ type: 'reply'; reply: { id: string; title: string } }> };
 	};
-}
+};
 
-export interface InteractiveListPayload extends Envelope {
+export type InteractiveListPayload = Envelope & {
 	type: 'interactive';
 	interactive: {
 		type: 'list';
@@ -59,7 +61,7 @@ export interface InteractiveListPayload extends Envelope {
 			sections: Array<{ title?: string; rows: Array<{ id: string; title: string; description?: string }> }>;
 		};
 	};
-}
+};
 
 export type TemplateParameterPayload =
 	| { type: 'text'; text: string; parameter_name?: string }
@@ -74,10 +76,10 @@ export type TemplateComponentPayload =
 	| { type: 'header' | 'body'; parameters: TemplateParameterPayload[] }
 	| { type: 'button'; sub_type: 'quick_reply' | 'url' | 'copy_code'; index: string; parameters: TemplateParameterPayload[] };
 
-export interface TemplatePayload extends Envelope {
+export type TemplatePayload = Envelope & {
 	type: 'template';
 	template: { name: string; language: { code: string }; components?: TemplateComponentPayload[] };
-}
+};
 
 export type OutgoingMessage =
 	| TextPayload
@@ -97,7 +99,10 @@ export interface MarkAsReadPayload {
 // ---- inputs ----
 
 export interface MessageTarget {
-	/** Recipient phone number (E.164, "+" optional) or WhatsApp id. */
+	/**
+	 * Recipient phone number (E.164, "+" optional) or WhatsApp id, sent as `to`; or a business-scoped
+	 * user id ("US.13491208655302741918", for customers who use a username), sent as `recipient`.
+	 */
 	to: string;
 	/** wamid of the message to quote. */
 	replyToWamid?: string;
@@ -175,10 +180,20 @@ function invalid(message: string, hint: string): CloudApiError {
 	return new CloudApiError({ code: 'INVALID_REQUEST', message, hint, retryable: false });
 }
 
+/**
+ * Phone numbers are digits (with "+", spaces, dashes); a business-scoped user id starts with its
+ * country's letters. Meta checks the id itself; the policy layer checks its form before a send.
+ */
+function addressee(to: string): Addressee {
+	return /[A-Za-z]/.test(to) ? { recipient: to } : { to };
+}
+
 function envelope(target: MessageTarget): Envelope {
 	const to = target.to?.trim() ?? '';
-	if (to === '') throw invalid('The recipient is empty.', 'Map the customer\'s phone number into the recipient field.');
-	const base: Envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
+	if (to === '') {
+		throw invalid('The recipient is empty.', 'Map the customer\'s phone number or business-scoped user ID (the trigger\'s customerId) into the recipient field.');
+	}
+	const base: Envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', ...addressee(to) };
 	if (target.replyToWamid) base.context = { message_id: target.replyToWamid };
 	return base;
 }

@@ -12,6 +12,8 @@ export interface SendResult {
 	wamid: string;
 	/** contacts[0].wa_id; absent when Meta addresses the user by a business-scoped id only. */
 	waId: string | null;
+	/** contacts[0].user_id: the business-scoped user id, when the send named one. */
+	userId: string | null;
 	/** The recipient as it was sent. */
 	input: string;
 	/** Templates only: accepted, held_for_quality_assessment or paused. */

@@ -32,7 +32,8 @@ export const dialog360ErrorSchema = z.looseObject({
 
 export const sendMessageResponseSchema = z.looseObject({
 	messaging_product: z.literal('whatsapp'),
-	contacts: z.array(z.looseObject({ input: z.string(), wa_id: optionalString })).optional(),
+	/** wa_id for a send to a phone number, user_id (the BSUID) for a send to a business-scoped user id. */
+	contacts: z.array(z.looseObject({ input: z.string(), wa_id: optionalString, user_id: optionalString })).optional(),
 	messages: z
 		.array(
 			z.looseObject({

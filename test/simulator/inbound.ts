@@ -21,8 +21,15 @@ export interface InboundMediaInput {
 }
 
 export interface InboundInput {
-	/** Sender phone number (digits, "+" optional). */
-	from: string;
+	/**
+	 * Sender phone number (digits, "+" optional). Leave it out, with `userId`, for a customer who uses a
+	 * WhatsApp username: Meta then sends only the business-scoped user id.
+	 */
+	from?: string;
+	/** The sender's business-scoped user id (from_user_id, contacts[].user_id), e.g. "US.13491208655302741918". */
+	userId?: string;
+	/** The sender's WhatsApp username (contacts[].profile.username). */
+	username?: string;
 	/** Profile name in contacts[]; default "Test User". */
 	name?: string;
 	/** Which business number receives it; default: the first one. */
@@ -89,12 +96,10 @@ export function buildInboundMessage(
 ): JsonRecord {
 	const type = input.type ?? 'text';
 	const timestampMs = input.timestamp !== undefined ? input.timestamp * 1000 : state.now();
-	const message: JsonRecord = {
-		from: digitsOf(input.from),
-		id: input.wamid ?? newWamid(),
-		timestamp: formatTimestamp(timestampMs, input.timestampFormat ?? timestampFormat),
-		type,
-	};
+	const message: JsonRecord = {};
+	if (input.from !== undefined) message.from = digitsOf(input.from);
+	if (input.userId !== undefined) message.from_user_id = input.userId;
+	Object.assign(message, { id: input.wamid ?? newWamid(), timestamp: formatTimestamp(timestampMs, input.timestampFormat ?? timestampFormat), type });
 	if (input.context) message.context = { from: input.context.from ?? phoneNumberId, id: input.context.id };
 
 	switch (type) {
@@ -126,6 +131,16 @@ export function buildInboundMessage(
 	return { ...message, ...input.message };
 }
 
+/** contacts[] of an inbound notification: the profile and whichever ids Meta shares for the sender. */
+export function senderContact(input: InboundInput): JsonRecord {
+	const profile: JsonRecord = { name: input.name ?? 'Test User' };
+	if (input.username !== undefined) profile.username = input.username;
+	const contact: JsonRecord = { profile };
+	if (input.from !== undefined) contact.wa_id = digitsOf(input.from);
+	if (input.userId !== undefined) contact.user_id = input.userId;
+	return contact;
+}
+
 export type StatusName = 'sent' | 'delivered' | 'read' | 'failed';
 
 export function buildStatus(
@@ -139,8 +154,11 @@ export function buildStatus(
 		id: sent.wamid,
 		status,
 		timestamp: formatTimestamp(atMs, timestampFormat),
-		recipient_id: sent.waId,
 	};
+	// recipient_id is the number, only when the send named one; recipient_user_id the BSUID, except on
+	// failures of sends to a number (Meta's documented webhook changes for usernames).
+	if (sent.waId !== null) entry.recipient_id = sent.waId;
+	if (sent.userId !== null && !(status === 'failed' && sent.waId !== null)) entry.recipient_user_id = sent.userId;
 	if (status === 'failed') {
 		const code = options.errorCode ?? 131000;
 		entry.errors = [

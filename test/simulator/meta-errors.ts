@@ -61,6 +61,7 @@ export const META_ERROR_CATALOG: Readonly<Record<number, CatalogEntry>> = {
 	131047: { httpStatus: 400, title: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
 	131051: { httpStatus: 400, title: 'Unsupported message type', details: 'Message type is not currently supported.' },
 	131056: { httpStatus: 400, title: '(Business Account, Consumer Account) pair rate limit hit', details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.' },
+	131062: { httpStatus: 400, title: 'Business-scoped User ID recipients are not supported for this message', details: 'Authentication templates (one-tap, zero-tap and copy-code) need a phone number recipient.' },
 	132000: { httpStatus: 400, title: 'Number of parameters does not match the expected number of params' },
 	132001: { httpStatus: 404, title: 'Template does not exist', details: 'The template does not exist in the specified language or the template has not been approved.' },
 	132012: { httpStatus: 400, title: 'Parameter format does not match format in the created template' },

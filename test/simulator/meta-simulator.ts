@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TemplateDefinition } from '../../core/template/definition';
-import { buildInboundMessage, buildStatus, type InboundInput, type StatusName } from './inbound';
+import { buildInboundMessage, buildStatus, senderContact, type InboundInput, type StatusName } from './inbound';
 import { MetaErrorSignal, metaErrorReply } from './meta-errors';
 import { route, type RouteContext, type SimReply, type SimRequest } from './routes';
 import {
@@ -22,7 +22,7 @@ import {
 	defaultTemplates,
 	type SimPhoneNumber,
 } from './seed';
-import { digitsOf, SimulatorState, type FaultSpec, type LoggedRequest, type SentMessage, type StoredMedia } from './state';
+import { digitsOf, isBsuid, SimulatorState, type FaultSpec, type LoggedRequest, type SentMessage, type StoredMedia } from './state';
 import { messagesNotification, postWebhook, type WebhookDelivery, type WebhookTarget } from './webhooks';
 import type { JsonRecord } from './validate';
 
@@ -93,8 +93,9 @@ export interface MetaSimulator {
 	/** Answer the next `count` matching API requests with this fault. */
 	failNext(count: number, fault: FaultSpec): void;
 	clearFaults(): void;
-	openWindow(waId: string, at?: number): void;
-	closeWindow(waId: string): void;
+	/** `id`: the user's number or business-scoped user id. */
+	openWindow(id: string, at?: number): void;
+	closeWindow(id: string): void;
 	addTemplate(template: TemplateDefinition): void;
 	setTemplateStatus(name: string, language: string, status: string): void;
 	addMedia(data: Buffer, mimeType: string, options?: { id?: string; phoneNumberId?: string }): StoredMedia;
@@ -111,7 +112,8 @@ export interface MetaSimulator {
 	/** Resolves when every scheduled status webhook has been delivered. */
 	flushWebhooks(): Promise<void>;
 	requestsTo(method: string, pathEnd: string): LoggedRequest[];
-	sentTo(phone: string): SentMessage[];
+	/** Accepted sends to this user, named by number or business-scoped user id (either reaches both). */
+	sentTo(id: string): SentMessage[];
 	close(): Promise<void>;
 }
 
@@ -138,6 +140,11 @@ function parseJson(raw: Buffer, contentType: string | undefined): unknown {
 	} catch {
 		return undefined;
 	}
+}
+
+/** A fault that only slows the real answer down. */
+function isDelayOnly(fault: FaultSpec): boolean {
+	return fault.delayMs !== undefined && fault.code === undefined && fault.httpStatus === undefined && !fault.emptyBody && !fault.dropConnection;
 }
 
 function headerRecord(request: IncomingMessage): Record<string, string> {
@@ -220,6 +227,20 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 		onAccepted,
 	};
 
+	function answer(simRequest: SimRequest): SimReply {
+		try {
+			return route(context, simRequest);
+		} catch (error) {
+			// A simulator bug must surface in the test, not as a hang: answer a non-retryable error naming it.
+			const spec =
+				error instanceof MetaErrorSignal
+					? error.spec
+					: { code: 100, httpStatus: 500, message: `Simulator internal error: ${error instanceof Error ? error.stack : String(error)}` };
+			const metaError = metaErrorReply(spec);
+			return { status: metaError.httpStatus, headers: metaError.headers, json: metaError.body };
+		}
+	}
+
 	async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		const rawBody = await readBody(request).catch(() => Buffer.alloc(0));
 		if (options.extraRoutes) {
@@ -253,7 +274,9 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 		state.requestLog.push(log);
 
 		let reply: SimReply;
-		const fault = state.takeFault({ method: simRequest.method, path: simRequest.path });
+		const fault = state.takeFault({ method: simRequest.method, path: simRequest.path, body: simRequest.json });
+		const routed = fault === null || fault.afterAccept ? answer(simRequest) : null;
+		if (fault?.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
 		if (fault?.dropConnection) {
 			log.status = -1;
 			request.socket.destroy();
@@ -261,21 +284,11 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 		}
 		if (fault?.emptyBody) {
 			reply = { status: fault.httpStatus ?? 503, raw: Buffer.alloc(0) };
-		} else if (fault) {
+		} else if (fault && !isDelayOnly(fault)) {
 			const error = metaErrorReply({ ...fault, code: fault.code ?? 131000 });
 			reply = { status: error.httpStatus, headers: error.headers, json: error.body };
 		} else {
-			try {
-				reply = route(context, simRequest);
-			} catch (error) {
-				// A simulator bug must surface in the test, not as a hang: answer a non-retryable error naming it.
-				const spec =
-					error instanceof MetaErrorSignal
-						? error.spec
-						: { code: 100, httpStatus: 500, message: `Simulator internal error: ${error instanceof Error ? error.stack : String(error)}` };
-				const metaError = metaErrorReply(spec);
-				reply = { status: metaError.httpStatus, headers: metaError.headers, json: metaError.body };
-			}
+			reply = routed ?? answer(simRequest);
 		}
 		log.status = reply.status;
 		log.responseBody = reply.json ?? (reply.raw ? `<${reply.raw.length} bytes>` : null);
@@ -333,21 +346,25 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 		},
 		configureWebhook,
 		simulateInbound: async (input) => {
+			const sender = input.from ?? input.userId;
+			if (sender === undefined) throw new Error('simulateInbound needs `from` (a number) or `userId` (a BSUID).');
+			if (input.userId !== undefined && !isBsuid(input.userId)) throw new Error(`"${input.userId}" is not a business-scoped user id.`);
+			if (input.from !== undefined && input.userId !== undefined) state.linkUser(input.userId, input.from);
 			const phone = phoneOf(input.phoneNumberId ?? defaultPhone.id);
 			const message = buildInboundMessage(state, input, phone.id, url, target.timestampFormat);
 			const value: JsonRecord = { messages: [message] };
-			if (!input.omitContacts) value.contacts = [{ profile: { name: input.name ?? 'Test User' }, wa_id: digitsOf(input.from) }];
+			if (!input.omitContacts) value.contacts = [senderContact(input)];
 			// contacts precede messages in Meta's samples; keep that order in the bytes.
 			const ordered: JsonRecord = input.omitContacts ? value : { contacts: value.contacts, messages: value.messages };
 			const wamid = String(message.id);
-			state.inbound.push({ wamid, phoneNumberId: phone.id, from: digitsOf(input.from), type: String(message.type), at: state.now() });
-			if (input.openWindow !== false) state.openWindow(input.from);
+			state.inbound.push({ wamid, phoneNumberId: phone.id, from: state.userKey(sender), type: String(message.type), at: state.now() });
+			if (input.openWindow !== false) state.openWindow(sender);
 			const delivery = await deliver('inbound', messagesNotification(state.businessAccountId, phone, ordered));
 			return { ...delivery, wamid, message };
 		},
 		deliverStatus: (wamid, status, statusOptions = {}) => {
 			const sent = findSent(wamid);
-			return deliverStatusOf(sent, status, state.isWindowOpen(sent.waId), statusOptions.errorCode);
+			return deliverStatusOf(sent, status, state.isWindowOpen(sent.to), statusOptions.errorCode);
 		},
 		deliverRaw: (payload, rawOptions = {}) => deliver('raw', payload, rawOptions),
 		redeliver: (delivery) =>
@@ -357,7 +374,10 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 		},
 		requestsTo: (method, pathEnd) =>
 			state.requestLog.filter((entry) => entry.method === method.toUpperCase() && entry.path.endsWith(pathEnd)),
-		sentTo: (phone) => state.sentMessages.filter((message) => message.waId === digitsOf(phone)),
+		sentTo: (id) => {
+			const key = state.userKey(id);
+			return state.sentMessages.filter((message) => state.userKey(message.to) === key);
+		},
 		close: async () => {
 			closed = true;
 			await Promise.allSettled([...pending]);
@@ -370,8 +390,8 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 export type { InboundInput, StatusName } from './inbound';
 export type { MetaErrorSpec } from './meta-errors';
 export type { SimPhoneNumber } from './seed';
-export type { FaultSpec, LoggedRequest, SentMessage, StoredMedia } from './state';
+export type { FaultSpec, FaultTarget, LoggedRequest, SentMessage, StoredMedia } from './state';
 export type { WebhookDelivery, WebhookTarget } from './webhooks';
 export { DEFAULT_ACCESS_TOKEN, DEFAULT_APP_SECRET, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from './seed';
 export { serializeLikeMeta, signPayload } from './webhooks';
-export { SimulatorState, CUSTOMER_SERVICE_WINDOW_MS } from './state';
+export { SimulatorState, CUSTOMER_SERVICE_WINDOW_MS, isBsuid } from './state';

@@ -170,9 +170,11 @@ function sendMessage(context: RouteContext, request: SimRequest, phone: SimPhone
 	if (context.throughputLimitPerSecond !== null && state.sendsInLastSecond(phone.id) >= context.throughputLimitPerSecond) {
 		fail(130429);
 	}
-	const windowWasOpen = state.isWindowOpen(message.waId);
+	// The window is the user's, whichever of their ids the send names.
+	const windowWasOpen = state.isWindowOpen(message.to);
 	let asyncFailureCode: number | undefined;
-	const failure = message.type !== 'template' && !windowWasOpen ? 131047 : state.undeliverableNumbers.has(message.waId) ? 131026 : null;
+	const undeliverable = message.waId !== null && state.undeliverableNumbers.has(message.waId);
+	const failure = message.type !== 'template' && !windowWasOpen ? 131047 : undeliverable ? 131026 : null;
 	if (failure !== null) {
 		if (context.failureMode === 'sync') fail(failure);
 		asyncFailureCode = failure;
@@ -182,6 +184,7 @@ function sendMessage(context: RouteContext, request: SimRequest, phone: SimPhone
 		phoneNumberId: phone.id,
 		to: message.to,
 		waId: message.waId,
+		userId: message.userId ?? state.userIdOf(message.to),
 		type: message.type,
 		payload: request.json as JsonRecord,
 		at: state.now(),
@@ -194,7 +197,9 @@ function sendMessage(context: RouteContext, request: SimRequest, phone: SimPhone
 	context.onAccepted(sent, windowWasOpen);
 	const accepted: JsonRecord = { id: sent.wamid };
 	if (message.template) accepted.message_status = 'accepted';
-	return json({ messaging_product: 'whatsapp', contacts: [{ input: message.to, wa_id: message.waId }], messages: [accepted] });
+	// Meta answers wa_id for a send to a number and user_id for a send to a business-scoped user id.
+	const contact = message.waId !== null ? { input: message.to, wa_id: message.waId } : { input: message.to, user_id: message.userId };
+	return json({ messaging_product: 'whatsapp', contacts: [contact], messages: [accepted] });
 }
 
 function uploadMedia(context: RouteContext, request: SimRequest, phone: SimPhoneNumber): SimReply {

@@ -23,10 +23,12 @@ export interface StoredMedia {
 export interface SentMessage {
 	wamid: string;
 	phoneNumberId: string;
-	/** `to` exactly as the request had it. */
+	/** `to` (a phone number) or `recipient` (a business-scoped user id) exactly as the request had it. */
 	to: string;
-	/** The recipient's digits, as Meta echoes them in wa_id. */
-	waId: string;
+	/** The recipient's digits, as Meta echoes them in wa_id; null when the send named a BSUID only. */
+	waId: string | null;
+	/** The recipient's business-scoped user id, when the send named one (or the number has one linked). */
+	userId: string | null;
 	type: string;
 	payload: Record<string, unknown>;
 	at: number;
@@ -39,6 +41,7 @@ export interface SentMessage {
 export interface InboundRecord {
 	wamid: string;
 	phoneNumberId: string;
+	/** The sender's digits, or their business-scoped user id when they write under a username. */
 	from: string;
 	type: string;
 	at: number;
@@ -57,14 +60,30 @@ export interface LoggedRequest {
 	responseBody: unknown;
 }
 
-/** A queued fault: answer matching requests with a Meta error (or drop the connection). */
+/** A request as a fault's `match` sees it; `body` is the parsed JSON body, if any. */
+export interface FaultTarget {
+	method: string;
+	path: string;
+	body: unknown;
+}
+
+/**
+ * A queued fault: answer matching requests with a Meta error (or drop the connection). By default the
+ * fault answers instead of the API, so nothing is processed (as Meta's throttling errors promise);
+ * with `afterAccept` the request is processed first (a send is accepted and logged in sentMessages)
+ * and the fault replaces only the answer: the outcomes where a client cannot know the message went out.
+ */
 export interface FaultSpec extends Partial<MetaErrorSpec> {
 	/** Only requests this predicate accepts consume the fault (default: any API request). */
-	match?: (request: { method: string; path: string }) => boolean;
+	match?: (request: FaultTarget) => boolean;
 	/** Destroy the socket without answering (a network failure on the client's side). */
 	dropConnection?: boolean;
 	/** Answer `httpStatus` (default 503) with an empty body, like a proxy in front of Meta. */
 	emptyBody?: boolean;
+	/** Process the request as usual before the fault answers (or drops the connection). */
+	afterAccept?: boolean;
+	/** Real-time wait before answering; alone (no code, status, empty body or drop) it delays the real answer. */
+	delayMs?: number;
 }
 
 interface QueuedFault {
@@ -74,6 +93,16 @@ interface QueuedFault {
 
 export function digitsOf(phone: string): string {
 	return phone.replace(/\D/g, '');
+}
+
+/**
+ * A business-scoped user id as Meta documents it: the ISO 3166 alpha-2 country, a period, up to 128
+ * alphanumerics ("US.13491208655302741918"); a parent BSUID has "ENT." after the country.
+ */
+export const BSUID_PATTERN = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+export function isBsuid(value: string): boolean {
+	return BSUID_PATTERN.test(value);
 }
 
 export function newWamid(): string {
@@ -92,8 +121,10 @@ export class SimulatorState {
 	readonly sentMessages: SentMessage[] = [];
 	readonly readReceipts: Array<{ wamid: string; at: number; typingIndicator: boolean }> = [];
 	readonly inbound: InboundRecord[] = [];
-	/** wa_id → last inbound time (simulator clock). */
+	/** User (wa_id digits, or the BSUID of a user without a known number) → last inbound time (simulator clock). */
 	readonly lastInboundAt = new Map<string, number>();
+	/** BSUID → wa_id of users whose number and business-scoped id are both known: one user, one window. */
+	readonly linkedUsers = new Map<string, string>();
 	/** Numbers that are not on WhatsApp: sends to them fail with 131026. */
 	readonly undeliverableNumbers = new Set<string>();
 	readonly requestLog: LoggedRequest[] = [];
@@ -113,17 +144,42 @@ export class SimulatorState {
 		this.timeOffsetMs += ms;
 	}
 
-	isWindowOpen(waId: string): boolean {
-		const last = this.lastInboundAt.get(digitsOf(waId));
+	/** The one key of a WhatsApp user, whether named by number or by business-scoped user id. */
+	userKey(id: string): string {
+		return isBsuid(id) ? (this.linkedUsers.get(id) ?? id) : digitsOf(id);
+	}
+
+	/** The BSUID Meta reports beside this user's number, if any. */
+	userIdOf(id: string): string | null {
+		if (isBsuid(id)) return id;
+		const waId = digitsOf(id);
+		for (const [userId, linked] of this.linkedUsers) if (linked === waId) return userId;
+		return null;
+	}
+
+	/** Records that a number and a business-scoped user id belong to one user. */
+	linkUser(userId: string, waId: string): void {
+		const key = digitsOf(waId);
+		const last = this.lastInboundAt.get(userId);
+		this.linkedUsers.set(userId, key);
+		if (last !== undefined) {
+			this.lastInboundAt.delete(userId);
+			this.lastInboundAt.set(key, Math.max(last, this.lastInboundAt.get(key) ?? last));
+		}
+	}
+
+	/** `id`: a wa_id (digits, "+" optional) or a business-scoped user id. */
+	isWindowOpen(id: string): boolean {
+		const last = this.lastInboundAt.get(this.userKey(id));
 		return last !== undefined && this.now() - last < CUSTOMER_SERVICE_WINDOW_MS;
 	}
 
-	openWindow(waId: string, at = this.now()): void {
-		this.lastInboundAt.set(digitsOf(waId), at);
+	openWindow(id: string, at = this.now()): void {
+		this.lastInboundAt.set(this.userKey(id), at);
 	}
 
-	closeWindow(waId: string): void {
-		this.lastInboundAt.delete(digitsOf(waId));
+	closeWindow(id: string): void {
+		this.lastInboundAt.delete(this.userKey(id));
 	}
 
 	addMedia(data: Buffer, mimeType: string, phoneNumberId: string, id = newGraphId()): StoredMedia {
@@ -152,7 +208,7 @@ export class SimulatorState {
 	}
 
 	/** The first queued fault matching the request, consuming one of its uses. */
-	takeFault(request: { method: string; path: string }): FaultSpec | null {
+	takeFault(request: FaultTarget): FaultSpec | null {
 		const index = this.faults.findIndex((fault) => fault.spec.match === undefined || fault.spec.match(request));
 		if (index < 0) return null;
 		const fault = this.faults[index];

@@ -6,14 +6,18 @@
  */
 import type { TemplateComponent, TemplateDefinition } from '../../core/template/definition';
 import { fail } from './meta-errors';
-import type { SimulatorState } from './state';
+import { isBsuid, type SimulatorState } from './state';
 
 export type JsonRecord = Record<string, unknown>;
 
 export interface ValidatedMessage {
 	type: string;
+	/** `to`, or `recipient` when the request named a business-scoped user id only. */
 	to: string;
-	waId: string;
+	/** Digits of `to`; null for a send to a business-scoped user id. */
+	waId: string | null;
+	/** The `recipient` BSUID when it was the one used (`to` wins when both are present, as at Meta). */
+	userId: string | null;
 	template?: TemplateDefinition;
 }
 
@@ -43,13 +47,21 @@ function optionalText(value: unknown, field: string, maxLength: number): void {
 	if ([...value].length > maxLength) fail(100, `Param ${field} must be at most ${maxLength} characters long.`);
 }
 
-/** Digits only, 8 to 15 of them (E.164 without "+"), as the API's recipient check. */
-function recipient(body: JsonRecord): { to: string; waId: string } {
+/**
+ * The API's recipient check. `to`: digits only, 8 to 15 of them (E.164 without "+"). `recipient`: a
+ * business-scoped user id, for users known only by their username; when both are given, `to` wins.
+ */
+function recipient(body: JsonRecord): { to: string; waId: string | null; userId: string | null } {
 	const to = text(body.to);
-	if (to === undefined || to.trim() === '') fail(100, 'The parameter to is required.');
+	if (to === undefined || to.trim() === '') {
+		const userId = text(body.recipient);
+		if (userId === undefined || userId.trim() === '') fail(100, 'The parameter to (or recipient) is required.');
+		if (!isBsuid(userId)) fail(100, `Invalid parameter recipient: "${userId}" is not a valid business-scoped user ID.`);
+		return { to: userId, waId: null, userId };
+	}
 	const compact = to.replace(/[\s().-]/g, '');
 	if (!/^\+?\d{8,15}$/.test(compact)) fail(100, `Invalid parameter to: "${to}" is not a valid WhatsApp phone number.`);
-	return { to, waId: compact.replace(/^\+/, '') };
+	return { to, waId: compact.replace(/^\+/, ''), userId: null };
 }
 
 function mediaObject(value: unknown, field: string, kind: string): void {
@@ -278,7 +290,7 @@ export function validateMessage(body: unknown, state: SimulatorState): Validated
 	if (body.recipient_type !== undefined && body.recipient_type !== 'individual') {
 		fail(100, 'Param recipient_type must be "individual".');
 	}
-	const { to, waId } = recipient(body);
+	const { to, waId, userId } = recipient(body);
 	const type = text(body.type) ?? 'text';
 	if (!KNOWN_TYPES.has(type)) fail(131051, `Message type ${type} is not supported.`);
 	if (body.context !== undefined && (!isRecord(body.context) || typeof body.context.message_id !== 'string')) {
@@ -296,7 +308,10 @@ export function validateMessage(body: unknown, state: SimulatorState): Validated
 	} else if (type === 'interactive') {
 		validateInteractive(body.interactive);
 	} else if (type === 'template') {
-		return { type, to, waId, template: validateTemplate(body, state) };
+		const template = validateTemplate(body, state);
+		// Meta: one-tap, zero-tap and copy-code authentication templates still need a phone number.
+		if (userId !== null && template.category.toUpperCase() === 'AUTHENTICATION') fail(131062);
+		return { type, to, waId, userId, template };
 	}
-	return { type, to, waId };
+	return { type, to, waId, userId };
 }
