@@ -56,7 +56,10 @@ export type WebhookErrorCode =
 	| 'SIGNATURE_INVALID'
 	| 'PAYLOAD_INVALID'
 	| 'VERIFY_TOKEN_MISMATCH'
-	| 'VERIFY_REQUEST_INVALID';
+	| 'VERIFY_REQUEST_INVALID'
+	| 'HEADER_SECRET_MISSING'
+	| 'HEADER_SECRET_INVALID'
+	| 'AUTH_NOT_CONFIGURED';
 
 /** An inbound webhook request was refused; `httpStatus` is what to answer Meta with. */
 export class WebhookError extends WhatsAppConversationsError {

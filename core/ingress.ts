@@ -1,48 +1,50 @@
 import type { ConversationStore, IngestResult } from './store/types';
+import { authenticateWebhook, type WebhookAuthOptions, type WebhookAuthRequest } from './webhook/authenticate';
 import { parseWebhookBody } from './webhook/parse';
-import { verifySignature } from './webhook/signature';
 import type { WebhookSystemError } from './webhook/types';
 
-export interface WebhookIngressOptions {
+/**
+ * How deliveries are authenticated (app secret, header secret, or an explicit `allowUnsigned: true`)
+ * and where they go. Without any of the three every delivery is refused with AUTH_NOT_CONFIGURED.
+ */
+export interface WebhookIngressOptions extends WebhookAuthOptions {
 	store: ConversationStore;
-	/** The Meta app secret; when set, every POST must carry a valid X-Hub-Signature-256. */
-	appSecret?: string | null;
 	inactivityTimeoutMs: number;
 	optOutKeywords?: readonly string[];
 	optInKeywords?: readonly string[];
 	clock?: () => number;
 }
 
-export interface IngressRequest {
-	/** The body exactly as received: the signature covers these bytes, not re-serialized JSON. */
-	rawBody: Buffer | string;
-	/** The X-Hub-Signature-256 header value(s). */
-	signature: string | readonly string[] | undefined | null;
-}
+/** The body exactly as received (the signature covers these bytes, not re-serialized JSON) and its headers. */
+export type IngressRequest = WebhookAuthRequest;
 
 export interface IngressSummary extends IngestResult {
 	/** Changes of other fields (account or template updates), acknowledged and not stored. */
 	ignoredChanges: number;
 	/** Meta's system-level errors in this delivery, for logging. */
 	systemErrors: WebhookSystemError[];
+	/** False when the delivery passed no check and was accepted only because unsigned ones are allowed. */
+	authenticated: boolean;
 }
 
 /**
- * One Meta POST, end to end: signature over the raw bytes, parse, and one store transaction that
- * writes messages, statuses and their events. Resolve → answer 200; a WebhookError → answer its
+ * One Meta POST, end to end: authentication (signature over the raw bytes, or header secret), parse,
+ * and one store transaction that writes messages, statuses and their events, marked with whether the
+ * delivery was authenticated. Resolve → answer 200; a WebhookError → answer its
  * httpStatus (Meta retries non-2xx, and the transaction wrote nothing).
  */
 export async function ingestWebhookRequest(
 	request: IngressRequest,
 	options: WebhookIngressOptions,
 ): Promise<IngressSummary> {
-	if (options.appSecret) verifySignature(request.rawBody, request.signature, options.appSecret);
+	const authenticated = authenticateWebhook(request, options);
 	const webhook = parseWebhookBody(request.rawBody);
 	const result = await options.store.ingest(webhook, {
 		now: (options.clock ?? Date.now)(),
 		inactivityTimeoutMs: options.inactivityTimeoutMs,
 		optOutKeywords: options.optOutKeywords,
 		optInKeywords: options.optInKeywords,
+		authenticated,
 	});
-	return { ...result, ignoredChanges: webhook.ignoredChanges, systemErrors: webhook.errors };
+	return { ...result, ignoredChanges: webhook.ignoredChanges, systemErrors: webhook.errors, authenticated };
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import { WebhookError } from './errors';
 import { ingestWebhookRequest, type IngressSummary, type WebhookIngressOptions } from './ingress';
+import { assertWebhookAuthConfigured } from './webhook/authenticate';
 import { SIGNATURE_HEADER } from './webhook/signature';
 import { answerVerificationChallenge } from './webhook/verification';
 
@@ -37,9 +38,11 @@ function answer(response: ServerResponse, status: number, body: string): void {
 /**
  * A plain Node request handler for Meta's callback URL, for using the core without n8n: the GET
  * handshake, and POSTs answered 200 once their transaction committed. Refusals carry the
- * WebhookError's status and message, never a secret.
+ * WebhookError's status and message, never a secret. Throws WebhookError AUTH_NOT_CONFIGURED at once
+ * unless the options authenticate deliveries or say `allowUnsigned: true`.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions) {
+	assertWebhookAuthConfigured(options);
 	return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
 		try {
 			const url = new URL(request.url ?? '/', 'http://localhost');
@@ -52,7 +55,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
 				return;
 			}
 			const rawBody = await readBody(request, options.maxBodyBytes ?? 10 * 1024 * 1024);
-			const summary = await ingestWebhookRequest({ rawBody, signature: request.headers[SIGNATURE_HEADER] }, options);
+			const summary = await ingestWebhookRequest({ rawBody, signature: request.headers[SIGNATURE_HEADER], headers: request.headers }, options);
 			answer(response, 200, 'OK');
 			options.onIngested?.(summary);
 		} catch (error) {

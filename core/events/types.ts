@@ -28,11 +28,18 @@ export interface MessageReceivedPayload {
 	contact: { customerId: string; waId: string | null; name: string | null; optedOut: boolean };
 	/** Set when the whole message was an opt-out (STOP) or opt-in (START) keyword. */
 	optKeyword: 'opt_out' | 'opt_in' | null;
+	/**
+	 * Whether the webhook delivery was proven to come from the provider (false: accepted unsigned, for
+	 * testing). Absent on events logged before every delivery was checked.
+	 */
+	authenticated?: boolean;
 }
 
 export interface ConversationStartedPayload {
 	conversation: ConversationRecord;
 	firstMessage: Pick<StoredMessage, 'wamid' | 'direction' | 'type' | 'text' | 'timestamp'>;
+	/** As on message.received: false when an unauthenticated delivery opened the conversation. */
+	authenticated?: boolean;
 }
 
 export interface ConversationEndedPayload {
@@ -46,6 +53,8 @@ export interface MessageStatusPayload {
 	conversationId: string | null;
 	/** True when this status replaced the stored one (statuses only move forward). */
 	applied: boolean;
+	/** As on message.received. */
+	authenticated?: boolean;
 }
 
 export interface EventPayloads {

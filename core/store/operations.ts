@@ -37,6 +37,8 @@ interface MessageToAppend {
 	customerName: string | null;
 	/** Who opens the conversation if this message starts one. */
 	initiatedBy: Initiator;
+	/** False for a customer message from an unauthenticated delivery; recorded on conversation.started. */
+	authenticated: boolean;
 	stored: Pick<StoredMessage, 'wamid' | 'direction' | 'type' | 'text' | 'timestamp' | 'status' | 'statusAt' | 'payload'>;
 }
 
@@ -52,7 +54,7 @@ type MessageFacts = Pick<OutboundMessage, 'businessAccountId' | 'phoneNumberId' 
 
 function toAppend(
 	message: MessageFacts,
-	details: { direction: MessageDirection; customerName: string | null; status: string | null; payload: Record<string, unknown> },
+	details: { direction: MessageDirection; customerName: string | null; status: string | null; payload: Record<string, unknown>; authenticated?: boolean },
 ): MessageToAppend {
 	return {
 		businessAccountId: message.businessAccountId,
@@ -62,6 +64,8 @@ function toAppend(
 		customerName: details.customerName,
 		// A message from the business opens a business-initiated conversation, any other a customer one.
 		initiatedBy: details.direction === 'outbound' ? 'business' : 'customer',
+		// Only webhook deliveries can be unauthenticated; what the workflow itself records is its own.
+		authenticated: details.authenticated ?? true,
 		stored: {
 			wamid: message.wamid,
 			direction: details.direction,
@@ -151,6 +155,7 @@ async function touchConversation(
 				text: touch.stored.text,
 				timestamp: at,
 			},
+			authenticated: touch.authenticated,
 		},
 	});
 	return {
@@ -194,9 +199,10 @@ async function ingestMessage(
 	};
 	await tx.putContact(contact, options.now);
 
+	const authenticated = options.authenticated ?? true;
 	const { conversation, summary } = await appendMessage(
 		tx,
-		toAppend(message, { direction: 'inbound', customerName: message.customerName, status: null, payload: message as unknown as Record<string, unknown> }),
+		toAppend(message, { direction: 'inbound', customerName: message.customerName, status: null, payload: message as unknown as Record<string, unknown>, authenticated }),
 		options,
 	);
 	const window = windowState(contact.lastInboundAt, options.now);
@@ -211,12 +217,13 @@ async function ingestMessage(
 			window: { open: window.open, expiresAt: window.expiresAt },
 			contact: { customerId: contact.customerId, waId: contact.waId, name: contact.name, optedOut },
 			optKeyword,
+			authenticated,
 		},
 	});
 	return true;
 }
 
-async function ingestStatus(tx: StoreWriter, status: StatusUpdate, now: number): Promise<boolean> {
+async function ingestStatus(tx: StoreWriter, status: StatusUpdate, now: number, authenticated: boolean): Promise<boolean> {
 	if (!(await tx.recordStatusReceipt(status.wamid, status.status, status.timestamp))) return false;
 	const stored = await tx.getMessageByWamid(status.wamid);
 	const applied = stored !== null && supersedesStatus(stored.status, status.status);
@@ -229,7 +236,7 @@ async function ingestStatus(tx: StoreWriter, status: StatusUpdate, now: number):
 		phoneNumberId: status.phoneNumberId,
 		conversationId: stored?.conversationId ?? null,
 		createdAt: now,
-		payload: { status, conversationId: stored?.conversationId ?? null, applied },
+		payload: { status, conversationId: stored?.conversationId ?? null, applied, authenticated },
 	});
 	return true;
 }
@@ -250,7 +257,7 @@ export async function ingestWebhook(
 		else result.duplicateMessages++;
 	}
 	for (const status of webhook.statuses) {
-		if (await ingestStatus(tx, status, options.now)) result.statusesApplied++;
+		if (await ingestStatus(tx, status, options.now, options.authenticated ?? true)) result.statusesApplied++;
 		else result.duplicateStatuses++;
 	}
 	return result;

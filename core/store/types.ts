@@ -16,6 +16,11 @@ export interface IngestOptions extends LifecycleOptions {
 	/** Whole-message keywords that opt a contact out of marketing templates (defaults apply when absent). */
 	optOutKeywords?: readonly string[];
 	optInKeywords?: readonly string[];
+	/**
+	 * Whether the delivery was proven to come from the provider; recorded on its events. The store
+	 * checks nothing itself: ingestWebhookRequest sets it from its check (default true).
+	 */
+	authenticated?: boolean;
 }
 
 export interface IngestResult {

@@ -97,9 +97,51 @@ describe('ingesting signed Meta webhooks into the embedded store', () => {
 		expect(await store.listConversations({})).toEqual([]);
 	});
 
-	it('accepts unsigned deliveries only when no app secret is configured', async () => {
+	it.each([
+		['an empty app secret', { appSecret: '' }],
+		['no app secret', { appSecret: null }],
+		['allowUnsigned given as an empty string', { appSecret: '', allowUnsigned: '' as unknown as boolean }],
+	])('refuses every delivery, signed or not, with AUTH_NOT_CONFIGURED given %s', async (_label, auth) => {
 		const body = sample('meta_docs_text.json');
-		const summary = await ingestWebhookRequest({ rawBody: body, signature: undefined }, { ...options, appSecret: null });
-		expect(summary.messagesStored).toBe(1);
+		for (const signature of [undefined, signPayload(body, APP_SECRET), signPayload(body, '')]) {
+			const attempt = ingestWebhookRequest({ rawBody: body, signature }, { ...options, ...auth });
+			await expect(attempt).rejects.toMatchObject({ code: 'AUTH_NOT_CONFIGURED', httpStatus: 500 });
+		}
+		expect(await store.listConversations({})).toEqual([]);
+	});
+
+	it('marks what a signed delivery logs authenticated: true', async () => {
+		const body = sample('meta_docs_text.json');
+		const summary = await ingestWebhookRequest({ rawBody: body, signature: signPayload(body, APP_SECRET) }, options);
+		expect(summary.authenticated).toBe(true);
+		const events = (await store.readEvents('all', { limit: 100 })).events;
+		expect(events.map((event) => [event.type, (event.payload as { authenticated?: boolean }).authenticated])).toEqual([
+			['conversation.started', true],
+			['message.received', true],
+		]);
+	});
+
+	it('accepts unsigned deliveries only with allowUnsigned: true, and marks their events authenticated: false', async () => {
+		const unsigned = { ...options, appSecret: null, allowUnsigned: true };
+		const text = sample('meta_docs_text.json');
+		const status = sample('meta_docs_status_sent.json');
+		expect(await ingestWebhookRequest({ rawBody: text, signature: undefined }, unsigned)).toMatchObject({ messagesStored: 1, authenticated: false });
+		expect(await ingestWebhookRequest({ rawBody: status, signature: undefined }, unsigned)).toMatchObject({ statusesApplied: 1, authenticated: false });
+		const events = (await store.readEvents('all', { limit: 100 })).events;
+		expect(events.map((event) => [event.type, (event.payload as { authenticated?: boolean }).authenticated])).toEqual([
+			['conversation.started', false],
+			['message.received', false],
+			['message.status', false],
+		]);
+	});
+
+	it('accepts a delivery carrying the header secret, and refuses a wrong one', async () => {
+		const headerSecret = { name: 'X-Webhook-Secret', value: 'hdr-9c2f71e0' };
+		const body = sample('meta_docs_text.json');
+		const refused = ingestWebhookRequest({ rawBody: body, signature: undefined, headers: { 'x-webhook-secret': 'hdr-9c2f71e1' } }, { ...options, appSecret: null, headerSecret });
+		await expect(refused).rejects.toMatchObject({ code: 'HEADER_SECRET_INVALID', httpStatus: 401 });
+		expect(await store.listConversations({})).toEqual([]);
+		const summary = await ingestWebhookRequest({ rawBody: body, signature: undefined, headers: { 'x-webhook-secret': headerSecret.value } }, { ...options, appSecret: null, headerSecret });
+		expect(summary).toMatchObject({ messagesStored: 1, authenticated: true });
 	});
 });
