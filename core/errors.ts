@@ -19,6 +19,7 @@ export abstract class WhatsAppConversationsError extends Error {
 
 export type PolicyErrorCode =
 	| 'INVALID_PHONE_NUMBER'
+	| 'INVALID_RECIPIENT'
 	| 'TEXT_TOO_LONG'
 	| 'TEXT_EMPTY'
 	| 'TOO_MANY_BUTTONS'
