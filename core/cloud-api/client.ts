@@ -102,7 +102,7 @@ export class CloudApiClient {
 			responseType: 'json',
 			isSend: true,
 		});
-		const parsed = this.parse(sendMessageResponseSchema, response, 'send message');
+		const parsed = this.parse(sendMessageResponseSchema, response, 'send message', true);
 		const sent = parsed.messages[0];
 		const contact = parsed.contacts?.[0];
 		return {
@@ -307,8 +307,8 @@ export class CloudApiClient {
 		return executeCall(this.config, this.throttleKey, spec);
 	}
 
-	private parse<S extends z.ZodType>(schema: S, response: HttpResponse, what: string): z.output<S> {
-		return parseResponse(schema, response, what, [this.config.accessToken]);
+	private parse<S extends z.ZodType>(schema: S, response: HttpResponse, what: string, isSend = false): z.output<S> {
+		return parseResponse(schema, response, what, [this.config.accessToken], isSend);
 	}
 
 	private trustedMediaUrl(raw: string): string {

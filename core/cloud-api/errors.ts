@@ -30,6 +30,8 @@ export interface CloudApiErrorOptions {
 	details?: string | null;
 	/** Server-requested wait before a retry (Retry-After), when it sent one. */
 	retryAfterMs?: number | null;
+	/** A send whose outcome is unknown: Meta may have accepted the message (see CloudApiError). */
+	mayHaveBeenSent?: boolean;
 	cause?: unknown;
 }
 
@@ -46,6 +48,12 @@ export class CloudApiError extends WhatsAppConversationsError {
 	/** error_data.details: Meta's own explanation, often the most specific part. */
 	readonly details: string | null;
 	readonly retryAfterMs: number | null;
+	/**
+	 * True when a message send failed in a way that does not rule out delivery (a timeout, a connection
+	 * broken after the request went out, a 5xx, Meta codes 1, 2, 131000): it is never repeated
+	 * automatically (`retryable` is false) and should not be sent again before checking the chat.
+	 */
+	readonly mayHaveBeenSent: boolean;
 
 	constructor(options: CloudApiErrorOptions) {
 		super(options.message, { hint: options.hint, retryable: options.retryable, cause: options.cause });
@@ -57,19 +65,34 @@ export class CloudApiError extends WhatsAppConversationsError {
 		this.fbtraceId = options.fbtraceId ?? null;
 		this.details = options.details ?? null;
 		this.retryAfterMs = options.retryAfterMs ?? null;
+		this.mayHaveBeenSent = options.mayHaveBeenSent ?? false;
 	}
 }
 
-/** Meta's codes whose documented fix is "wait and try again". */
-export const RETRYABLE_META_CODES: ReadonlySet<number> = new Set([130429, 131056, 131000, 1, 2, 4, 80007]);
+/**
+ * Meta's throttling errors (its error-code reference, "Throttling errors"): the request was refused
+ * before anything was processed, so even a message send may be repeated after a pause.
+ */
+export const THROTTLING_META_CODES: ReadonlySet<number> = new Set([130429, 131056, 80007, 4]);
+/**
+ * Meta's "unknown error", "service unavailable" and "something went wrong": a read may be repeated,
+ * but a message send may already have been accepted, so it is not.
+ */
+export const TRANSIENT_META_CODES: ReadonlySet<number> = new Set([131000, 1, 2]);
+/** Meta's codes whose documented fix is "wait and try again" (for a send, only the throttling ones). */
+export const RETRYABLE_META_CODES: ReadonlySet<number> = new Set([...THROTTLING_META_CODES, ...TRANSIENT_META_CODES]);
+
+/** Hint of every send whose outcome is unknown; the cause's own hint follows it. */
+export const MAY_HAVE_BEEN_SENT_HINT =
+	"The message may have been sent, so it was not sent again automatically: check the chat (or the message's status) before sending it again.";
 
 const GENERIC_HINT = 'Look the code up in Meta\'s WhatsApp Cloud API error-code list; the details above say what Meta objected to.';
 
 /** One sentence each, for the codes no-code users actually meet. */
 const HINTS: Record<number, string> = {
 	0: 'Meta could not authenticate the token: create a new access token and update the WhatsApp credential.',
-	1: 'Meta had an unknown error; it is retried automatically. If it persists, check the WhatsApp Business Platform status page.',
-	2: 'Meta\'s service is temporarily unavailable; it is retried automatically.',
+	1: 'Meta had an unknown error: if it persists, check the WhatsApp Business Platform status page.',
+	2: 'Meta\'s service is temporarily unavailable: if it persists, check the WhatsApp Business Platform status page.',
 	3: 'The app lacks a capability for this call: check the app\'s WhatsApp product setup and the token\'s permissions.',
 	4: 'The app made too many API calls; it is retried automatically. Spread the calls out if this keeps happening.',
 	10: 'The token lacks a permission: give it whatsapp_business_messaging and whatsapp_business_management.',
@@ -81,7 +104,7 @@ const HINTS: Record<number, string> = {
 	80007: 'The WhatsApp Business Account hit its API rate limit; it is retried automatically. Spread the calls out.',
 	130429: 'This number sends more messages per second than Meta allows; it is retried automatically. Lower the send rate if it persists.',
 	130472: 'Meta held this message back because the recipient is part of a Meta experiment; nothing to fix.',
-	131000: 'Something went wrong on Meta\'s side; it is retried automatically.',
+	131000: 'Something went wrong on Meta\'s side: if it persists, check the WhatsApp Business Platform status page.',
 	131005: 'Access denied: check that the token belongs to the WhatsApp Business Account of this number.',
 	131008: 'A required field is missing (see the details): fill it in the node.',
 	131009: 'A value is not allowed (see the details): check the values mapped into this node.',
@@ -147,13 +170,46 @@ function stripCodePrefix(message: string): string {
 	return message.replace(/^\(#\d+\)\s*/, '');
 }
 
-/** Turns a non-2xx answer into a CloudApiError. */
-export function errorFromResponse(response: FailedResponse, secrets: readonly string[], nowMs: number): CloudApiError {
+/**
+ * How a failed answer bears on a message send: throttling (429, Meta's throttling codes) is a refusal
+ * before anything was processed, and any other 4xx is Meta saying no; a redirect, a 5xx or Meta's
+ * unknown-error codes do not tell whether the message was accepted.
+ */
+function sendOutcome(status: number, metaCode: number | null): 'throttled' | 'refused' | 'unknown' {
+	if (status === 429 || (metaCode !== null && THROTTLING_META_CODES.has(metaCode))) return 'throttled';
+	if (status < 400 || status >= 500 || (metaCode !== null && TRANSIENT_META_CODES.has(metaCode))) return 'unknown';
+	return 'refused';
+}
+
+function redirectTarget(location: string | undefined, requestUrl: string | undefined): string {
+	if (location === undefined) return '';
+	try {
+		return ` to ${new URL(location, requestUrl).host}`;
+	} catch {
+		return '';
+	}
+}
+
+/**
+ * Turns a non-2xx answer into a CloudApiError. For a message send (`isSend`), only throttling is
+ * retryable, and an answer that does not rule out delivery sets `mayHaveBeenSent`.
+ */
+export function errorFromResponse(
+	response: FailedResponse,
+	secrets: readonly string[],
+	nowMs: number,
+	request: { isSend?: boolean; url?: string } = {},
+): CloudApiError {
 	const scrub = (text: string): string => scrubSecrets(text, secrets);
 	const retryAfterMs = parseRetryAfter(response.headers['retry-after'], nowMs);
 	const body = bodyAsJson(response.body);
-
+	const status = response.status;
 	const meta = metaErrorEnvelopeSchema.safeParse(body);
+	const outcome = sendOutcome(status, meta.success ? meta.data.error.code : null);
+	const isSend = request.isSend === true;
+	const mayHaveBeenSent = isSend && outcome === 'unknown';
+	const withSendHint = (hint: string): string => (mayHaveBeenSent ? `${MAY_HAVE_BEEN_SENT_HINT} ${hint}` : hint);
+
 	if (meta.success) {
 		const error = meta.data.error;
 		const metaCode = error.code;
@@ -163,15 +219,27 @@ export function errorFromResponse(response: FailedResponse, secrets: readonly st
 		return new CloudApiError({
 			code: `META_${metaCode}`,
 			message: `WhatsApp API error ${metaCode}: ${title}${scrubbedDetails ? ` (${scrubbedDetails})` : ''}`,
-			hint: HINTS[metaCode] ?? (response.status >= 500 ? HINTS[131000] : GENERIC_HINT),
-			retryable: RETRYABLE_META_CODES.has(metaCode),
+			hint: withSendHint(HINTS[metaCode] ?? (status >= 500 ? HINTS[131000] : GENERIC_HINT)),
+			retryable: isSend ? outcome === 'throttled' : RETRYABLE_META_CODES.has(metaCode),
+			mayHaveBeenSent,
 			metaCode,
 			subcode: error.error_subcode ?? null,
 			errorType: error.type ?? null,
-			httpStatus: response.status,
+			httpStatus: status,
 			fbtraceId: error.fbtrace_id ?? null,
 			details: scrubbedDetails,
 			retryAfterMs,
+		});
+	}
+
+	if (status >= 300 && status < 400) {
+		return new CloudApiError({
+			code: `HTTP_${status}`,
+			message: `The WhatsApp API answered HTTP ${status}, a redirect${redirectTarget(response.headers.location, request.url)}. Redirects are not followed, so the credentials never go to another host.`,
+			hint: withSendHint("Check the API base URL in the credential: it must be the API's own address, not one that redirects."),
+			retryable: false,
+			mayHaveBeenSent,
+			httpStatus: status,
 		});
 	}
 
@@ -183,17 +251,21 @@ export function errorFromResponse(response: FailedResponse, secrets: readonly st
 			? body.slice(0, 300)
 			: undefined;
 	const text = serverText ? `: ${scrub(serverText)}` : '';
-	const status = response.status;
 	const unauthorized = status === 401 || status === 403;
 	return new CloudApiError({
 		code: `HTTP_${status}`,
 		message: `The WhatsApp API answered HTTP ${status}${text}`,
-		hint: unauthorized
-			? 'The API rejected the credentials: check the access token (or 360dialog API key) in the WhatsApp credential.'
-			: status === 429 || status >= 500
-				? 'The API is overloaded or unavailable; it is retried automatically.'
-				: GENERIC_HINT,
-		retryable: status === 429 || status >= 500,
+		hint: withSendHint(
+			unauthorized
+				? 'The API rejected the credentials: check the access token (or 360dialog API key) in the WhatsApp credential.'
+				: status === 429
+					? 'The API limits the rate of calls; they are retried automatically. Spread the calls out if this keeps happening.'
+					: status >= 500
+						? "The API is overloaded or unavailable: if it persists, check the provider's status page."
+						: GENERIC_HINT,
+		),
+		retryable: isSend ? outcome === 'throttled' : status === 429 || status >= 500,
+		mayHaveBeenSent,
 		httpStatus: status,
 		details: serverText ? scrub(serverText) : null,
 		retryAfterMs,

@@ -1,11 +1,13 @@
 /**
  * The one path every Cloud API call takes: (sends only) wait for the number's send slot → request →
  * map a failure to CloudApiError → retry the retryable ones → validate the answer with zod. The access
- * token is scrubbed from every message built here.
+ * token is scrubbed from every message built here. A message send is repeated only when Meta throttled
+ * it or the connection was never made; any failure that may have let it through is reported with
+ * `mayHaveBeenSent` instead, so our retries never deliver a message twice.
  */
 import type { z } from 'zod/v4';
 import { authHeaders, type ResolvedCloudApiConfig } from './config';
-import { CloudApiError, errorFromResponse, scrubSecrets } from './errors';
+import { CloudApiError, errorFromResponse, MAY_HAVE_BEEN_SENT_HINT, scrubSecrets } from './errors';
 import { withRetry } from './retry';
 import { waitForSendSlot } from './throttle';
 import { ResponseTooLargeError, toTransportError, type HttpMethod, type HttpResponse } from './transport';
@@ -60,12 +62,11 @@ export async function executeCall(config: ResolvedCloudApiConfig, throttleKey: s
 		accept: spec.responseType === 'json' ? 'application/json' : '*/*',
 	};
 	if (spec.body) headers['content-type'] = spec.body.contentType;
-	// A send that failed after leaving this machine may have been delivered: never repeat it blindly.
-	let sendOutcomeUnknown = false;
+	const isSend = spec.isSend === true;
 
 	return withRetry(
 		async () => {
-			if (spec.isSend) {
+			if (isSend) {
 				await waitForSendSlot(config.throttleRegistry, throttleKey, config.maxMessagesPerSecond, config.now, config.sleep);
 			}
 			let response: HttpResponse;
@@ -82,42 +83,49 @@ export async function executeCall(config: ResolvedCloudApiConfig, throttleKey: s
 			} catch (error) {
 				if (error instanceof ResponseTooLargeError) throw mediaTooLarge(null, error.limitBytes);
 				const failure = toTransportError(error);
-				sendOutcomeUnknown = Boolean(spec.isSend) && failure.phase !== 'connect';
+				// Only a connection that was never made proves a send did not leave this machine.
+				const mayHaveBeenSent = isSend && failure.phase !== 'connect';
 				throw new CloudApiError({
 					code: 'NETWORK_ERROR',
 					message: scrubSecrets(`Could not reach the WhatsApp API at ${url.host}: ${failure.message}`, [config.accessToken]),
-					hint: sendOutcomeUnknown
-						? 'The connection broke after the message was handed over, so it may have been sent: check the chat before sending it again.'
+					hint: mayHaveBeenSent
+						? `${MAY_HAVE_BEEN_SENT_HINT} If this keeps happening, check n8n's connection to the API.`
 						: 'Check the internet connection and proxy settings of n8n, and the API base URL in the credential.',
-					retryable: true,
+					retryable: !mayHaveBeenSent,
+					mayHaveBeenSent,
 				});
 			}
 			if (response.status < 200 || response.status >= 300) {
-				throw errorFromResponse(response, [config.accessToken], config.now());
+				throw errorFromResponse(response, [config.accessToken], config.now(), { isSend, url: url.toString() });
 			}
 			return response;
 		},
 		{ ...config.retry, sleep: config.sleep, random: config.random },
-		() => !sendOutcomeUnknown,
 	);
 }
 
-/** Validates an answer; a shape mismatch usually means the base URL or version points elsewhere. */
+/**
+ * Validates an answer; a shape mismatch usually means the base URL or version points elsewhere. The
+ * answer was a success, so a send (`isSend`) may have gone out all the same.
+ */
 export function parseResponse<S extends z.ZodType>(
 	schema: S,
 	response: HttpResponse,
 	what: string,
 	secrets: readonly string[],
+	isSend = false,
 ): z.output<S> {
 	const result = schema.safeParse(response.body);
 	if (result.success) return result.data;
 	const issue = result.error.issues[0];
 	const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+	const hint = 'Check the API base URL and version in the credential; they must point at the WhatsApp Cloud API.';
 	throw new CloudApiError({
 		code: 'INVALID_RESPONSE',
 		message: scrubSecrets(`The answer to "${what}" has an unexpected shape${where}: ${issue?.message ?? 'invalid'}.`, secrets),
-		hint: 'Check the API base URL and version in the credential; they must point at the WhatsApp Cloud API.',
+		hint: isSend ? `${MAY_HAVE_BEEN_SENT_HINT} ${hint}` : hint,
 		retryable: false,
+		mayHaveBeenSent: isSend,
 		httpStatus: response.status,
 	});
 }

@@ -28,22 +28,14 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDel
 
 /**
  * Runs `operation` until it succeeds, throws a non-retryable error, or `maxAttempts` is used up (then
- * the last error is thrown). `shouldRetry` can veto a retry the error's own flag would allow.
+ * the last error is thrown).
  */
-export async function withRetry<T>(
-	operation: (context: RetryContext) => Promise<T>,
-	policy: RetryPolicy,
-	shouldRetry: (error: CloudApiError, context: RetryContext) => boolean = () => true,
-): Promise<T> {
+export async function withRetry<T>(operation: (context: RetryContext) => Promise<T>, policy: RetryPolicy): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await operation({ attempt });
 		} catch (error) {
-			const retry =
-				error instanceof CloudApiError &&
-				error.retryable &&
-				attempt < policy.maxAttempts &&
-				shouldRetry(error, { attempt });
+			const retry = error instanceof CloudApiError && error.retryable && attempt < policy.maxAttempts;
 			if (!retry) throw error;
 			const delay =
 				error.retryAfterMs !== null

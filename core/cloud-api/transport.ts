@@ -135,7 +135,10 @@ function parseJsonOrText(text: string): unknown {
 	}
 }
 
-/** The default transport: Node's global fetch. */
+/**
+ * The default transport: Node's global fetch. Redirects are not followed, so the Authorization (or
+ * D360-API-KEY) header never goes to another host: a 3xx comes back as an answer for the client to map.
+ */
 export const fetchTransport: HttpTransport = {
 	async request(request) {
 		let response: Response;
@@ -144,6 +147,7 @@ export const fetchTransport: HttpTransport = {
 				method: request.method,
 				headers: request.headers,
 				body: request.body,
+				redirect: 'manual',
 				signal: AbortSignal.timeout(request.timeoutMs ?? 30_000),
 			});
 		} catch (error) {

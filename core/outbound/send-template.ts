@@ -43,7 +43,7 @@ function toPolicyRequest(input: TemplateMessageInput): TemplateSendRequest {
 /**
  * Sends an approved template after every check Meta would make and the ones it leaves to us: the
  * template and its parameters, marketing opt-out, and the daily limit, reserved before the call and
- * given back if Meta refuses the message.
+ * given back only if the message certainly did not go out.
  */
 export async function sendTemplateMessage(
 	context: OutboundContext,
@@ -70,7 +70,10 @@ export async function sendTemplateMessage(
 	try {
 		sent = await context.client.sendTemplate({ ...input, to: recipient.e164, name: template.name, languageCode: template.language });
 	} catch (error) {
-		if (reservation) await context.store.releaseDailyLimit(reservation);
+		// The unit goes back only when the message certainly did not go out (Meta refused or throttled it,
+		// or the connection was never made); one that may have been delivered keeps it, as Meta counts it.
+		const notSent = error instanceof CloudApiError && !error.mayHaveBeenSent;
+		if (reservation && notSent) await context.store.releaseDailyLimit(reservation);
 		if (error instanceof CloudApiError && error.metaCode === 132001) context.templates.invalidate();
 		throw error;
 	}

@@ -1,5 +1,6 @@
 import { NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
+import { CloudApiError } from '../../core/cloud-api';
 import { WhatsAppConversationsError } from '../../core/errors';
 
 /**
@@ -17,7 +18,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 /** The item a failed item becomes when the node continues on fail: enough to branch on. */
 export function errorItemJson(error: unknown): JsonObject {
 	if (error instanceof WhatsAppConversationsError) {
-		return { error: error.message, code: error.code, hint: error.hint, retryable: error.retryable };
+		const json: JsonObject = { error: error.message, code: error.code, hint: error.hint, retryable: error.retryable };
+		// A send that may have gone out is flagged, so a flow does not send it again blindly.
+		if (error instanceof CloudApiError) json.mayHaveBeenSent = error.mayHaveBeenSent;
+		return json;
 	}
 	return { error: error instanceof Error ? error.message : String(error) };
 }

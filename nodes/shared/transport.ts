@@ -15,7 +15,8 @@ function lowerCaseHeaders(headers: IDataObject | undefined): Record<string, stri
 
 /**
  * The Cloud API client's HTTP seam over n8n's own request helper, so the instance's proxy, TLS and
- * timeout settings apply to every call a node makes.
+ * timeout settings apply to every call a node makes. Redirects are not followed (n8n would follow them
+ * with the Authorization or D360-API-KEY header, even to another host): a 3xx comes back as an answer.
  */
 export function n8nTransport(httpRequest: HttpRequestHelper): HttpTransport {
 	return {
@@ -31,6 +32,7 @@ export function n8nTransport(httpRequest: HttpRequestHelper): HttpTransport {
 					encoding: 'arraybuffer',
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
 					timeout: request.timeoutMs,
 				})) as IN8nHttpFullResponse;
 			} catch (error) {

@@ -145,9 +145,23 @@ describe('error mapping against the simulator', () => {
 describe('errorFromResponse (answers the simulator does not produce)', () => {
 	const secrets = ['secret-token-123'];
 
-	it('5xx without a body is retryable HTTP_5xx', () => {
+	it('5xx without a body is retryable HTTP_5xx for a read; for a send it may have gone out, so it is not', () => {
 		const error = errorFromResponse({ status: 502, headers: {}, body: undefined }, secrets, 0);
-		expect(error).toMatchObject({ code: 'HTTP_502', retryable: true, metaCode: null, httpStatus: 502 });
+		expect(error).toMatchObject({ code: 'HTTP_502', retryable: true, mayHaveBeenSent: false, metaCode: null, httpStatus: 502 });
+		const send = errorFromResponse({ status: 502, headers: {}, body: undefined }, secrets, 0, { isSend: true });
+		expect(send).toMatchObject({ code: 'HTTP_502', retryable: false, mayHaveBeenSent: true });
+		expect(send.hint).toMatch(/^The message may have been sent.*check the chat/);
+	});
+
+	it('a redirect is a clear, non-retryable error naming the host it pointed to', () => {
+		const answer = { status: 302, headers: { location: 'https://elsewhere.example/steal?x=1' }, body: '<html>moved</html>' };
+		const read = errorFromResponse(answer, secrets, 0, { url: 'https://graph.facebook.com/v25.0/1/message_templates' });
+		expect(read).toMatchObject({ code: 'HTTP_302', retryable: false, mayHaveBeenSent: false, httpStatus: 302 });
+		expect(read.message).toBe(
+			'The WhatsApp API answered HTTP 302, a redirect to elsewhere.example. Redirects are not followed, so the credentials never go to another host.',
+		);
+		expect(read.hint).toMatch(/API base URL/);
+		expect(errorFromResponse(answer, secrets, 0, { isSend: true })).toMatchObject({ retryable: false, mayHaveBeenSent: true });
 	});
 
 	it('429 without a Meta body honours Retry-After (seconds and HTTP date)', () => {
@@ -177,13 +191,22 @@ describe('errorFromResponse (answers the simulator does not produce)', () => {
 		expect(errorFromResponse({ status: 400, headers: {}, body }, secrets, 0)).toMatchObject({ code: 'META_131056', metaCode: 131056, retryable: true });
 	});
 
-	it('retryable exactly for 130429, 131056, 131000, 1, 2, 4, 80007', () => {
-		const retryable = [130429, 131056, 131000, 1, 2, 4, 80007];
-		for (const code of [...retryable, 100, 190, 131047, 131026, 132000, 132001, 368, 131031, 131048, 10]) {
-			const error = errorFromResponse({ status: 400, headers: {}, body: { error: { message: 'x', code } } }, secrets, 0);
-			expect([code, error.retryable]).toEqual([code, retryable.includes(code)]);
-			expect(error.hint.length).toBeGreaterThan(20);
+	it('retryable exactly for 130429, 131056, 131000, 1, 2, 4, 80007; for a send only the throttling ones', () => {
+		const throttling = [130429, 131056, 4, 80007];
+		const unknownOutcome = [131000, 1, 2];
+		for (const code of [...throttling, ...unknownOutcome, 100, 190, 131047, 131026, 132000, 132001, 368, 131031, 131048, 10]) {
+			const answer = { status: 400, headers: {}, body: { error: { message: 'x', code } } };
+			const read = errorFromResponse(answer, secrets, 0);
+			expect([code, read.retryable, read.mayHaveBeenSent]).toEqual([code, throttling.includes(code) || unknownOutcome.includes(code), false]);
+			expect(read.hint.length).toBeGreaterThan(20);
+			const send = errorFromResponse(answer, secrets, 0, { isSend: true });
+			expect([code, send.retryable, send.mayHaveBeenSent]).toEqual([code, throttling.includes(code), unknownOutcome.includes(code)]);
 		}
+		// Meta's answers carry the code: a 5xx with a throttling code is still a refusal; any other 5xx is not.
+		const throttled5xx = errorFromResponse({ status: 503, headers: {}, body: { error: { message: 'x', code: 130429 } } }, secrets, 0, { isSend: true });
+		expect(throttled5xx).toMatchObject({ retryable: true, mayHaveBeenSent: false });
+		const other5xx = errorFromResponse({ status: 500, headers: {}, body: { error: { message: 'x', code: 100 } } }, secrets, 0, { isSend: true });
+		expect(other5xx).toMatchObject({ retryable: false, mayHaveBeenSent: true });
 	});
 
 	it('scrubSecrets removes tokens and access_token parameters', () => {

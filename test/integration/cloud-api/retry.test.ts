@@ -1,4 +1,7 @@
-/** Bounded retries on retryable errors only, verified through the simulator's request log. */
+/**
+ * Bounded retries on retryable errors only, verified through the simulator's request log. A message
+ * send is retried only when it certainly did not go out (throttled, or never connected).
+ */
 import { backoffDelay, CloudApiError, withRetry } from '../../../core/cloud-api';
 import type { MetaSimulator } from '../../simulator/meta-simulator';
 import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
@@ -47,11 +50,29 @@ describe('retries', () => {
 		expect(time.sleeps).toEqual([]);
 	});
 
-	it('retries 131000, 1, 2, 4 and 80007 as well', async () => {
+	it('retries every throttling answer of a send: 130429, 131056, 4, 80007 and HTTP 429', async () => {
 		const { client } = makeClient(sim, { retry: { maxAttempts: 6 } });
-		for (const code of [131000, 1, 2, 4, 80007]) sim.failNext(1, { code });
+		for (const code of [130429, 131056, 4, 80007]) sim.failNext(1, { code });
+		sim.failNext(1, { emptyBody: true, httpStatus: 429 });
 		await client.sendText({ to: CUSTOMER, body: 'hi' });
-		expect(sim.requestsTo('POST', messagesPath()).map((request) => request.status)).toEqual([500, 500, 503, 400, 400, 200]);
+		expect(sim.requestsTo('POST', messagesPath()).map((request) => request.status)).toEqual([400, 400, 400, 400, 429, 200]);
+		expect(sim.state.sentMessages).toHaveLength(1);
+	});
+
+	it('retries 131000, 1, 2 and a 5xx on a read, but not on a send (it may have gone out)', async () => {
+		const { client } = makeClient(sim, { retry: { maxAttempts: 6 } });
+		for (const code of [131000, 1, 2]) sim.failNext(1, { code });
+		sim.failNext(1, { emptyBody: true, httpStatus: 502 });
+		await client.listTemplates();
+		expect(sim.requestsTo('GET', '/message_templates').map((request) => request.status)).toEqual([500, 500, 503, 502, 200]);
+
+		for (const fault of [{ code: 131000 }, { code: 1 }, { code: 2 }, { emptyBody: true, httpStatus: 502 }]) {
+			sim.failNext(1, fault);
+			const before = sim.requestsTo('POST', messagesPath()).length;
+			const error = await rejectionOf(() => client.sendText({ to: CUSTOMER, body: 'hi' }));
+			expect(error).toMatchObject({ retryable: false, mayHaveBeenSent: true });
+			expect(sim.requestsTo('POST', messagesPath())).toHaveLength(before + 1);
+		}
 	});
 
 	it('honours Retry-After (capped at maxDelayMs)', async () => {
@@ -77,7 +98,7 @@ describe('retries', () => {
 
 		sim.failNext(1, { dropConnection: true });
 		const error = await rejectionOf(() => client.sendText({ to: CUSTOMER, body: 'hi' }));
-		expect(error).toMatchObject({ code: 'NETWORK_ERROR', retryable: true });
+		expect(error).toMatchObject({ code: 'NETWORK_ERROR', retryable: false, mayHaveBeenSent: true });
 		expect((error as CloudApiError).hint).toMatch(/may have been sent/);
 		expect(sim.requestsTo('POST', messagesPath())).toHaveLength(1);
 	});
@@ -87,7 +108,7 @@ describe('retries', () => {
 		await sim.close();
 		const { client, time } = makeClient(sim, { baseUrl: `http://127.0.0.1:${port}` });
 		const error = await rejectionOf(() => client.sendText({ to: CUSTOMER, body: 'hi' }));
-		expect(error).toMatchObject({ code: 'NETWORK_ERROR', retryable: true });
+		expect(error).toMatchObject({ code: 'NETWORK_ERROR', retryable: true, mayHaveBeenSent: false });
 		expect((error as CloudApiError).message).toContain('ECONNREFUSED');
 		expect(time.sleeps).toEqual([375, 750]);
 		sim = await withSimulator(); // afterEach closes it

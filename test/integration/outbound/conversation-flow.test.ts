@@ -146,6 +146,23 @@ describe('a conversation through the core and the Meta simulator', () => {
 		expect(await store.listConversations({})).toEqual([]);
 	});
 
+	it('keeps the daily-limit unit when the template may have been sent, and gives it back when Meta throttled it throughout', async () => {
+		// Meta accepted the message, then answered 131000: it may have gone out, so it counts and is not repeated.
+		const sends = (request: { method: string; path: string }): boolean => request.method === 'POST' && request.path.endsWith('/messages');
+		simulator.failNext(1, { code: 131000, afterAccept: true, match: sends });
+		const ambiguous = sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
+		await expect(ambiguous).rejects.toMatchObject({ code: 'META_131000', mayHaveBeenSent: true, retryable: false });
+		expect(simulator.state.sentMessages).toHaveLength(1);
+		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(1);
+
+		// Throttled on every attempt: certainly not sent, so the unit goes back.
+		simulator.failNext(3, { code: 130429, match: sends });
+		const throttled = sendTemplateMessage(context, { to: '+447911123456', name: 'hello_world', languageCode: 'en_US' });
+		await expect(throttled).rejects.toMatchObject({ code: 'META_130429', mayHaveBeenSent: false });
+		expect(simulator.requestsTo('POST', '/messages')).toHaveLength(4);
+		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(1);
+	});
+
 	it('refuses the template beyond the tier, counting only people outside their window', async () => {
 		context.tier = 'TIER_250';
 		for (let index = 0; index < 250; index++) await store.reserveDailyLimit({ scope: simulator.businessAccountId, customerId: `44770090${String(index).padStart(4, '0')}`, tier: 'TIER_250', now: clock });
