@@ -1,20 +1,24 @@
 import type { CountryCode } from 'libphonenumber-js';
 
-import { normalizeRecipient } from '../policy/phone';
+import { PolicyError } from '../errors';
+import { toRecipient } from '../outbound/recipient';
 import { AiError } from './errors';
 
 export interface CustomerIdentity {
-	/** The store's key: the wa_id (digits) for a phone number, else the identifier as given. */
+	/** The store's key: the wa_id (digits) for a phone number, the business-scoped user id, else the identifier as given. */
 	customerId: string;
-	/** E.164 when the identifier is a phone number: the conversation is a WhatsApp one. */
+	/** E.164 when the identifier is a phone number. */
 	phone: string | null;
+	/** Where WhatsApp reaches the customer (E.164 or business-scoped user id); null for other channels. */
+	whatsApp: string | null;
 }
 
 const MAX_ID_LENGTH = 256;
 
 /**
- * A customer identifier as the flow has it: a phone number (in any common format) links to the
- * WhatsApp conversation with that number; anything else (email, CRM id) keys a conversation of its own.
+ * A customer identifier as the flow has it: a phone number (in any common format) or a business-scoped
+ * user id (a customer who uses a WhatsApp username) links to that WhatsApp conversation; anything else
+ * (email, CRM id) keys a conversation of its own.
  */
 export function resolveCustomer(identifier: string, defaultCountry?: CountryCode): CustomerIdentity {
 	const trimmed = typeof identifier === 'string' ? identifier.trim() : '';
@@ -22,13 +26,14 @@ export function resolveCustomer(identifier: string, defaultCountry?: CountryCode
 		throw new AiError('AI_INPUT_INVALID', 'The customer identifier is empty.', 'Map the customer phone number (or another id such as an email) into Customer.');
 	}
 	try {
-		const { e164, waId } = normalizeRecipient(trimmed, defaultCountry);
-		return { customerId: waId, phone: e164 };
-	} catch {
+		const recipient = toRecipient(trimmed, defaultCountry);
+		return { customerId: recipient.customerId, phone: recipient.e164, whatsApp: recipient.address };
+	} catch (error) {
+		if (!(error instanceof PolicyError)) throw error;
 		if (trimmed.length > MAX_ID_LENGTH) {
 			throw new AiError('AI_INPUT_INVALID', `The customer identifier is longer than ${MAX_ID_LENGTH} characters.`, 'Use a short, stable id such as a phone number, an email or a CRM id.');
 		}
 		// Emails differ only in case between systems; one customer should keep one conversation.
-		return { customerId: trimmed.includes('@') ? trimmed.toLowerCase() : trimmed, phone: null };
+		return { customerId: trimmed.includes('@') ? trimmed.toLowerCase() : trimmed, phone: null, whatsApp: null };
 	}
 }

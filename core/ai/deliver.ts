@@ -6,7 +6,7 @@ import type { ConversationStore, CustomerWindow } from '../store/types';
 import type { ConversationAddress } from './customer-message';
 import { AI_RECORDED_SOURCE, aiReplyId } from './ids';
 
-export type NotSentReason = 'not_requested' | 'not_a_phone_number' | 'window_closed';
+export type NotSentReason = 'not_requested' | 'not_a_whatsapp_customer' | 'window_closed';
 
 export interface Delivery {
 	sent: boolean;
@@ -30,24 +30,29 @@ const CLOSED_HINT = 'The customer has not written in the last 24 hours: send an 
 
 /**
  * Sends the reply's parts through WhatsApp inside the customer's window; each part is stored by the
- * send. `windowBefore` is the window as it was before this execution stored anything, so a message
- * that came from another channel cannot open it.
+ * send. `recipient` is the customer's phone number or business-scoped user id (null: not a WhatsApp
+ * customer). `windowBefore` is the window as it was before this execution stored anything, so a
+ * message that came from another channel cannot open it.
  */
 export async function sendReply(
 	outbound: OutboundContext,
-	phone: string | null,
+	recipient: string | null,
 	parts: readonly string[],
 	windowBefore: CustomerWindow | null,
 ): Promise<Delivery> {
-	if (phone === null) {
-		return notSent('not_a_phone_number', 'The customer identifier is not a phone number, so there is no WhatsApp chat to send to.', null);
+	if (recipient === null) {
+		return notSent(
+			'not_a_whatsapp_customer',
+			'The customer identifier is neither a phone number nor a business-scoped user ID, so there is no WhatsApp chat to send to.',
+			null,
+		);
 	}
 	if (windowBefore !== null && !windowBefore.open) return notSent('window_closed', CLOSED_HINT, windowBefore);
 	const messageIds: string[] = [];
 	let expiresAt: number | null = windowBefore?.expiresAt ?? null;
 	for (const body of parts) {
 		try {
-			const result = await sendSessionMessage(outbound, { kind: 'text', to: phone, body });
+			const result = await sendSessionMessage(outbound, { kind: 'text', to: recipient, body });
 			messageIds.push(result.wamid);
 			expiresAt = result.window.expiresAt;
 		} catch (error) {

@@ -23,7 +23,7 @@ import type { Transcriber } from './transcribe';
 export const DEFAULT_HISTORY_TOKEN_BUDGET = 3000;
 
 export interface AiReplyRequest {
-	/** Phone number (links to the WhatsApp conversation) or any other id: email, CRM id... */
+	/** Phone number or business-scoped user id (links to the WhatsApp conversation), or any other id: email, CRM id... */
 	customer: string;
 	/** The customer's message; may be empty when `messageId` names a stored image or voice note. */
 	message: string;
@@ -66,7 +66,7 @@ export interface AiReplyEnvironment {
 interface ReplyBase {
 	conversationId: string;
 	customerId: string;
-	/** E.164, or null when the customer identifier is not a phone number. */
+	/** E.164, or null when the customer identifier is not a phone number (a business-scoped user id, an email...). */
 	customerPhone: string | null;
 	/** True when this step stored the customer's message (it had not come through a trigger). */
 	messageRecorded: boolean;
@@ -146,7 +146,7 @@ export async function replyToCustomer(request: AiReplyRequest, environment: AiRe
 	const lifecycle = { now: now(), inactivityTimeoutMs: environment.inactivityTimeoutMs };
 	const { store } = environment;
 	// WhatsApp's view of the window, read before a message from another channel could move it.
-	const windowBefore: CustomerWindow | null = identity.phone === null ? null : await store.getWindow(address.phoneNumberId, address.customerId, lifecycle.now);
+	const windowBefore: CustomerWindow | null = identity.whatsApp === null ? null : await store.getWindow(address.phoneNumberId, address.customerId, lifecycle.now);
 
 	const located = await findOrRecordCustomerMessage(store, address, { text: request.message, wamid: request.messageId?.trim() || undefined }, lifecycle);
 	let conversation = located.conversation;
@@ -179,7 +179,7 @@ export async function replyToCustomer(request: AiReplyRequest, environment: AiRe
 	let delivery: Delivery = { sent: false, reason: 'not_requested', hint: null, messageIds: [], windowExpiresAt: windowBefore?.expiresAt ?? null, replyMessageId: null };
 	if (request.send) {
 		if (!environment.outbound) throw new AiError('AI_CONFIG_INVALID', 'Sending needs the WhatsApp credential.', 'Select a WhatsApp credential on the node.');
-		delivery = await sendReply(environment.outbound, identity.phone, replyParts, windowBefore);
+		delivery = await sendReply(environment.outbound, identity.whatsApp, replyParts, windowBefore);
 	}
 	let replyRecorded = delivery.sent;
 	if (!delivery.sent && delivery.reason !== 'window_closed' && (request.recordReply ?? true)) {

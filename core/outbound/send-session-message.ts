@@ -6,10 +6,10 @@ import type {
 } from '../cloud-api/messages';
 import type { SendResult } from '../cloud-api/results';
 import { assertCaption, assertList, assertReplyButtons, assertTextMessage } from '../policy/content';
-import { normalizeRecipient } from '../policy/phone';
 import { assertWindowOpen } from '../policy/window';
 import type { CustomerWindow } from '../store/types';
 import { nowOf, type OutboundContext } from './context';
+import { toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';
 
 /** A free-form message: allowed only inside the customer's 24-hour window. */
@@ -73,19 +73,20 @@ function send(context: OutboundContext, message: SessionMessage, to: string): Pr
 }
 
 /**
- * Checks the recipient, the content and the window before anything leaves, then sends and records the
- * message in its conversation. Throws PolicyError (nothing sent, nothing written) or CloudApiError.
+ * Checks the recipient (a phone number or a business-scoped user id), the content and the window
+ * before anything leaves, then sends and records the message in its conversation. Throws PolicyError
+ * (nothing sent, nothing written) or CloudApiError.
  */
 export async function sendSessionMessage(
 	context: OutboundContext,
 	message: SessionMessage,
 ): Promise<SessionMessageResult> {
-	const recipient = normalizeRecipient(message.to, context.defaultCountry);
+	const recipient = toRecipient(message.to, context.defaultCountry);
 	assertContent(message);
-	const window = await context.store.getWindow(context.phoneNumberId, recipient.waId, nowOf(context));
-	assertWindowOpen(window, recipient.e164);
+	const window = await context.store.getWindow(context.phoneNumberId, recipient.customerId, nowOf(context));
+	assertWindowOpen(window, recipient.address);
 
-	const sent = await send(context, message, recipient.e164);
+	const sent = await send(context, message, recipient.address);
 	const type = message.kind === 'media' ? message.mediaType : message.kind === 'text' ? 'text' : 'interactive';
 	const { kind, to: _to, ...details } = message;
 	const recorded = await recordSent(

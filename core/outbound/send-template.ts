@@ -2,10 +2,10 @@ import type { TemplateMessageInput } from '../cloud-api/messages';
 import { CloudApiError } from '../cloud-api/errors';
 import { isBusinessInitiated } from '../policy/limits';
 import { assertNotOptedOut } from '../policy/optout';
-import { normalizeRecipient } from '../policy/phone';
 import { assertTemplateSendable, type TemplateSendRequest } from '../policy/template';
 import type { LimitReservation, CustomerWindow } from '../store/types';
 import { nowOf, type OutboundContext } from './context';
+import { toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';
 
 export interface TemplateSendResult extends SentMessage {
@@ -49,18 +49,18 @@ export async function sendTemplateMessage(
 	context: OutboundContext,
 	input: TemplateMessageInput,
 ): Promise<TemplateSendResult> {
-	const recipient = normalizeRecipient(input.to, context.defaultCountry);
+	const recipient = toRecipient(input.to, context.defaultCountry);
 	const template = assertTemplateSendable(await context.templates.all(), toPolicyRequest(input));
 	const now = nowOf(context);
-	const contact = await context.store.getContact(context.phoneNumberId, recipient.waId);
-	if (contact) assertNotOptedOut(contact, template.category, recipient.e164);
+	const contact = await context.store.getContact(context.phoneNumberId, recipient.customerId);
+	if (contact) assertNotOptedOut(contact, template.category, recipient.address);
 
-	const window = await context.store.getWindow(context.phoneNumberId, recipient.waId, now);
+	const window = await context.store.getWindow(context.phoneNumberId, recipient.customerId, now);
 	let reservation: LimitReservation | null = null;
 	if (isBusinessInitiated({ isTemplate: true, windowOpen: window.open })) {
 		reservation = await context.store.reserveDailyLimit({
 			scope: context.businessAccountId,
-			customerId: recipient.waId,
+			customerId: recipient.customerId,
 			tier: context.tier,
 			now,
 		});
@@ -68,7 +68,7 @@ export async function sendTemplateMessage(
 
 	let sent;
 	try {
-		sent = await context.client.sendTemplate({ ...input, to: recipient.e164, name: template.name, languageCode: template.language });
+		sent = await context.client.sendTemplate({ ...input, to: recipient.address, name: template.name, languageCode: template.language });
 	} catch (error) {
 		// The unit goes back only when the message certainly did not go out (Meta refused or throttled it,
 		// or the connection was never made); one that may have been delivered keeps it, as Meta counts it.

@@ -13,9 +13,9 @@ export const aiReplyProperties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.customerPhone || $json.customerId }}',
 		required: true,
-		placeholder: '+16505551234',
+		placeholder: '+16505551234 or US.13491208655302741918',
 		description:
-			'Phone number of the customer (links to their WhatsApp conversation), or any other stable ID such as an email or CRM ID (keeps a conversation of its own)',
+			"The customer's phone number or business-scoped user ID (US.13491208655302741918, for WhatsApp username users), as a trigger's customerId gives it: links to their WhatsApp conversation. Any other stable ID, such as an email or CRM ID, keeps a conversation of its own.",
 	},
 	{
 		displayName: 'Message',

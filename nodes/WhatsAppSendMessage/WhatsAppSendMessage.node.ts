@@ -49,6 +49,7 @@ export class WhatsAppSendMessage implements INodeType {
 				sent.push({
 					json: {
 						messageId: result.wamid,
+						customerId: result.customerId,
 						waId: result.waId,
 						to: result.to,
 						conversationId: result.conversationId,

@@ -88,6 +88,7 @@ export class WhatsAppSendTemplate implements INodeType {
 				results.push({
 					json: {
 						messageId: result.wamid,
+						customerId: result.customerId,
 						waId: result.waId,
 						to: result.to,
 						conversationId: result.conversationId,

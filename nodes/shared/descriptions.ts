@@ -24,12 +24,16 @@ export const senderProperty: INodeProperties = {
 	],
 };
 
+/** What a customer field accepts: a phone number, a business-scoped user id, or a trigger's customerId (one of the two). */
+export const CUSTOMER_ID_DESCRIPTION =
+	"The customer's phone number in international format (spaces and dashes are fine), or their business-scoped user ID (e.g. US.13491208655302741918) if they use a WhatsApp username; a trigger's customerId works as is";
+
 export const recipientProperty: INodeProperties = {
-	displayName: 'Recipient Phone Number',
+	displayName: 'Recipient',
 	name: 'to',
 	type: 'string',
 	default: '',
 	required: true,
-	placeholder: '+16505551234',
-	description: 'In international format with the country code; spaces and dashes are fine',
+	placeholder: '+16505551234 or US.13491208655302741918',
+	description: CUSTOMER_ID_DESCRIPTION,
 };

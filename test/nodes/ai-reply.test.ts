@@ -141,6 +141,37 @@ describe('WhatsApp AI Reply', () => {
 		expect(wa.simulator.requestsTo('POST', '/messages').length).toBe(before);
 	});
 
+	it('answers a username customer by their business-scoped user id and sends the reply with `recipient`', async () => {
+		const bsuid = 'US.13491208655302741918';
+		const message = inbound({ customerId: bsuid, customerWaId: null, customerUserId: bsuid, text: 'Do you deliver on Sundays?', timestamp: Date.now() - 1000 });
+		await wa.store.ingest(webhookOf({ messages: [message] }), { now: Date.now(), inactivityTimeoutMs: HOUR });
+		wa.simulator.openWindow(bsuid);
+		const conversation = await wa.store.findOpenConversation(message.phoneNumberId, bsuid);
+		// What Message Received emits for such a customer: no phone number, customerId is the BSUID.
+		const item = { messageId: message.wamid, text: message.text, customerPhone: null, customerId: bsuid, conversationId: conversation?.id };
+		ai.replyWith('Not on Sundays, sorry.');
+
+		const result = await run(replyNode({ sendReply: true }), [item]);
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('AI Reply')[0].json).toMatchObject({
+			sent: true,
+			reason: null,
+			customerId: bsuid,
+			customerPhone: null,
+			conversationId: conversation?.id,
+			messageRecorded: false,
+			sentMessageIds: [expect.stringMatching(/^wamid\./)],
+		});
+		const lastSend = wa.simulator.requestsTo('POST', '/messages').at(-1)?.body as IDataObject;
+		expect(lastSend).toMatchObject({ recipient: bsuid, type: 'text', text: { body: 'Not on Sundays, sorry.' } });
+		expect(lastSend).not.toHaveProperty('to');
+		const transcript = await wa.store.getTranscript(conversation?.id as string);
+		expect(transcript.map((stored) => [stored.direction, stored.text])).toEqual([
+			['inbound', 'Do you deliver on Sundays?'],
+			['outbound', 'Not on Sundays, sorry.'],
+		]);
+	});
+
 	it('continues on fail with an error item paired to its input, and fails the run otherwise', async () => {
 		const item = await customerWrote('First question');
 		ai.failNext(1, 'unauthorized');

@@ -18,6 +18,8 @@ const nodeTypes = { whatsAppConversation: new WhatsAppConversation(), whatsAppSe
 const HOUR = 3_600_000;
 const MARIA = '16505551234';
 const JUAN = '34612345678';
+/** A customer who uses a WhatsApp username: known by this business-scoped user id only. */
+const BSUID = 'US.13491208655302741918';
 
 const wa = useWhatsAppFixture();
 beforeEach(async () => {
@@ -166,6 +168,13 @@ describe('WhatsApp Conversation: list', () => {
 		expect(await ids({ filters: { customer: '0034 612 345 678' } })).toEqual([juan.id]);
 		expect(await ids({ filters: { since: new Date(old + HOUR).toISOString() } })).toEqual([juan.id, second.id]);
 		expect(await ids({ filters: { customer: 'US.1349120865530274' } })).toEqual([]);
+		// A username customer's conversation, by the business-scoped user id the trigger gave.
+		await wa.store.ingest(webhookOf({ messages: [inbound({ customerId: BSUID, customerWaId: null, customerUserId: BSUID, text: 'hey', timestamp: Date.now() + 2000 })] }), {
+			now: Date.now() + 2000,
+			inactivityTimeoutMs: HOUR,
+		});
+		const username = await wa.store.findOpenConversation(BUSINESS.phoneNumberId, BSUID);
+		expect(await ids({ filters: { customer: ` ${BSUID} ` } })).toEqual([username?.id]);
 		// Another business number's conversations are not listed.
 		expect(await ids({ sender: byId('999999999999') })).toEqual([]);
 	});
@@ -293,15 +302,48 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 		expect(out.itemsOf('Conversation')[0].json).toMatchObject({ customerName: 'Maria', optedOut: true, lastInboundAt: expect.any(String) });
 	});
 
-	it('refuses a number that is not a phone number', async () => {
+	it('opts a username customer out by their business-scoped user id, and their marketing templates stop', async () => {
+		const out = await run(conversationNode({ operation: 'optOut', customer: BSUID }));
+		expect(out.itemsOf('Conversation')[0].json).toMatchObject({ customerId: BSUID, customerPhone: null, optedOut: true });
+		const marketing = await runWorkflow({
+			nodeTypes,
+			credentialTypes,
+			credentials: wa.credentials(),
+			workflow: {
+				nodes: [
+					{
+						name: 'Send',
+						type: 'whatsAppSendTemplate',
+						continueOnFail: true,
+						parameters: {
+							to: BSUID,
+							template: byId('seasonal_promotion|en_US', 'list'),
+							variables: { mappingMode: 'defineBelow', value: { 'body.1': 'summer', 'body.2': '20%' }, matchingColumns: [], schema: [] },
+						},
+						credentials: whatsAppCredentialRef,
+					},
+				],
+				connections: {},
+			},
+		});
+		expect(marketing.itemsOf('Send')[0].json.code).toBe('CONTACT_OPTED_OUT');
+		expect(wa.simulator.sentTo(BSUID)).toHaveLength(0);
+	});
+
+	it('refuses a customer that is neither a phone number nor a business-scoped user id', async () => {
 		const result = await run(conversationNode({ operation: 'optOut', customer: '={{ $json.phone }}' }, { continueOnFail: true }), [
 			{ phone: 'call me' },
+			{ phone: '12345' },
 			{ phone: `+${JUAN}` },
 		]);
 		expect(result.itemsOf('Conversation').map((item) => [item.json.code ?? item.json.customerId, item.pairedItem])).toEqual([
-			['INVALID_PHONE_NUMBER', { item: 0 }],
-			[JUAN, { item: 1 }],
+			['INVALID_RECIPIENT', { item: 0 }],
+			['INVALID_PHONE_NUMBER', { item: 1 }],
+			[JUAN, { item: 2 }],
 		]);
+		const failing = await run(conversationNode({ operation: 'optOut', customer: 'call me' }));
+		expect(failing.error?.name).toBe('NodeOperationError');
+		expect(failing.error?.description).toMatch(/\+16505551234.*US\.13491208655302741918/);
 	});
 });
 

@@ -13,6 +13,8 @@ const nodeTypes = { [TYPE]: new WhatsAppSendMessage(), makeBinary: new MakeBinar
 const CUSTOMER = '+16505551234';
 const CUSTOMER_WA_ID = '16505551234';
 const STRANGER = '+447911123456';
+/** A customer who uses a WhatsApp username: the trigger's customerId is their business-scoped user id. */
+const BSUID = 'US.13491208655302741918';
 const HOUR = 3_600_000;
 
 const wa = useWhatsAppFixture();
@@ -58,6 +60,7 @@ describe('WhatsApp Send Message', () => {
 		expect(sent.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(sent[0].json).toEqual({
 			messageId: expect.stringMatching(/^wamid\./),
+			customerId: CUSTOMER_WA_ID,
 			waId: CUSTOMER_WA_ID,
 			to: CUSTOMER,
 			conversationId: expect.any(String),
@@ -105,8 +108,41 @@ describe('WhatsApp Send Message', () => {
 		const continuing = await run([sendNode({ to: '={{ $json.phone }}', text: 'Hi' }, { continueOnFail: true })], [{ phone: 'not a number' }, { phone: CUSTOMER }]);
 		expect(continuing.error).toBeUndefined();
 		const items = continuing.itemsOf('Send', 0);
-		expect(items[0]).toMatchObject({ json: { code: 'INVALID_PHONE_NUMBER', error: expect.any(String), hint: expect.any(String) }, pairedItem: { item: 0 } });
+		expect(items[0]).toMatchObject({ json: { code: 'INVALID_RECIPIENT', error: expect.any(String), hint: expect.any(String) }, pairedItem: { item: 0 } });
 		expect(items[1]).toMatchObject({ json: { waId: CUSTOMER_WA_ID }, pairedItem: { item: 1 } });
+	});
+
+	it("answers a username customer by the trigger's customerId (their BSUID) with Meta's `recipient` field", async () => {
+		await wa.store.ingest(
+			webhookOf({ messages: [inbound({ customerId: BSUID, customerWaId: null, customerUserId: BSUID, timestamp: Date.now() - 60_000 })] }),
+			{ now: Date.now(), inactivityTimeoutMs: HOUR },
+		);
+		wa.simulator.openWindow(BSUID);
+		const [conversation] = await wa.store.listConversations({ customerId: BSUID });
+
+		const result = await run([sendNode({ to: '={{ $json.customerId }}', text: 'Yes, in navy.' })], [{ customerId: BSUID }]);
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('Send', 0)[0].json).toEqual({
+			messageId: expect.stringMatching(/^wamid\./),
+			customerId: BSUID,
+			waId: null,
+			to: null,
+			conversationId: conversation.id,
+			isNewConversation: false,
+			windowExpiresAt: expect.any(String),
+		});
+		expect(lastMessageBody()).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', recipient: BSUID, type: 'text', text: { body: 'Yes, in navy.', preview_url: false } });
+		// Another username customer has not written: their window is closed, whichever id names them.
+		const closed = await run([sendNode({ to: 'US.99991208655302741918', text: 'Hi' })]);
+		expect(closed.itemsOf('Send', 1)[0].json).toMatchObject({ windowClosed: true });
+	});
+
+	it('fails on a recipient that is neither a phone number nor a BSUID, naming both forms', async () => {
+		const result = await run([sendNode({ to: '@alex.shop', text: 'Hi' })]);
+		expect(result.status).toBe('error');
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toContain('neither a phone number nor a business-scoped user ID');
+		expect(result.error?.description).toMatch(/\+16505551234.*US\.13491208655302741918.*INVALID_RECIPIENT/);
 	});
 
 	it('sends reply buttons and a list', async () => {

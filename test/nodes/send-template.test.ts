@@ -82,6 +82,7 @@ describe('WhatsApp Send Template: sending', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(items[0].json).toEqual({
 			messageId: expect.stringMatching(/^wamid\./),
+			customerId: CUSTOMER_WA_ID,
 			waId: CUSTOMER_WA_ID,
 			to: CUSTOMER,
 			conversationId: expect.any(String),
@@ -183,6 +184,26 @@ describe('WhatsApp Send Template: sending', () => {
 			windowOpen: true,
 			dailyLimit: { counted: false, used: 1, limit: 250, remaining: 249, tier: 'TIER_250' },
 		});
+	});
+
+	it("sends to a username customer by the trigger's customerId (their BSUID): `recipient`, their window, their opt-out", async () => {
+		const bsuid = 'US.13491208655302741918';
+		await wa.store.ingest(webhookOf({ messages: [inbound({ customerId: bsuid, customerWaId: null, customerUserId: bsuid, timestamp: Date.now() })] }), {
+			now: Date.now(),
+			inactivityTimeoutMs: HOUR,
+		});
+		const result = await run(sendNode({ to: '={{ $json.customerId }}', template: template('hello_world|en_US'), variables: variables(null) }), [{ customerId: bsuid }]);
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('Send')[0].json).toMatchObject({ customerId: bsuid, waId: null, to: null, isNewConversation: false, windowOpen: true, dailyLimit: { counted: false } });
+		const request = wa.simulator.requestsTo('POST', '/messages').at(-1)?.body as IDataObject;
+		expect(request).toMatchObject({ recipient: bsuid, type: 'template' });
+		expect(request).not.toHaveProperty('to');
+
+		await wa.store.setOptOut(wa.simulator.phoneNumberId, bsuid, true, Date.now());
+		const marketing = await run(
+			sendNode({ to: bsuid, template: template('seasonal_promotion|en_US'), variables: variables({ 'body.1': 'summer', 'body.2': '20%' }) }, { continueOnFail: true }),
+		);
+		expect(marketing.itemsOf('Send')[0].json).toMatchObject({ code: 'CONTACT_OPTED_OUT' });
 	});
 
 	it('a customer already reached today costs nothing more', async () => {
@@ -301,7 +322,7 @@ describe('WhatsApp Send Template: refusals', () => {
 			inputItems: [{ json: { phone: 'not a phone' } }, { json: { phone: CUSTOMER } }],
 		});
 		expect(result.status).toBe('success');
-		expect(result.itemsOf('Send')[0].json.code).toBe('INVALID_PHONE_NUMBER');
+		expect(result.itemsOf('Send')[0].json.code).toBe('INVALID_RECIPIENT');
 		expect(result.itemsOf('Again').map((item) => [item.json.to, item.pairedItem])).toEqual([
 			[CUSTOMER, { item: 0 }],
 			[CUSTOMER, { item: 1 }],

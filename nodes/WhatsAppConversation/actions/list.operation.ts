@@ -2,9 +2,10 @@ import { NodeOperationError, updateDisplayOptions, type IDataObject, type INodeP
 
 import type { ConversationStatus } from '../../../core/conversation/types';
 import { PolicyError } from '../../../core/errors';
-import { normalizeRecipient } from '../../../core/policy/phone';
+import { toRecipient } from '../../../core/outbound/recipient';
 import type { ConversationFilter } from '../../../core/store/types';
 import { conversationItem } from '../../shared/conversation-item';
+import { CUSTOMER_ID_DESCRIPTION } from '../../shared/descriptions';
 import { businessNumberOf, businessNumberProperty, type OperationExecute } from './common';
 
 const PAGE_SIZE = 100;
@@ -39,8 +40,8 @@ const properties: INodeProperties[] = [
 				name: 'customer',
 				type: 'string',
 				default: '',
-				placeholder: '+16505551234',
-				description: "The customer's phone number in international format, or another customer ID the store knows",
+				placeholder: '+16505551234 or US.13491208655302741918',
+				description: CUSTOMER_ID_DESCRIPTION,
 			},
 			{
 				displayName: 'Since',
@@ -67,13 +68,13 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['list'] } }, properties);
 
 /**
- * A phone number becomes the wa_id the store keys customers by ("+1 650-555-1234" → 16505551234);
- * anything else (a business-scoped user id) is looked up as given.
+ * A phone number becomes the wa_id the store keys customers by ("+1 650-555-1234" → 16505551234), a
+ * business-scoped user id stays as it is; anything else (an email AI Reply keyed) is looked up as given.
  */
 export function customerIdOf(input: string): string {
 	const value = input.trim();
 	try {
-		return normalizeRecipient(value).waId;
+		return toRecipient(value).customerId;
 	} catch (error) {
 		if (!(error instanceof PolicyError)) throw error;
 		const digits = value.replace(/[\s().-]/g, '').replace(/^\+/, '');

@@ -1,21 +1,22 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { normalizeRecipient } from '../../../core/policy/phone';
+import { toRecipient } from '../../../core/outbound/recipient';
 import type { ConversationStore } from '../../../core/store/types';
 import { isoTime } from '../../shared/conversation-item';
+import { CUSTOMER_ID_DESCRIPTION } from '../../shared/descriptions';
 import type { WhatsAppCredential } from '../../shared/credentials';
 import { businessNumberOf, businessNumberProperty } from './common';
 
 export const contactProperties: INodeProperties[] = [
 	businessNumberProperty,
 	{
-		displayName: 'Customer Phone Number',
+		displayName: 'Customer',
 		name: 'customer',
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '+16505551234',
-		description: 'In international format with the country code; spaces and dashes are fine',
+		placeholder: '+16505551234 or US.13491208655302741918',
+		description: CUSTOMER_ID_DESCRIPTION,
 	},
 ];
 
@@ -27,9 +28,9 @@ export async function setContactOptOut(
 	credential: WhatsAppCredential,
 	optedOut: boolean,
 ): Promise<IDataObject[]> {
-	const recipient = normalizeRecipient(context.getNodeParameter('customer', itemIndex) as string);
+	const recipient = toRecipient(context.getNodeParameter('customer', itemIndex) as string);
 	const phoneNumberId = businessNumberOf(context, itemIndex, credential);
-	const contact = await store.setOptOut(phoneNumberId, recipient.waId, optedOut, Date.now());
+	const contact = await store.setOptOut(phoneNumberId, recipient.customerId, optedOut, Date.now());
 	return [
 		{
 			phoneNumberId: contact.phoneNumberId,

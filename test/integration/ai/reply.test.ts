@@ -272,7 +272,7 @@ describe('replyToCustomer', () => {
 		expect((await store.getWindow(BUSINESS.phoneNumberId, '34612345678', Date.now())).open).toBe(false);
 
 		const byEmail = await answered({ customer: 'juan@example.com', message: 'Hola', send: true });
-		expect(byEmail.delivery).toMatchObject({ sent: false, reason: 'not_a_phone_number' });
+		expect(byEmail.delivery).toMatchObject({ sent: false, reason: 'not_a_whatsapp_customer' });
 		expect(byEmail.replyRecorded).toBe(true);
 	});
 });

@@ -116,7 +116,8 @@ describe('a conversation through the core and the Meta simulator', () => {
 		await expect(
 			sendTemplateMessage(context, { to: CUSTOMER, name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text', text: 'Pablo' }, body: ['SUMMER20'] }),
 		).rejects.toMatchObject({ code: 'TEMPLATE_PARAMETERS_MISMATCH' });
-		await expect(sendTemplateMessage(context, { to: 'not-a-number', name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'INVALID_PHONE_NUMBER' });
+		await expect(sendTemplateMessage(context, { to: 'not-a-number', name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'INVALID_RECIPIENT' });
+		await expect(sendTemplateMessage(context, { to: '+1 999 555 1234', name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'INVALID_PHONE_NUMBER' });
 		expect(simulator.requests.filter((request) => request.method === 'POST').length).toBe(before);
 
 		const named = await sendTemplateMessage(context, {

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CloudApiClient } from '../../../core/cloud-api/client';
+import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
+import { sendSessionMessage, sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../../core/outbound';
+import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { startWebhookServer } from '../../../core/webhook-server';
+import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../simulator/meta-simulator';
+
+const HOUR = 3_600_000;
+/** A customer who uses a WhatsApp username: Meta names them by this business-scoped user id only. */
+const BSUID = 'US.13491208655302741918';
+const MARKETING = { name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text' as const, text: 'Alex' }, body: ['SUMMER20', '10'] };
+
+/**
+ * Answering a customer known by a business-scoped user id: Meta (the simulator) delivers their signed
+ * webhooks to the ingress server, and the sends go back with Meta's `recipient` field, under the same
+ * window, opt-out and daily-limit rules as any customer, in the same conversation.
+ */
+describe('sending to a username customer (business-scoped user id)', () => {
+	let clock: number;
+	let folder: string;
+	let store: SqliteConversationStore;
+	let simulator: MetaSimulator;
+	let ingress: Awaited<ReturnType<typeof startWebhookServer>>;
+	let context: OutboundContext;
+
+	beforeEach(async () => {
+		clock = Date.UTC(2026, 6, 1, 9, 0, 0);
+		folder = mkdtempSync(join(tmpdir(), 'wa-bsuid-'));
+		store = new SqliteConversationStore({ path: join(folder, 'store.sqlite') });
+		ingress = await startWebhookServer({ store, appSecret: DEFAULT_APP_SECRET, verifyToken: 'verify-me', inactivityTimeoutMs: HOUR, clock: () => clock });
+		simulator = await startMetaSimulator({ now: () => clock, webhook: { url: ingress.url, appSecret: DEFAULT_APP_SECRET, statuses: false } });
+		const client = new CloudApiClient({ ...simulator.clientConfig(), now: () => clock, retry: { maxAttempts: 1 }, throttleRegistry: new ThrottleRegistry() });
+		context = {
+			store,
+			client,
+			phoneNumberId: simulator.phoneNumberId,
+			businessAccountId: simulator.businessAccountId,
+			tier: 'TIER_250',
+			inactivityTimeoutMs: HOUR,
+			templates: new TemplateCatalog(client),
+			clock: () => clock,
+		};
+	});
+
+	afterEach(async () => {
+		await simulator.close();
+		await ingress.close();
+		await store.close();
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	const sentBody = () => simulator.requestsTo('POST', '/messages').at(-1)?.body as Record<string, unknown>;
+
+	it('answers in the open window, in the conversation the customer started, with `recipient`', async () => {
+		const inbound = await simulator.simulateInbound({ userId: BSUID, username: 'alex.shop', name: 'Alex', text: 'Is the monstera in stock?' });
+		expect(inbound.status).toBe(200);
+
+		const reply = await sendSessionMessage(context, { kind: 'text', to: BSUID, body: 'Yes, two left.' });
+		expect(reply).toMatchObject({ customerId: BSUID, userId: BSUID, waId: null, to: null, isNewConversation: false, window: { open: true } });
+		expect(sentBody()).toMatchObject({ recipient: BSUID, type: 'text' });
+		expect(sentBody()).not.toHaveProperty('to');
+
+		const conversations = await store.listConversations({});
+		expect(conversations).toHaveLength(1);
+		expect(conversations[0]).toMatchObject({ id: reply.conversationId, customerId: BSUID, initiatedBy: 'customer', messageCount: 2 });
+		const transcript = await store.getTranscript(reply.conversationId);
+		expect(transcript.map((message) => [message.direction, message.text])).toEqual([
+			['inbound', 'Is the monstera in stock?'],
+			['outbound', 'Yes, two left.'],
+		]);
+	});
+
+	it('refuses free-form text before calling Meta when that customer has not written for 24 hours', async () => {
+		await simulator.simulateInbound({ userId: BSUID, text: 'Hi' });
+		clock += 25 * HOUR;
+		const before = simulator.requests.length;
+		await expect(sendSessionMessage(context, { kind: 'text', to: BSUID, body: 'Still there?' })).rejects.toMatchObject({ code: 'WINDOW_CLOSED' });
+		expect(simulator.requests.length).toBe(before);
+	});
+
+	it('sends a template in the open window without a daily-limit unit, and outside it with one', async () => {
+		await simulator.simulateInbound({ userId: BSUID, text: 'Hi' });
+		const inside = await sendTemplateMessage(context, { to: BSUID, name: 'hello_world', languageCode: 'en_US' });
+		expect(inside).toMatchObject({ customerId: BSUID, userId: BSUID, isNewConversation: false, window: { open: true }, dailyLimit: null });
+		expect(sentBody()).toMatchObject({ recipient: BSUID, type: 'template' });
+
+		clock += 25 * HOUR;
+		const outside = await sendTemplateMessage(context, { to: BSUID, name: 'hello_world', languageCode: 'en_US' });
+		expect(outside).toMatchObject({ isNewConversation: true, window: { open: false }, dailyLimit: { counted: true, used: 1 } });
+		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(1);
+		// The same customer again within 24 hours costs nothing more.
+		await expect(sendTemplateMessage(context, { to: BSUID, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ dailyLimit: { counted: false, used: 1 } });
+	});
+
+	it("honours the customer's STOP: marketing templates to their BSUID are refused", async () => {
+		await simulator.simulateInbound({ userId: BSUID, text: 'STOP' });
+		await expect(sendTemplateMessage(context, { to: BSUID, ...MARKETING })).rejects.toMatchObject({ code: 'CONTACT_OPTED_OUT' });
+		expect(simulator.requestsTo('POST', '/messages')).toHaveLength(0);
+		await expect(sendTemplateMessage(context, { to: BSUID, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ template: { category: 'UTILITY' } });
+	});
+
+	it('refuses a recipient that is neither a phone number nor a BSUID, naming both forms', async () => {
+		const refused = sendSessionMessage(context, { kind: 'text', to: 'alex.shop', body: 'Hi' });
+		await expect(refused).rejects.toMatchObject({ code: 'INVALID_RECIPIENT', hint: expect.stringMatching(/\+16505551234.*US\.13491208655302741918/) });
+		expect(simulator.requests).toHaveLength(0);
+	});
+});
