@@ -1,15 +1,18 @@
 /**
- * A separate process working on a shared store, for the multi-process tests.
+ * A separate process working on a shared store, for the multi-process suite.
  * argv: <store> <scenario> <json options>, where <store> is a SQLite file path or `postgres:<schema>`
- * (on WA_TEST_PG_URL); prints one JSON line with its results.
+ * (on WA_TEST_PG_URL). Opens the store, then waits at the ready/go barrier (test/support/barrier.ts)
+ * so that every process starts its scenario at once; prints one JSON line with its results and the
+ * span of its work.
  */
-import { PolicyError } from '../../../../core/errors';
-import type { MessagingTier } from '../../../../core/policy/limits';
-import { PostgresConversationStore } from '../../../../core/store/postgres/postgres-store';
-import { SqliteConversationStore } from '../../../../core/store/sqlite/sqlite-store';
-import type { ConversationStore } from '../../../../core/store/types';
-import { inbound, status, webhookOf } from '../../../support/builders';
-import { testStoreOptions } from '../postgres-support';
+import { PolicyError } from '../../core/errors';
+import type { MessagingTier } from '../../core/policy/limits';
+import { PostgresConversationStore } from '../../core/store/postgres/postgres-store';
+import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import type { ConversationStore } from '../../core/store/types';
+import { afterGo } from '../support/barrier';
+import { inbound, status, webhookOf } from '../support/builders';
+import { testStoreOptions } from '../integration/store/postgres-support';
 
 interface ReserveOptions {
 	customers: string[];
@@ -87,44 +90,50 @@ async function mixed(store: ConversationStore, options: MixedOptions): Promise<R
 	return results;
 }
 
+async function reserve(store: ConversationStore, options: ReserveOptions): Promise<Record<string, unknown>> {
+	const granted: string[] = [];
+	let repeats = 0;
+	let refused = 0;
+	for (const customerId of options.customers) {
+		const outcome = await countReservation(store, customerId, options.tier, options.now);
+		if (outcome === 'new') granted.push(customerId);
+		else if (outcome === 'repeat') repeats++;
+		else refused++;
+	}
+	return { granted, repeats, refused };
+}
+
+async function sweep(store: ConversationStore, options: SweepOptions): Promise<Record<string, unknown>> {
+	const ended: string[] = [];
+	for (let round = 0; round < options.rounds; round++) {
+		const batch = await store.sweepIdleConversations({ now: options.now, inactivityTimeoutMs: options.inactivityTimeoutMs, batchSize: 5 });
+		ended.push(...batch.map((conversation) => conversation.id));
+	}
+	return { ended };
+}
+
+async function ingest(store: ConversationStore, options: IngestOptions): Promise<Record<string, unknown>> {
+	let stored = 0;
+	for (const [index, wamid] of options.wamids.entries()) {
+		const message = inbound({ wamid, customerId: `${options.customerPrefix}${index % 50}`, timestamp: options.now });
+		const result = await store.ingest(webhookOf({ messages: [message] }), { now: options.now, inactivityTimeoutMs: 3_600_000 });
+		stored += result.messagesStored;
+		if (options.announce) process.stdout.write(`committed ${wamid}\n`);
+	}
+	return { stored };
+}
+
+const SCENARIOS: Record<string, (store: ConversationStore, options: never) => Promise<Record<string, unknown>>> = { reserve, sweep, ingest, mixed };
+
 async function main(): Promise<void> {
 	const [spec, scenario, rawOptions] = process.argv.slice(2);
+	const run = SCENARIOS[scenario];
+	if (!run) throw new Error(`unknown scenario ${scenario}`);
 	const store = openStore(spec);
-	if (scenario === 'mixed') {
-		process.stdout.write(`${JSON.stringify(await mixed(store, JSON.parse(rawOptions) as MixedOptions))}\n`);
-	} else if (scenario === 'reserve') {
-		const options = JSON.parse(rawOptions) as ReserveOptions;
-		let newUsers = 0;
-		let repeats = 0;
-		let refused = 0;
-		for (const customerId of options.customers) {
-			const outcome = await countReservation(store, customerId, options.tier, options.now);
-			if (outcome === 'new') newUsers++;
-			else if (outcome === 'repeat') repeats++;
-			else refused++;
-		}
-		process.stdout.write(`${JSON.stringify({ newUsers, repeats, refused })}\n`);
-	} else if (scenario === 'sweep') {
-		const options = JSON.parse(rawOptions) as SweepOptions;
-		const ended: string[] = [];
-		for (let round = 0; round < options.rounds; round++) {
-			const batch = await store.sweepIdleConversations({ now: options.now, inactivityTimeoutMs: options.inactivityTimeoutMs, batchSize: 5 });
-			ended.push(...batch.map((conversation) => conversation.id));
-		}
-		process.stdout.write(`${JSON.stringify({ ended })}\n`);
-	} else if (scenario === 'ingest') {
-		const options = JSON.parse(rawOptions) as IngestOptions;
-		let stored = 0;
-		for (const [index, wamid] of options.wamids.entries()) {
-			const message = inbound({ wamid, customerId: `${options.customerPrefix}${index % 50}`, timestamp: options.now });
-			const result = await store.ingest(webhookOf({ messages: [message] }), { now: options.now, inactivityTimeoutMs: 3_600_000 });
-			stored += result.messagesStored;
-			if (options.announce) process.stdout.write(`committed ${wamid}\n`);
-		}
-		process.stdout.write(`${JSON.stringify({ stored })}\n`);
-	} else {
-		throw new Error(`unknown scenario ${scenario}`);
-	}
+	// Connected and migrated before the barrier: the race is the scenario, not the start-up.
+	await store.dailyLimitUsage('portfolio', 0);
+	const { result, span } = await afterGo(() => run(store, JSON.parse(rawOptions) as never));
+	process.stdout.write(`${JSON.stringify({ ...result, span })}\n`);
 	await store.close();
 }
 
