@@ -3,7 +3,8 @@
  * killed with SIGKILL at seeded random moments, many times over, while deliveries are in flight; Meta
  * keeps re-sending whatever was not answered 200. Afterwards every delivery that was answered 200 is
  * in the store, each message once, and every event the log holds was handed to the trigger, in
- * commit order within each run of the process.
+ * commit order within each run of the process. (The processes run one after another by design: each
+ * is killed before the next starts, so unlike the races elsewhere there is no overlap to check.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -13,6 +13,7 @@ import type { StoreEvent } from '../../core/events/types';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { signPayload } from '../../core/webhook/signature';
 import { startWebhookServer } from '../../core/webhook-server';
+import { overlapMs, SpanRecorder } from '../support/barrier';
 import { delivery } from './support/deliveries';
 import { postDelivery, startWebhookWorker } from './support/worker-process';
 
@@ -31,11 +32,12 @@ describe('a storm of duplicate deliveries', () => {
 	it('stores each message once and gives every subscriber each event once', async () => {
 		const path = join(folder, 'store.sqlite');
 		const store = new SqliteConversationStore({ path, busyTimeoutMs: 30_000 });
-		const server = await startWebhookServer({ store, appSecret: APP_SECRET, verifyToken: 'storm', inactivityTimeoutMs: 3_600_000 });
+		const ingests = new SpanRecorder();
+		const server = await startWebhookServer({ store: ingests.timing(store, 'ingest'), appSecret: APP_SECRET, verifyToken: 'storm', inactivityTimeoutMs: 3_600_000 });
 		const seen = new Map<string, StoreEvent[]>();
 		const subscribers = ['wf-a', 'wf-b', 'wf-c'].map((id) => {
 			seen.set(id, []);
-			return new EventSubscriber({ store, subscriberId: id, from: 'beginning', handle: (events) => void seen.get(id)?.push(...events) });
+			return new EventSubscriber({ store, subscriberId: id, from: 'beginning', handle: (event) => void seen.get(id)?.push(event) });
 		});
 		for (const subscriber of subscribers) await subscriber.start();
 		const other = await startWebhookWorker({ path, appSecret: APP_SECRET, subscriber: 'wf-other-process' });
@@ -74,6 +76,13 @@ describe('a storm of duplicate deliveries', () => {
 			expect(conversations.map((conversation) => conversation.messageCount).sort()).toEqual([1, 3]);
 			const transcripts = await Promise.all(conversations.map((conversation) => store.getTranscript(conversation.id)));
 			expect(transcripts.flat().map((message) => message.wamid).sort()).toEqual(wamids);
+
+			// Both processes were ingesting at the same time, not one after the other.
+			other.child.kill('SIGTERM');
+			await other.exited;
+			const otherSpan = other.span();
+			expect(otherSpan).toBeDefined();
+			expect(overlapMs([ingests.span(), otherSpan!])).toBeGreaterThan(0);
 		} finally {
 			other.child.kill('SIGTERM');
 			await other.exited;

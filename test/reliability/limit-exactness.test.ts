@@ -5,7 +5,6 @@
  * customers is reached, every other attempt is refused with DAILY_LIMIT_REACHED before reaching
  * Meta, and a customer already reached may be written to again at no cost.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { tierLimit } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
-import { spawnWorker } from './support/spawn';
+import { overlapMs, type Span } from '../support/barrier';
+import { lastJsonLine, runTogether } from '../support/child';
 import type { SendOutcome } from './workers/template-worker';
 
 const WORKER = resolve(__dirname, 'workers/template-worker.ts');
@@ -24,25 +24,6 @@ const CUSTOMERS = 400;
 
 function customer(index: number): string {
 	return `+1650555${String(index % CUSTOMERS).padStart(4, '0')}`;
-}
-
-/** Starts a sender and resolves once it is ready; `result` resolves with its outcomes. */
-async function startSender(job: object): Promise<{ child: ChildProcess; result: Promise<SendOutcome[]> }> {
-	const child = spawnWorker(WORKER, [JSON.stringify(job)]);
-	let stdout = '';
-	let stderr = '';
-	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	const result = new Promise<SendOutcome[]>((resolvePromise, reject) =>
-		child.on('exit', (code) => (code === 0 ? resolvePromise(JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as SendOutcome[]) : reject(new Error(stderr)))),
-	);
-	await new Promise<void>((ready, failed) => {
-		child.stdout?.on('data', (chunk: Buffer) => {
-			stdout += chunk.toString();
-			if (stdout.includes('ready\n')) ready();
-		});
-		result.catch(failed);
-	});
-	return { child, result };
 }
 
 describe('daily limit across processes sending templates', () => {
@@ -61,15 +42,18 @@ describe('daily limit across processes sending templates', () => {
 	it('reaches exactly the tier and refuses the rest with DAILY_LIMIT_REACHED', async () => {
 		const path = join(folder, 'store.sqlite');
 		await new SqliteConversationStore({ path }).close();
-		const senders = await Promise.all(
+		const senders = await runTogether(
+			WORKER,
 			Array.from({ length: PROCESSES }, (_, worker) => {
 				// Each process overlaps its neighbours: some customers are asked for by two processes.
 				const recipients = Array.from({ length: PER_PROCESS }, (_, index) => customer(worker * 83 + index));
-				return startSender({ path, baseUrl: simulator.url, recipients, concurrency: 8 });
+				return [JSON.stringify({ path, baseUrl: simulator.url, recipients, concurrency: 8 })];
 			}),
 		);
-		for (const sender of senders) sender.child.stdin?.write('go\n');
-		const outcomes = (await Promise.all(senders.map((sender) => sender.result))).flat();
+		const reports = senders.map((stdout) => lastJsonLine<{ outcomes: SendOutcome[]; span: Span }>(stdout));
+		// The processes were sending at the same time, not one after the other.
+		expect(overlapMs(reports.map((report) => report.span))).toBeGreaterThan(0);
+		const outcomes = reports.flatMap((report) => report.outcomes);
 
 		const limit = tierLimit('TIER_250') ?? 0;
 		expect(outcomes.filter((outcome) => outcome.outcome === 'error')).toEqual([]);

@@ -54,6 +54,22 @@ export class SpanRecorder {
 		}
 	}
 
+	/** `target` with every call of its method `method` timed (a store's ingest, behind a server). */
+	timing<T extends object>(target: T, method: keyof T & string): T {
+		return new Proxy(target, {
+			get: (object, property) => {
+				const value: unknown = Reflect.get(object, property, object);
+				if (typeof value !== 'function') return value;
+				const bound = (value as (...args: unknown[]) => unknown).bind(object);
+				return property === method ? (...args: unknown[]) => this.time(async () => bound(...args)) : bound;
+			},
+		});
+	}
+
+	hasTimed(): boolean {
+		return this.start !== Infinity;
+	}
+
 	span(): Span {
 		if (this.start === Infinity) throw new Error('no timed call happened');
 		return { start: this.start, end: this.end };

@@ -2,7 +2,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-import { spawnWorker } from './spawn';
+import type { Span } from '../../support/barrier';
+import { spawnTs } from '../../support/child';
 
 const WORKER = resolve(__dirname, '../workers/webhook-worker.ts');
 
@@ -18,13 +19,16 @@ export interface WebhookWorker {
 	/** Events the worker's subscriber printed, in the order printed. */
 	readonly events: PrintedEvent[];
 	readonly exited: Promise<void>;
+	/** When it ingested, first start to last end: printed when it stops on SIGTERM after ingesting. */
+	span(): Span | undefined;
 	/** True once the process is gone, whether killed or crashed (loops posting to it must stop). */
 	hasExited(): boolean;
 }
 
 export async function startWebhookWorker(options: { path: string; appSecret: string; subscriber?: string }): Promise<WebhookWorker> {
-	const child = spawnWorker(WORKER, [JSON.stringify(options)]);
+	const child = spawnTs(WORKER, [JSON.stringify(options)]);
 	const events: PrintedEvent[] = [];
+	let span: Span | undefined;
 	let stderr = '';
 	let gone = false;
 	const exited = new Promise<void>((resolvePromise) =>
@@ -44,11 +48,12 @@ export async function startWebhookWorker(options: { path: string; appSecret: str
 				const [word, first, second, third] = line.split(' ');
 				if (word === 'listening') resolvePromise(first);
 				if (word === 'event') events.push({ id: Number(first), type: second, key: third });
+				if (word === 'span') span = { start: Number(first), end: Number(second) };
 			}
 		});
 		void exited.then(() => reject(new Error(`webhook worker exited before listening: ${stderr}`)));
 	});
-	return { child, url, events, exited, hasExited: () => gone };
+	return { child, url, events, exited, hasExited: () => gone, span: () => span };
 }
 
 /** POSTs a signed delivery as Meta does; resolves with the status, or null when the connection broke. */

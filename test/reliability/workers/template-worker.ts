@@ -1,8 +1,9 @@
 /**
  * One n8n process sending templates: the core's sendTemplateMessage (daily limit reserved in the
- * shared store, then the call to the simulator), several sends in flight. Says "ready" once its
- * template catalog is loaded and waits for "go" on stdin, so that every process starts together.
- * argv: <json: { path, baseUrl, recipients, concurrency }>; prints one JSON line of outcomes.
+ * shared store, then the call to the simulator), several sends in flight. Once its template catalog
+ * is loaded it waits at the ready/go barrier (test/support/barrier.ts), so that every process starts
+ * together. argv: <json: { path, baseUrl, recipients, concurrency }>; prints one JSON line:
+ * { outcomes, span }.
  */
 import { CloudApiClient } from '../../../core/cloud-api/client';
 import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
@@ -10,6 +11,7 @@ import { PolicyError, WhatsAppConversationsError } from '../../../core/errors';
 import { sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../../core/outbound';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
 import { DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from '../../simulator/seed';
+import { afterGo } from '../../support/barrier';
 
 interface Job {
 	path: string;
@@ -24,10 +26,6 @@ export interface SendOutcome {
 	/** For sends: whether this one used a new unit of the daily limit. */
 	counted?: boolean;
 	code?: string;
-}
-
-function stdinSays(word: string): Promise<void> {
-	return new Promise((resolve) => process.stdin.on('data', (chunk: Buffer) => chunk.toString().includes(word) && resolve()));
 }
 
 async function main(): Promise<void> {
@@ -45,12 +43,10 @@ async function main(): Promise<void> {
 		templates: new TemplateCatalog(client),
 	};
 	await context.templates.all();
-	process.stdout.write('ready\n');
-	await stdinSays('go');
 
 	const outcomes: SendOutcome[] = [];
 	let next = 0;
-	await Promise.all(
+	const { span } = await afterGo(() => Promise.all(
 		Array.from({ length: job.concurrency }, async () => {
 			while (next < job.recipients.length) {
 				const to = job.recipients[next++];
@@ -63,9 +59,9 @@ async function main(): Promise<void> {
 				}
 			}
 		}),
-	);
+	));
 	await store.close();
-	process.stdout.write(`${JSON.stringify(outcomes)}\n`);
+	process.stdout.write(`${JSON.stringify({ outcomes, span })}\n`);
 	process.exit(0);
 }
 

@@ -3,12 +3,14 @@
  * store file, and optionally a durable event subscriber (a trigger) that prints every event it is
  * handed before its cursor moves (stdout to a pipe is synchronous on Linux, so a printed line
  * survives a SIGKILL that comes right after it).
- * argv: <json: { path, appSecret, subscriber? }>; prints "listening <url>", then "event <id> <type> <key>".
+ * argv: <json: { path, appSecret, subscriber? }>; prints "listening <url>", then "event <id> <type> <key>",
+ * and on SIGTERM "span <start> <end>": when its first ingest started and its last one ended.
  */
 import { EventSubscriber } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
 import { startWebhookServer } from '../../../core/webhook-server';
+import { SpanRecorder } from '../../support/barrier';
 
 interface WorkerOptions {
 	path: string;
@@ -31,15 +33,16 @@ function keyOf(event: StoreEvent): string {
 async function main(): Promise<void> {
 	const options = JSON.parse(process.argv[2]) as WorkerOptions;
 	const store = new SqliteConversationStore({ path: options.path, busyTimeoutMs: 30_000, pollIntervalMs: 20 });
-	const server = await startWebhookServer({ store, appSecret: options.appSecret, verifyToken: 'worker-verify-token', inactivityTimeoutMs: 3_600_000 });
+	const ingests = new SpanRecorder();
+	const server = await startWebhookServer({ store: ingests.timing(store, 'ingest'), appSecret: options.appSecret, verifyToken: 'worker-verify-token', inactivityTimeoutMs: 3_600_000 });
 	let subscriber: EventSubscriber | null = null;
 	if (options.subscriber) {
 		subscriber = new EventSubscriber({
 			store,
 			subscriberId: options.subscriber,
 			from: 'beginning',
-			handle: (events) => {
-				process.stdout.write(events.map((event) => `event ${event.id} ${event.type} ${keyOf(event)}\n`).join(''));
+			handle: (event) => {
+				process.stdout.write(`event ${event.id} ${event.type} ${keyOf(event)}\n`);
 			},
 		});
 		await subscriber.start();
@@ -49,6 +52,10 @@ async function main(): Promise<void> {
 			await subscriber?.stop();
 			await server.close();
 			await store.close();
+			if (ingests.hasTimed()) {
+				const { start, end } = ingests.span();
+				process.stdout.write(`span ${start} ${end}\n`);
+			}
 			process.exit(0);
 		})();
 	});
