@@ -22,18 +22,4 @@ export function runBenchChild(file: string, args: readonly string[], nodeOptions
 }
 
 /** Resolves with the first stdout line that starts with `prefix` (a worker announcing it is ready). */
-export function waitForLine(child: ChildProcess, prefix: string): Promise<string> {
-	return new Promise((resolvePromise, reject) => {
-		let buffer = '';
-		const onData = (chunk: Buffer) => {
-			buffer += chunk.toString();
-			const line = buffer.split('\n').find((candidate) => candidate.startsWith(prefix));
-			if (line !== undefined) {
-				child.stdout?.off('data', onData);
-				resolvePromise(line);
-			}
-		};
-		child.stdout?.on('data', onData);
-		child.on('exit', (code) => reject(new Error(`worker exited (${code}) before printing "${prefix}"`)));
-	});
-}
+export { lineFrom as waitForLine } from '../test/support/barrier';

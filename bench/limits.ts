@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { tierLimit, type MessagingTier } from '../core/policy/limits';
 import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
 import type { ConversationStore } from '../core/store/types';
-import { spawnBenchChild, waitForLine } from './child';
+import { goTogether, overlapMs, type Span } from '../test/support/barrier';
+import { spawnBenchChild } from './child';
 import { loadPostgres } from './postgres';
 import { formatCount, nowNs, QUICK, report, secondsSince } from './support';
 import { BENCH_EPOCH_MS } from './webhooks';
@@ -21,6 +22,7 @@ interface WorkerResult {
 	repeats: number;
 	refused: number;
 	seconds: number;
+	span: Span;
 }
 
 /** Worker w asks for a run of customers that overlaps its neighbour's; together they ask for more than the tier. */
@@ -53,9 +55,8 @@ async function contend(engine: Engine): Promise<void> {
 				child.on('exit', (code) => (code === 0 ? resolvePromise(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as WorkerResult) : reject(new Error(stderr))));
 			}),
 	);
-	await Promise.all(children.map((child) => waitForLine(child, 'ready')));
+	await goTogether(children);
 	const started = nowNs();
-	for (const child of children) child.stdin?.write('go\n');
 	const results = await Promise.all(outputs);
 	const seconds = secondsSince(started);
 
@@ -69,7 +70,7 @@ async function contend(engine: Engine): Promise<void> {
 		name: `limit reservations, ${engine.label}, ${PROCESSES} processes on one ${tier} (${formatCount(limit)}) tier`,
 		value: `${formatCount(total('counted'))} granted, store counts ${formatCount(used)} (${used === limit && total('counted') === limit ? 'exact' : 'NOT EXACT'}); ${formatCount(total('repeats'))} repeats, ${formatCount(total('refused'))} refused`,
 		target: `exactly ${formatCount(limit)}`,
-		note: `${formatCount(attempts)} attempts for ${formatCount(distinct)} customers`,
+		note: `${formatCount(attempts)} attempts for ${formatCount(distinct)} customers; all ${PROCESSES} processes reserving at once for ${overlapMs(results.map((result) => result.span)).toFixed(0)} ms`,
 	});
 	report({ name: `limit reservations, ${engine.label}, rate across the ${PROCESSES} processes`, value: `${formatCount(attempts / seconds)}/s (${seconds.toFixed(2)} s)` });
 }

@@ -1,28 +1,20 @@
 /**
- * One of the processes contending for the daily limit: opens the store, says "ready", waits for "go"
- * on stdin so that all start together, then reserves for its customers one after the other.
- * argv: <store: a SQLite path or postgres:<schema>> <json: { customers, tier, now }>; prints one JSON
- * line with its counts and time.
+ * One of the processes contending for the daily limit: opens the store, waits at the ready/go barrier
+ * (test/support/barrier.ts) so that all start together, then reserves for its customers one after the
+ * other. argv: <store: a SQLite path or postgres:<schema>> <json: { customers, tier, now }>; prints one
+ * JSON line with its counts, time and span.
  */
 import { PolicyError } from '../../core/errors';
 import type { MessagingTier } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import type { ConversationStore } from '../../core/store/types';
+import { afterGo } from '../../test/support/barrier';
 import { loadPostgres } from '../postgres';
-import { nowNs, secondsSince } from '../support';
 
 interface ReserveJob {
 	customers: string[];
 	tier: MessagingTier;
 	now: number;
-}
-
-function waitForGo(): Promise<void> {
-	return new Promise((resolve) => {
-		process.stdin.on('data', (chunk: Buffer) => {
-			if (chunk.toString().includes('go')) resolve();
-		});
-	});
 }
 
 async function openStore(spec: string): Promise<ConversationStore> {
@@ -37,23 +29,21 @@ async function main(): Promise<void> {
 	const job = JSON.parse(rawJob) as ReserveJob;
 	const store = await openStore(spec);
 	await store.dailyLimitUsage('portfolio', job.now);
-	process.stdout.write('ready\n');
-	await waitForGo();
 	const counts = { counted: 0, repeats: 0, refused: 0 };
-	const started = nowNs();
-	for (const customerId of job.customers) {
-		try {
-			const reservation = await store.reserveDailyLimit({ scope: 'portfolio', customerId, tier: job.tier, now: job.now });
-			if (reservation.counted) counts.counted++;
-			else counts.repeats++;
-		} catch (error) {
-			if (!(error instanceof PolicyError) || error.code !== 'DAILY_LIMIT_REACHED') throw error;
-			counts.refused++;
+	const { span } = await afterGo(async () => {
+		for (const customerId of job.customers) {
+			try {
+				const reservation = await store.reserveDailyLimit({ scope: 'portfolio', customerId, tier: job.tier, now: job.now });
+				if (reservation.counted) counts.counted++;
+				else counts.repeats++;
+			} catch (error) {
+				if (!(error instanceof PolicyError) || error.code !== 'DAILY_LIMIT_REACHED') throw error;
+				counts.refused++;
+			}
 		}
-	}
-	const seconds = secondsSince(started);
+	});
 	await store.close();
-	process.stdout.write(`${JSON.stringify({ ...counts, seconds })}\n`);
+	process.stdout.write(`${JSON.stringify({ ...counts, seconds: (span.end - span.start) / 1000, span })}\n`);
 	process.exit(0);
 }
 
