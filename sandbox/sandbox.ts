@@ -14,7 +14,7 @@ import type { StoreWriter } from '../core/store/transaction';
 import type { ConversationStore } from '../core/store/types';
 import { startN8n, type N8nServer, type Owner, type WorkflowJson } from '../test/e2e/support/n8n-server';
 import { startMetaSimulator, type MetaSimulator } from '../test/simulator/meta-simulator';
-import { createChatRoutes, digits, type ChatRoutes, type JumpResult } from './chat/chat-routes';
+import { createChatRoutes, digits, type ChatCustomer, type ChatRoutes, type JumpResult } from './chat/chat-routes';
 import { startStandInModel, type StandInModel } from './stand-in-model';
 
 export const PACKAGE_ROOT = resolve(__dirname, '..');
@@ -96,8 +96,8 @@ export interface Sandbox {
 	modelDescription: string;
 	/** How long n8n took to start (ms). */
 	n8nStartMs: number;
-	/** Ages a customer's chat (what the page's "25 hours later" does). */
-	jump(phone: string, hours: number): Promise<JumpResult>;
+	/** Ages a customer's chat (what the page's "25 hours later" does): a phone number, or the page's customer. */
+	jump(customer: string | ChatCustomer, hours: number): Promise<JumpResult>;
 	stop(): Promise<void>;
 }
 
@@ -232,9 +232,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 				if (!live.simulator) throw new Error('the simulator is not running');
 				return live.simulator;
 			},
-			onJump: (phone, hours) => {
+			onJump: (customer, hours) => {
 				if (!live.sandbox) throw new Error('the sandbox is still starting');
-				return live.sandbox.jump(phone, hours);
+				return live.sandbox.jump(customer, hours);
 			},
 			links: () => {
 				const running = live.sandbox;
@@ -370,23 +370,24 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 				? `${model.baseUrl} with your OPENAI_API_KEY${model.name ? ` (model ${model.name})` : ''}`
 				: `offline stand-in model at ${model.baseUrl} (canned answers, labelled in every reply; set OPENAI_API_KEY for a real model)`,
 			n8nStartMs,
-			async jump(phone, hours) {
-				const waId = digits(phone);
+			async jump(who, hours) {
+				// A username customer is known to the business (and its store) by the BSUID only.
+				const customerId = typeof who === 'string' ? digits(who) : (who.userId ?? who.phone);
 				const ms = hours * HOUR_MS;
 				const notes: string[] = [];
-				const lastInbound = meta.state.lastInboundAt.get(waId);
-				if (lastInbound !== undefined) meta.openWindow(waId, lastInbound - ms);
-				const aged = await ageCustomer(store, meta.phoneNumberId, waId, ms);
+				const lastInbound = meta.state.lastInboundAt.get(meta.state.userKey(customerId));
+				if (lastInbound !== undefined) meta.openWindow(customerId, lastInbound - ms);
+				const aged = await ageCustomer(store, meta.phoneNumberId, customerId, ms);
 				notes.push(`${hours} hours later: the 24-hour window is closed`);
-				chat.note(waId, notes[0]);
+				chat.note(customerId, notes[0]);
 				// The inactivity sweep the Conversation Ended trigger runs, done at once.
 				const closed = await store.sweepIdleConversations({ now: Date.now(), inactivityTimeoutMs: INACTIVITY_MINUTES * 60_000, phoneNumberId: meta.phoneNumberId });
 				if (aged !== null && closed.some((conversation) => conversation.id === aged.id)) {
 					const note = 'Conversation ended (inactivity): the CRM sync workflow appends it to the CSV file';
 					notes.push(note);
-					chat.note(waId, note);
+					chat.note(customerId, note);
 					void waitForCsvRow(crmCsvPath, aged.id, 20_000).then((found) => {
-						if (found) chat.note(waId, `CRM row written to ${crmCsvPath}`);
+						if (found) chat.note(customerId, `CRM row written to ${crmCsvPath}`);
 					});
 				}
 				// The re-engagement schedule, run now (by its trigger's name: an edit in the editor may rename it).
@@ -397,7 +398,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 					run = `The re-engagement workflow could not be run from here (${error instanceof Error ? error.message.slice(0, 160) : String(error)}); its schedule still runs it`;
 				}
 				notes.push(run);
-				chat.note(waId, run);
+				chat.note(customerId, run);
 				return { notes };
 			},
 			stop,
@@ -422,12 +423,13 @@ function redactPassword(connectionString: string): string {
 
 type RunData = Record<string, Array<{ data?: { main: Array<Array<{ json: Json }> | null> } }>>;
 
-/** The customer of a run: the first item with a customerPhone, in node order. */
+/** The customer of a run: the first item with a customerPhone (or, for a username customer, customerId), in node order. */
 function customerOfRun(runData: RunData): string | null {
 	for (const runs of Object.values(runData)) {
 		for (const output of runs[0]?.data?.main ?? []) {
-			const phone = output?.[0]?.json.customerPhone;
-			if (typeof phone === 'string' && phone !== '') return phone;
+			const json = output?.[0]?.json;
+			const id = json?.customerPhone ?? json?.customerId;
+			if (typeof id === 'string' && id !== '') return id;
 		}
 	}
 	return null;

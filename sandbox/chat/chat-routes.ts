@@ -6,6 +6,9 @@
  *   GET  /chat/api/events?phone=    the same, pushed on every change (server-sent events)
  *   POST /chat/api/send             { phone, name, text } or { phone, name, reply: { kind, id, title } }:
  *                                   the customer writes; a signed webhook goes to n8n like Meta's
+ *
+ * Every route also takes `username`: the customer then writes as a WhatsApp username user, whom Meta
+ * names to the business by a business-scoped user id (derived here from the phone) and never by number.
  *   POST /chat/api/read             { phone }: the customer saw the business's messages; "read" status
  *                                   webhooks go to n8n for those not read yet
  *   POST /chat/api/jump             { phone, hours }: this customer's chat ages by `hours` (sandbox hook)
@@ -13,12 +16,15 @@
  * Everything it shows comes from the simulator's own records: what the business sent through the
  * Cloud API, the status webhooks Meta reported back, the inbound webhooks and whether n8n took them.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
 import type { TemplateDefinition } from '../../core/template/definition';
-import { CUSTOMER_SERVICE_WINDOW_MS, type MetaSimulator, type SentMessage } from '../../test/simulator/meta-simulator';
+import { CUSTOMER_SERVICE_WINDOW_MS, isBsuid, type MetaSimulator, type SentMessage } from '../../test/simulator/meta-simulator';
 
 type Json = Record<string, unknown>;
 
@@ -62,6 +68,9 @@ export interface ChatItem {
 
 export interface ChatState {
 	phone: string;
+	/** The business-scoped user id the business sees instead of the number, for a username customer. */
+	userId: string | null;
+	username: string | null;
 	business: { name: string; displayPhoneNumber: string };
 	window: { open: boolean; closesAt: number | null };
 	items: ChatItem[];
@@ -73,18 +82,25 @@ export interface JumpResult {
 	notes: string[];
 }
 
+/** Who writes: a phone number, and (for a username customer) the username and its business-scoped user id. */
+export interface ChatCustomer {
+	phone: string;
+	username: string | null;
+	userId: string | null;
+}
+
 export interface ChatRoutesOptions {
 	simulator: () => MetaSimulator;
 	/** Ages one customer's chat by `hours` (window, conversation) and runs what then follows. */
-	onJump?: (phone: string, hours: number) => Promise<JumpResult>;
+	onJump?: (customer: ChatCustomer, hours: number) => Promise<JumpResult>;
 	links?: () => Record<string, string>;
 }
 
 export interface ChatRoutes {
 	handle(request: IncomingMessage, response: ServerResponse, rawBody: Buffer): Promise<boolean>;
-	/** A line in the customer's chat from the sandbox ("25 hours later", "CRM row written"). */
-	note(phone: string, text: string): void;
-	state(phone: string): ChatState;
+	/** A line in the customer's chat from the sandbox ("25 hours later", "CRM row written"); `id`: number or BSUID. */
+	note(id: string, text: string): void;
+	state(customer: ChatCustomer | string): ChatState;
 	close(): void;
 }
 
@@ -92,6 +108,31 @@ const STATUS_RANK: Record<string, number> = { accepted: 0, sent: 1, delivered: 2
 
 export function digits(phone: string): string {
 	return phone.replace(/\D/g, '');
+}
+
+/**
+ * The sandbox's stand-in for the business-scoped user id Meta assigns a user: the number's country, a
+ * period and 20 digits derived from the number, stable across restarts.
+ */
+export function sandboxUserId(phone: string): string {
+	const country = parsePhoneNumberFromString(`+${digits(phone)}`)?.country ?? 'US';
+	const hash = BigInt(`0x${createHash('sha256').update(`sandbox-bsuid:${digits(phone)}`).digest('hex').slice(0, 24)}`);
+	return `${country}.${hash.toString().padStart(20, '0').slice(0, 20)}`;
+}
+
+/** A WhatsApp username as people type it ("@alex.shop" → "alex.shop"); null when empty or not one. */
+export function cleanUsername(value: string | null | undefined): string | null {
+	const name = (value ?? '').trim().replace(/^@/, '');
+	return /^[A-Za-z0-9._]{3,35}$/.test(name) ? name : null;
+}
+
+/** Notes and streams are kept per user key: the number's digits, or the BSUID of a username customer. */
+function keyOf(id: string): string {
+	return isBsuid(id) ? id : digits(id);
+}
+
+function customerKey(customer: ChatCustomer): string {
+	return customer.userId ?? customer.phone;
 }
 
 function record(value: unknown): Json {
@@ -239,9 +280,13 @@ function customerText(message: Json): string {
 	return `(${type ?? 'message'})`;
 }
 
-export function chatState(simulator: MetaSimulator, phone: string, notes: ReadonlyArray<{ at: number; text: string }>, links: Record<string, string>): ChatState {
-	const waId = digits(phone);
+export function chatState(simulator: MetaSimulator, who: ChatCustomer | string, notes: ReadonlyArray<{ at: number; text: string }>, links: Record<string, string>): ChatState {
+	const customer: ChatCustomer = typeof who === 'string' ? { phone: digits(who), username: null, userId: null } : who;
+	const waId = customer.phone;
 	const state = simulator.state;
+	// One person, whichever id a webhook or a send names them by (Meta links the number and the BSUID).
+	const user = state.userKey(customerKey(customer));
+	const isThisUser = (id: string | undefined) => id !== undefined && state.userKey(id) === user;
 	const business = state.phoneNumbers.get(simulator.phoneNumberId);
 	const items: ChatItem[] = [];
 
@@ -253,7 +298,7 @@ export function chatState(simulator: MetaSimulator, phone: string, notes: Readon
 		for (const status of list(value.statuses).map(record)) {
 			const id = str(status.id);
 			const name = str(status.status);
-			if (id === undefined || name === undefined || str(status.recipient_id) !== waId) continue;
+			if (id === undefined || name === undefined || !isThisUser(str(status.recipient_id) ?? str(status.recipient_user_id))) continue;
 			const previous = statuses.get(id);
 			if (previous === undefined || (STATUS_RANK[name] ?? 0) > (STATUS_RANK[previous.status] ?? 0)) {
 				const error = record(list(status.errors)[0]);
@@ -262,7 +307,7 @@ export function chatState(simulator: MetaSimulator, phone: string, notes: Readon
 		}
 		for (const message of list(value.messages).map(record)) {
 			const wamid = str(message.id);
-			if (wamid === undefined || str(message.from) !== waId) continue;
+			if (wamid === undefined || !isThisUser(str(message.from) ?? str(message.from_user_id))) continue;
 			const received = delivery.status !== null && delivery.status >= 200 && delivery.status < 300;
 			const existing = inboundSeen.get(wamid);
 			if (existing) {
@@ -292,7 +337,7 @@ export function chatState(simulator: MetaSimulator, phone: string, notes: Readon
 		items.push(item);
 	}
 	for (const sent of state.sentMessages) {
-		if (sent.waId !== waId) continue;
+		if (!isThisUser(sent.to)) continue;
 		const item = renderBusinessMessage(sent, state.templates);
 		const status = statuses.get(sent.wamid);
 		item.status = status?.status ?? 'accepted';
@@ -302,10 +347,12 @@ export function chatState(simulator: MetaSimulator, phone: string, notes: Readon
 	for (const note of notes) items.push({ kind: 'note', at: note.at, text: note.text });
 	items.sort((a, b) => a.at - b.at);
 
-	const lastInbound = state.lastInboundAt.get(waId);
-	const open = state.isWindowOpen(waId);
+	const lastInbound = state.lastInboundAt.get(user);
+	const open = state.isWindowOpen(user);
 	return {
 		phone: waId,
+		userId: customer.userId,
+		username: customer.username,
 		business: { name: business?.verified_name ?? 'Business', displayPhoneNumber: business?.display_phone_number ?? '' },
 		window: { open, closesAt: open && lastInbound !== undefined ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null },
 		items,
@@ -331,14 +378,17 @@ const PAGE = join(__dirname, 'chat.html');
 
 export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 	const notes = new Map<string, Array<{ at: number; text: string }>>();
-	const streams = new Map<ServerResponse, { phone: string; last: string }>();
+	const streams = new Map<ServerResponse, { customer: ChatCustomer; last: string }>();
 	const links = () => options.links?.() ?? {};
-	const stateOf = (phone: string) => chatState(options.simulator(), phone, notes.get(digits(phone)) ?? [], links());
+	const stateOf = (who: ChatCustomer | string) => {
+		const customer: ChatCustomer = typeof who === 'string' ? { phone: digits(who), username: null, userId: null } : who;
+		return chatState(options.simulator(), customer, notes.get(customerKey(customer)) ?? [], links());
+	};
 
 	// Pushes a chat to its open pages whenever it changed (cheap: a few hundred items at most).
 	const timer = setInterval(() => {
 		for (const [response, stream] of streams) {
-			const text = JSON.stringify(stateOf(stream.phone));
+			const text = JSON.stringify(stateOf(stream.customer));
 			if (text === stream.last) continue;
 			stream.last = text;
 			response.write(`data: ${text}\n\n`);
@@ -350,9 +400,13 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 	}, 15_000);
 	heartbeat.unref();
 
-	const phoneParam = (url: URL, body: Json): string | null => {
+	const customerParam = (url: URL, body: Json): ChatCustomer | string => {
 		const phone = digits(str(body.phone) ?? url.searchParams.get('phone') ?? '');
-		return phone.length >= 6 && phone.length <= 15 ? phone : null;
+		if (phone.length < 6 || phone.length > 15) return 'Give the customer phone number (6-15 digits) as phone.';
+		const typed = (str(body.username) ?? url.searchParams.get('username') ?? '').trim();
+		const username = cleanUsername(typed);
+		if (typed !== '' && username === null) return 'A username is 3 to 35 letters, digits, periods or underscores.';
+		return { phone, username, userId: username === null ? null : sandboxUserId(phone) };
 	};
 
 	async function handle(request: IncomingMessage, response: ServerResponse, rawBody: Buffer): Promise<boolean> {
@@ -367,20 +421,20 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 			return true;
 		}
 		const body = method === 'POST' ? await readJson(rawBody) : {};
-		const phone = phoneParam(url, body);
-		if (phone === null) {
-			sendJson(response, 400, { error: 'Give the customer phone number (6-15 digits) as phone.' });
+		const customer = customerParam(url, body);
+		if (typeof customer === 'string') {
+			sendJson(response, 400, { error: customer });
 			return true;
 		}
 		if (method === 'GET' && path === '/chat/api/state') {
-			sendJson(response, 200, stateOf(phone));
+			sendJson(response, 200, stateOf(customer));
 			return true;
 		}
 		if (method === 'GET' && path === '/chat/api/events') {
 			response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-			const text = JSON.stringify(stateOf(phone));
+			const text = JSON.stringify(stateOf(customer));
 			response.write(`data: ${text}\n\n`);
-			streams.set(response, { phone, last: text });
+			streams.set(response, { customer, last: text });
 			request.on('close', () => streams.delete(response));
 			return true;
 		}
@@ -389,20 +443,23 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 			const reply = record(body.reply);
 			const text = str(body.text);
 			const simulator = options.simulator();
+			// A username customer reaches the business by BSUID only; Meta still knows both are one person.
+			if (customer.userId !== null) simulator.state.linkUser(customer.userId, customer.phone);
+			const sender = customer.userId === null ? { from: customer.phone, name } : { userId: customer.userId, username: customer.username ?? undefined, name };
 			let delivery;
 			if (reply.kind === 'button' || reply.kind === 'list') {
 				const id = str(reply.id) ?? '';
 				const title = str(reply.title) ?? id;
 				delivery = await simulator.simulateInbound(
 					reply.kind === 'button'
-						? { from: phone, name, type: 'interactive', buttonReply: { id, title } }
-						: { from: phone, name, type: 'interactive', listReply: { id, title } },
+						? { ...sender, type: 'interactive', buttonReply: { id, title } }
+						: { ...sender, type: 'interactive', listReply: { id, title } },
 				);
 			} else if (reply.kind === 'quick') {
 				const title = str(reply.title) ?? '';
-				delivery = await simulator.simulateInbound({ from: phone, name, type: 'button', button: { text: title, payload: str(reply.id) ?? title } });
+				delivery = await simulator.simulateInbound({ ...sender, type: 'button', button: { text: title, payload: str(reply.id) ?? title } });
 			} else if (text !== undefined && text.trim() !== '') {
-				delivery = await simulator.simulateInbound({ from: phone, name, text: text.slice(0, 4096) });
+				delivery = await simulator.simulateInbound({ ...sender, text: text.slice(0, 4096) });
 			} else {
 				sendJson(response, 400, { error: 'Give text, or a reply { kind: button | list | quick, id, title }.' });
 				return true;
@@ -414,7 +471,7 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 			const simulator = options.simulator();
 			const wanted = new Set(list(body.wamids).map(str).filter((id): id is string => id !== undefined));
 			const marked: string[] = [];
-			for (const item of stateOf(phone).items) {
+			for (const item of stateOf(customer).items) {
 				if (item.kind !== 'business' || item.wamid === undefined || (wanted.size > 0 && !wanted.has(item.wamid))) continue;
 				if (item.status !== 'sent' && item.status !== 'delivered') continue;
 				if (item.status === 'sent') await simulator.deliverStatus(item.wamid, 'delivered');
@@ -434,7 +491,7 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 				sendJson(response, 400, { error: 'hours must be between 0 and 720.' });
 				return true;
 			}
-			sendJson(response, 200, await options.onJump(phone, hours));
+			sendJson(response, 200, await options.onJump(customer, hours));
 			return true;
 		}
 		sendJson(response, 404, { error: `No route ${method} ${path}` });
@@ -443,8 +500,8 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 
 	return {
 		handle,
-		note(phone, text) {
-			const key = digits(phone);
+		note(id, text) {
+			const key = keyOf(id);
 			notes.set(key, [...(notes.get(key) ?? []), { at: options.simulator().now(), text }]);
 		},
 		state: stateOf,

@@ -7,6 +7,8 @@
  *   status webhook reaches the store). Interactive lists work both ways.
  * - 25 hours later: the window closes, the conversation ends (the CRM sync appends its CSV row) and the
  *   re-engagement workflow takes the only path WhatsApp allows, an approved template.
+ * - A customer with a WhatsApp username: n8n gets no phone number, only a business-scoped user id, and
+ *   the bot answers them by it (Meta's `recipient` field).
  * - The editor: the package's nodes are in the node panel with their own icons, and the example
  *   workflows open. Screenshots go to docs/screenshots/, which the README shows.
  *
@@ -27,6 +29,8 @@ const ROOT = resolve(__dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 // A valid UK mobile number (Send Message checks numbers with libphonenumber, as Meta would).
 const CUSTOMER = { phone: '447911123450', name: 'Sam Sandbox' };
+// A customer who uses a WhatsApp username: Meta shows the business a business-scoped user id, no number.
+const USERNAME_CUSTOMER = { phone: '447911123451', name: 'Robin', username: 'robin.plants' };
 const PACKAGE_ICON_PATH = '/icons/n8n-nodes-whatsapp-conversations/';
 
 let sandbox: Sandbox | undefined;
@@ -242,6 +246,39 @@ describe('the sandbox in Chromium', () => {
 		expect(csv.charCodeAt(0)).not.toBe(0xfeff);
 		await screenshot(chat, 'chat-window-closed.png');
 		await chat.close();
+	});
+
+	it('a username customer: the business sees only a business-scoped user ID, and the bot answers by it', async () => {
+		const { urls, workflowIds, n8n, simulator } = running();
+		const page = await newPage();
+		const query = new URLSearchParams(USERNAME_CUSTOMER);
+		await page.goto(`${urls.chat}?${query}`);
+		const identity = page.locator('[data-testid="identity"]');
+		const userId = await waitFor('the business-scoped user id on the page', async () => identity.getAttribute('data-user-id'));
+		expect(userId).toMatch(/^[A-Z]{2}\.\d{20}$/);
+		await expect(identity.innerText()).resolves.toContain(userId);
+
+		await send(page, 'hello');
+		await businessMessages(page).filter({ hasText: 'Lucky Shrub assistant' }).first().waitFor({ timeout: 30_000 });
+
+		// What n8n received: the BSUID and the username, and the number nowhere.
+		const delivery = simulator.webhookDeliveries.filter((candidate) => candidate.kind === 'inbound').at(-1);
+		const body = delivery?.rawBody.toString('utf8') ?? '';
+		expect(body).toContain(`"from_user_id":"${userId}"`);
+		expect(body).toContain(`"username":"${USERNAME_CUSTOMER.username}"`);
+		expect(body).not.toContain(USERNAME_CUSTOMER.phone.slice(2));
+
+		// The bot's run answered by the BSUID, and Meta got it in `recipient`.
+		const run = await waitFor('the bot execution for the username customer', async () =>
+			(await n8n.executions(workflowIds.bot)).filter(finished).find((e) => outputOf(e, 'Send the Reply')[0]?.customerId === userId),
+		);
+		expect(run.status).toBe('success');
+		expect(outputOf(run, 'WhatsApp Message Received')[0]).toMatchObject({ customerId: userId, customerPhone: null });
+		expect(outputOf(run, 'Send the Reply')[0]).toMatchObject({ customerId: userId, waId: null, to: null, isNewConversation: false });
+		const [reply] = simulator.state.sentMessages.filter((sent) => sent.to === userId);
+		expect(reply.payload).toMatchObject({ recipient: userId, type: 'text' });
+		expect(reply.payload).not.toHaveProperty('to');
+		await page.close();
 	});
 
 	it('editor: the package\'s nodes are in the node panel with their icons', async () => {
