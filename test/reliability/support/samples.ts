@@ -1,9 +1,9 @@
 /**
- * The seeds of the fuzzing: Meta's documented webhook examples (the repository's copy of the shared
- * samples), and, when the shared folder sits beside the repository, its other documented bodies
- * (API requests, responses, error bodies), which are JSON but no webhook.
+ * The seeds of the fuzzing: Meta's documented webhook examples, and its other documented bodies (API
+ * requests, responses, error bodies, templates), which are JSON but no webhook; all are fixtures of
+ * this repository (test/fixtures/, sources in their READMEs).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -15,7 +15,7 @@ export interface Sample {
 }
 
 const FIXTURES = resolve(__dirname, '../../fixtures/meta-samples');
-const SHARED = resolve(__dirname, '../../../../shared/meta-samples');
+const NON_WEBHOOKS = [join(FIXTURES, 'api'), resolve(__dirname, '../../fixtures/templates')];
 
 function readJson(folder: string, name: string): Json {
 	return JSON.parse(readFileSync(join(folder, name), 'utf8')) as Json;
@@ -38,21 +38,14 @@ export function webhookSamples(): Sample[] {
 		.filter((sample): sample is Sample => isWebhook(sample.body));
 }
 
-/** The shared folder's documented bodies that are not webhooks (empty when the folder is absent). */
+/** Meta's documented bodies that are not webhooks. */
 export function nonWebhookSamples(): Json[] {
-	if (!existsSync(SHARED)) return [];
-	return readdirSync(SHARED)
-		.filter((name) => name.endsWith('.json'))
-		.sort()
-		.flatMap((name) => {
-			try {
-				const body = readJson(SHARED, name);
-				return isWebhook(body) ? [] : [body];
-			} catch {
-				// Meta's own 'reaction removed' example is not valid JSON; the fixtures hold its fix.
-				return [];
-			}
-		});
+	return NON_WEBHOOKS.flatMap((folder) =>
+		readdirSync(folder)
+			.filter((name) => name.endsWith('.json'))
+			.sort()
+			.map((name) => readJson(folder, name)),
+	);
 }
 
 /** Every `messages` array item and every `statuses` array item of a webhook, with their paths. */

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseWebhookBody, type ParsedWebhook } from '../../../core/webhook';
-import { CUSTOMER, FIXTURES_DIR, PHONE_NUMBER_ID, SHARED_SAMPLES_DIR, WABA_ID, readFixture } from './webhook-builders';
+import { CUSTOMER, FIXTURES_DIR, PHONE_NUMBER_ID, WABA_ID, readFixture } from './webhook-builders';
 
 function parseFixture(name: string): ParsedWebhook {
 	return parseWebhookBody(readFixture(name));
@@ -15,11 +15,6 @@ function onlyMessage(name: string) {
 	expect(parsed.errors).toHaveLength(0);
 	expect(parsed.ignoredChanges).toBe(0);
 	return parsed.messages[0];
-}
-
-function isWebhookSample(file: string): boolean {
-	const body: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-	return typeof body === 'object' && body !== null && (body as { object?: unknown }).object === 'whatsapp_business_account';
 }
 
 describe('Meta webhook samples (repository copy)', () => {
@@ -287,19 +282,14 @@ describe('Meta webhook samples (repository copy)', () => {
 	});
 });
 
-const sharedSamplesPresent = fs.existsSync(SHARED_SAMPLES_DIR);
+describe('Meta samples: each fixture names its source', () => {
+	const readme = fs.readFileSync(path.join(FIXTURES_DIR, 'README.md'), 'utf8');
+	const files = [
+		...fs.readdirSync(FIXTURES_DIR).filter((name) => name.endsWith('.json')),
+		...fs.readdirSync(path.join(FIXTURES_DIR, 'api')).map((name) => `api/${name}`),
+	];
 
-(sharedSamplesPresent ? describe : describe.skip)('Meta webhook samples (shared reference set)', () => {
-	const webhookFiles = sharedSamplesPresent
-		? fs
-				.readdirSync(SHARED_SAMPLES_DIR)
-				.filter((name) => name.endsWith('.json') && isWebhookSample(path.join(SHARED_SAMPLES_DIR, name)))
-		: [];
-
-	it.each(webhookFiles)('%s parses and has an identical copy in test/fixtures', (name) => {
-		const shared = fs.readFileSync(path.join(SHARED_SAMPLES_DIR, name));
-		expect(() => parseWebhookBody(shared)).not.toThrow();
-		expect(fs.existsSync(path.join(FIXTURES_DIR, name))).toBe(true);
-		expect(readFixture(name).equals(shared)).toBe(true);
+	it.each(files)('%s is listed in README.md with the page it came from', (name) => {
+		expect(readme).toMatch(new RegExp(`^- \`${name.replace(/[.]/g, '\\.')}\` — https://\\S+$`, 'm'));
 	});
 });

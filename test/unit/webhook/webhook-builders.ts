@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { WebhookError } from '../../../core/errors';
 
 export const FIXTURES_DIR = path.resolve(__dirname, '../../fixtures/meta-samples');
-export const SHARED_SAMPLES_DIR = path.resolve(__dirname, '../../../../shared/meta-samples');
 
 export const WABA_ID = '102290129340398';
 export const PHONE_NUMBER_ID = '106540352242922';
