@@ -25,9 +25,10 @@ if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
   if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
     echo "[with-node] installing the project's dependencies" >&2
     # `npm install` honours the lockfile; `npm ci` refuses it over optional platform packages it
-    # lists for other systems. --ignore-scripts: eslint-plugin-n8n-nodes-base has a pnpm-only
-    # preinstall, and no dependency needs a script.
-    (cd "$root" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+    # lists for other systems. --no-save: an install never rewrites the committed lockfile, so a test
+    # run leaves a fresh clone's `git status` clean. --ignore-scripts: eslint-plugin-n8n-nodes-base
+    # has a pnpm-only preinstall, and no dependency needs a script.
+    (cd "$root" && npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
     touch "$stamp"
   fi
   exec 9>&-

@@ -10,7 +10,9 @@
  * - A customer with a WhatsApp username: n8n gets no phone number, only a business-scoped user id, and
  *   the bot answers them by it (Meta's `recipient` field).
  * - The editor: the package's nodes are in the node panel with their own icons, and the example
- *   workflows open. Screenshots go to docs/screenshots/, which the README shows.
+ *   workflows open. Screenshots are taken on every run; they replace the README's docs/screenshots/
+ *   only when asked for (`UPDATE_SCREENSHOTS=1 npm run test:browser`), else they go to the run's
+ *   temporary folder, so a test run leaves the working tree as it was.
  *
  * Needs the build, n8n (scripts/ensure-n8n.sh) and Chromium (scripts/ensure-chromium.sh):
  * `npm run test:browser` sees to all three.
@@ -26,7 +28,7 @@ import type { Execution } from '../e2e/support/n8n-server';
 import { launchChromium, type Browser } from './support/chromium';
 
 const ROOT = resolve(__dirname, '../..');
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 // A valid UK mobile number (Send Message checks numbers with libphonenumber, as Meta would).
 const CUSTOMER = { phone: '447911123450', name: 'Sam Sandbox' };
 // A customer who uses a WhatsApp username: Meta shows the business a business-scoped user id, no number.
@@ -67,8 +69,9 @@ function outputOf(execution: Execution, nodeName: string, output = 0): Array<Rec
 }
 
 async function screenshot(page: Page | Locator, name: string): Promise<void> {
-	mkdirSync(SCREENSHOTS, { recursive: true });
-	await page.screenshot({ path: join(SCREENSHOTS, name), animations: 'disabled' });
+	const folder = UPDATE_SCREENSHOTS ? join(ROOT, 'docs/screenshots') : join(stateDir, 'screenshots');
+	mkdirSync(folder, { recursive: true });
+	await page.screenshot({ path: join(folder, name), animations: 'disabled' });
 }
 
 /** The chat page's bubbles from the business, newest last. */
