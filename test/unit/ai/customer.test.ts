@@ -3,14 +3,19 @@ import { isRecordedByAiReply } from '../../../core/ai/ids';
 
 describe('resolveCustomer', () => {
 	it('links phone numbers in any common format to the WhatsApp customer', () => {
-		expect(resolveCustomer('+1 (650) 555-1234')).toEqual({ customerId: '16505551234', phone: '+16505551234' });
-		expect(resolveCustomer('16505551234')).toEqual({ customerId: '16505551234', phone: '+16505551234' });
-		expect(resolveCustomer('(650) 555-1234', 'US')).toEqual({ customerId: '16505551234', phone: '+16505551234' });
+		const maria = { customerId: '16505551234', phone: '+16505551234', whatsApp: '+16505551234' };
+		expect(resolveCustomer('+1 (650) 555-1234')).toEqual(maria);
+		expect(resolveCustomer('16505551234')).toEqual(maria);
+		expect(resolveCustomer('(650) 555-1234', 'US')).toEqual(maria);
+	});
+
+	it('links a business-scoped user id (a customer with a WhatsApp username) to the WhatsApp customer', () => {
+		expect(resolveCustomer(' US.13491208655302741918 ')).toEqual({ customerId: 'US.13491208655302741918', phone: null, whatsApp: 'US.13491208655302741918' });
 	});
 
 	it('keeps any other identifier as it is, emails in lower case', () => {
-		expect(resolveCustomer(' Maria@Example.com ')).toEqual({ customerId: 'maria@example.com', phone: null });
-		expect(resolveCustomer('crm-4711')).toEqual({ customerId: 'crm-4711', phone: null });
+		expect(resolveCustomer(' Maria@Example.com ')).toEqual({ customerId: 'maria@example.com', phone: null, whatsApp: null });
+		expect(resolveCustomer('crm-4711')).toEqual({ customerId: 'crm-4711', phone: null, whatsApp: null });
 		expect(() => resolveCustomer('  ')).toThrow(expect.objectContaining({ code: 'AI_INPUT_INVALID' }));
 		expect(() => resolveCustomer('x'.repeat(300))).toThrow(expect.objectContaining({ code: 'AI_INPUT_INVALID' }));
 	});
