@@ -1,7 +1,8 @@
 /** A conversation is one business phone number talking with one customer, until it goes idle or is closed. */
 export type ConversationStatus = 'open' | 'closed';
 export type Initiator = 'customer' | 'business';
-export type CloseReason = 'inactivity' | 'manual';
+/** 'merged': two conversations turned out to be one customer's; its messages moved to the other one. */
+export type CloseReason = 'inactivity' | 'manual' | 'merged';
 export type MessageDirection = 'inbound' | 'outbound';
 
 export interface ConversationRecord {

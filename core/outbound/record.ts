@@ -42,7 +42,8 @@ export async function recordSent(
 	);
 	return {
 		wamid: sent.wamid,
-		customerId: recipient.customerId,
+		// The store's key: a BSUID linked to the customer's number comes back as that number's key.
+		customerId: conversation.customerId,
 		waId: sent.waId ?? recipient.waId,
 		to: recipient.e164,
 		userId: sent.userId ?? recipient.userId,

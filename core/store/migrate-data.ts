@@ -17,6 +17,7 @@ export const STORE_TABLES = [
 	'events',
 	'subscriptions',
 	'limit_reservations',
+	'customer_aliases',
 ] as const;
 
 export type StoreTable = (typeof STORE_TABLES)[number];
@@ -70,6 +71,7 @@ export const TABLE_COLUMNS: Record<StoreTable, Readonly<Record<string, ColumnKin
 	events: { id: 'number', type: 'text', phone_number_id: 'text', conversation_id: 'text', created_at: 'number', payload: 'json' },
 	subscriptions: { subscriber_id: 'text', position: 'number', updated_at: 'number' },
 	limit_reservations: { scope: 'text', customer_id: 'text', reserved_at: 'number' },
+	customer_aliases: { phone_number_id: 'text', alias: 'text', customer_id: 'text', updated_at: 'number' },
 };
 
 /** Export order within a table (its primary key), so that two engines' exports compare row by row. */
@@ -81,6 +83,7 @@ export const TABLE_KEYS: Record<StoreTable, readonly string[]> = {
 	events: ['id'],
 	subscriptions: ['subscriber_id'],
 	limit_reservations: ['scope', 'customer_id'],
+	customer_aliases: ['phone_number_id', 'alias'],
 };
 
 /** A row in the neutral form: epoch ms as numbers, flags as booleans, JSON as JSON text. */

@@ -7,8 +7,9 @@ import type { ConversationSummary } from '../events/types';
 import { windowState } from '../policy/window';
 import { classifyOptKeyword } from '../policy/optout';
 import { LIMIT_WINDOW_MS, limitReachedError, tierLimit } from '../policy/limits';
+import { customerKey, isBsuid } from '../policy/customer';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
-import type { StoreWriter } from './transaction';
+import type { StoreReader, StoreWriter } from './transaction';
 import type {
 	IngestOptions,
 	IngestResult,
@@ -175,12 +176,115 @@ async function appendMessage(
 	return touched;
 }
 
+/**
+ * The customer's key for any id (see ConversationStore.resolveCustomerId): customerKey's canonical
+ * form, then, for a BSUID, the phone number key it is linked to. `phoneNumberId` null: a link made on
+ * any business number (BSUIDs are scoped to the business, not to one of its numbers).
+ */
+export async function resolveCustomer(tx: StoreReader, phoneNumberId: string | null, id: string): Promise<string> {
+	const key = customerKey(id);
+	if (!isBsuid(key)) return key;
+	return (await tx.getCustomerAlias(phoneNumberId, key)) ?? key;
+}
+
+/**
+ * Meta reported a customer's phone number and BSUID together: the BSUID becomes an alias of the
+ * phone number's key, and whatever was stored under the BSUID alone (the customer wrote as a
+ * username before) merges into that key. Costs one read once linked.
+ */
+async function linkCustomerIds(
+	tx: StoreWriter,
+	endpoint: { phoneNumberId: string; businessAccountId: string | null },
+	ids: { waId: string | null; userId: string | null },
+	now: number,
+): Promise<void> {
+	if (ids.waId === null || ids.userId === null) return;
+	const key = customerKey(ids.waId);
+	const alias = customerKey(ids.userId);
+	if (!isBsuid(alias) || (await tx.getCustomerAlias(endpoint.phoneNumberId, alias)) === key) return;
+	await tx.putCustomerAlias(endpoint.phoneNumberId, alias, key, now);
+	await mergeCustomer(tx, endpoint.phoneNumberId, endpoint.businessAccountId, alias, key, now);
+}
+
+/**
+ * Moves a customer's rows from one key to another and merges them with what the other key holds:
+ * - contact: the newer name and reported wa_id, the latest inbound message (so the window), and an
+ *   opt-out under either key stands (opt-ins carry no time to compare; marketing to a customer who
+ *   said STOP is the worse mistake, and any later START opts them in again);
+ * - conversations: when both keys have an open one, the one that started first goes on with both
+ *   transcripts and the other is closed with reason 'merged' and no messages (no conversation.ended
+ *   event: the conversation goes on under the other id);
+ * - daily-limit reservation in the business account's scope: the latest stands.
+ * The legacy-form migration (rekey-customers.ts) applies the same rule in frozen SQL.
+ */
+async function mergeCustomer(
+	tx: StoreWriter,
+	phoneNumberId: string,
+	scope: string | null,
+	from: string,
+	to: string,
+	now: number,
+): Promise<void> {
+	const moving = await tx.getContact(phoneNumberId, from);
+	if (moving) {
+		await tx.putContact(mergeContacts(moving, await tx.getContact(phoneNumberId, to), to), now);
+		await tx.deleteContact(phoneNumberId, from);
+	}
+	const openFrom = await tx.findOpenConversation(phoneNumberId, from);
+	const openTo = openFrom && (await tx.findOpenConversation(phoneNumberId, to));
+	if (openFrom && openTo) {
+		const [kept, merged] = openFrom.startedAt <= openTo.startedAt ? [openFrom, openTo] : [openTo, openFrom];
+		const newer = merged.lastMessageAt > kept.lastMessageAt ? merged : kept;
+		await tx.closeConversation(merged.id, now, 'merged');
+		await tx.moveMessages(merged.id, kept.id);
+		await tx.updateConversation({ ...merged, messageCount: 0 });
+		await tx.updateConversation({
+			...kept,
+			lastMessageAt: Math.max(kept.lastMessageAt, merged.lastMessageAt),
+			messageCount: kept.messageCount + merged.messageCount,
+			customerName: newer.customerName ?? kept.customerName ?? merged.customerName,
+			// A human who took over either conversation still has the merged one.
+			aiEnabled: kept.aiEnabled && merged.aiEnabled,
+			inputVariables: { ...merged.inputVariables, ...kept.inputVariables },
+			extractedVariables: { ...merged.extractedVariables, ...kept.extractedVariables },
+		});
+	}
+	await tx.reassignConversations(phoneNumberId, from, to);
+	if (scope === null) return;
+	await tx.lockLimitScope(scope);
+	const reservedAt = await tx.getReservation(scope, from);
+	if (reservedAt === null) return;
+	const existing = await tx.getReservation(scope, to);
+	if (existing === null || existing < reservedAt) await tx.putReservation(scope, to, reservedAt);
+	await tx.deleteReservation(scope, from, reservedAt);
+}
+
+function mergeContacts(moving: ContactRecord, staying: ContactRecord | null, customerId: string): ContactRecord {
+	if (staying === null) return { ...moving, customerId };
+	const [newer, older] = (moving.lastInboundAt ?? 0) > (staying.lastInboundAt ?? 0) ? [moving, staying] : [staying, moving];
+	const optOuts = [moving, staying].filter((contact) => contact.optedOut);
+	const inbound = [moving.lastInboundAt, staying.lastInboundAt].filter((at): at is number => at !== null);
+	return {
+		phoneNumberId: staying.phoneNumberId,
+		customerId,
+		waId: newer.waId ?? older.waId,
+		name: newer.name ?? older.name,
+		lastInboundAt: inbound.length > 0 ? Math.max(...inbound) : null,
+		optedOut: optOuts.length > 0,
+		optedOutAt: optOuts.length > 0 ? Math.max(...optOuts.map((contact) => contact.optedOutAt ?? 0)) : null,
+	};
+}
+
 async function ingestMessage(
 	tx: StoreWriter,
-	message: InboundMessage,
+	reported: InboundMessage,
 	options: IngestOptions,
 ): Promise<boolean> {
-	if (await tx.getMessageByWamid(message.wamid)) return false;
+	if (await tx.getMessageByWamid(reported.wamid)) return false;
+	await linkCustomerIds(tx, reported, { waId: reported.customerWaId, userId: reported.customerUserId }, options.now);
+	// Stored and announced under the customer's key; the ids Meta reported stay beside it.
+	const customerId = await resolveCustomer(tx, reported.phoneNumberId, reported.customerId);
+	const message = customerId === reported.customerId ? reported : { ...reported, customerId };
 
 	const previous = await tx.getContact(message.phoneNumberId, message.customerId);
 	const optKeyword =
@@ -225,6 +329,7 @@ async function ingestMessage(
 
 async function ingestStatus(tx: StoreWriter, status: StatusUpdate, now: number, authenticated: boolean): Promise<boolean> {
 	if (!(await tx.recordStatusReceipt(status.wamid, status.status, status.timestamp))) return false;
+	await linkCustomerIds(tx, status, { waId: status.recipientWaId ?? null, userId: status.recipientUserId ?? null }, now);
 	const stored = await tx.getMessageByWamid(status.wamid);
 	const applied = stored !== null && supersedesStatus(stored.status, status.status);
 	if (stored && applied) {
@@ -268,10 +373,11 @@ export async function recordOutbound(
 	message: OutboundMessage,
 	options: LifecycleOptions,
 ): Promise<RecordOutboundResult> {
+	const customerId = await resolveCustomer(tx, message.phoneNumberId, message.customerId);
 	const { conversation, summary } = await appendMessage(
 		tx,
 		// Meta accepted it; the status webhooks move it on to sent, delivered, read.
-		toAppend(message, { direction: 'outbound', customerName: null, status: 'accepted', payload: message.payload }),
+		toAppend({ ...message, customerId }, { direction: 'outbound', customerName: null, status: 'accepted', payload: message.payload }),
 		options,
 	);
 	return { conversation, isNewConversation: summary.isNew };
@@ -292,9 +398,10 @@ export async function recordCustomerMessage(
 		const conversation = await requireConversation(tx, existing.conversationId);
 		return { conversation, isNewConversation: false, stored: false };
 	}
+	const customerId = await resolveCustomer(tx, message.phoneNumberId, message.customerId);
 	const { conversation, summary } = await appendMessage(
 		tx,
-		toAppend(message, { direction: 'inbound', customerName: message.customerName ?? null, status: null, payload: message.payload }),
+		toAppend({ ...message, customerId }, { direction: 'inbound', customerName: message.customerName ?? null, status: null, payload: message.payload }),
 		options,
 	);
 	return { conversation, isNewConversation: summary.isNew, stored: true };
@@ -338,7 +445,9 @@ export async function closeManually(
 	return (await endConversation(tx, conversation, now, reason)) ?? (await requireConversation(tx, id));
 }
 
-export async function reserveLimit(tx: StoreWriter, request: LimitReservationRequest): Promise<LimitReservation> {
+export async function reserveLimit(tx: StoreWriter, requested: LimitReservationRequest): Promise<LimitReservation> {
+	// The scope is the business account, so a BSUID's link on any of its numbers counts.
+	const request = { ...requested, customerId: await resolveCustomer(tx, null, requested.customerId) };
 	const windowStart = request.now - LIMIT_WINDOW_MS;
 	await tx.lockLimitScope(request.scope);
 	await tx.deleteExpiredReservations(request.scope, windowStart);

@@ -19,6 +19,8 @@ export interface StoreReader {
 	latestEventId(): Promise<number>;
 	countReservations(scope: string, after: number): Promise<number>;
 	getReservation(scope: string, customerId: string): Promise<number | null>;
+	/** The customer key an alias (a BSUID) leads to; any phone number's link when phoneNumberId is null. */
+	getCustomerAlias(phoneNumberId: string | null, alias: string): Promise<string | null>;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -57,4 +59,11 @@ export interface StoreWriter extends StoreReader {
 	deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void>;
 	/** Minimum cursor position among all subscribers; null when there are none. */
 	minimumSubscriptionPosition(): Promise<number | null>;
+	/** Links an alias to a customer key (replacing an earlier link of the alias). */
+	putCustomerAlias(phoneNumberId: string, alias: string, customerId: string, now: number): Promise<void>;
+	deleteContact(phoneNumberId: string, customerId: string): Promise<void>;
+	/** Moves every message of one conversation to another (merging two conversations of one customer). */
+	moveMessages(fromConversationId: string, toConversationId: string): Promise<void>;
+	/** Gives every conversation of `fromCustomerId` to `toCustomerId`; at most one of them may be open. */
+	reassignConversations(phoneNumberId: string, fromCustomerId: string, toCustomerId: string): Promise<void>;
 }

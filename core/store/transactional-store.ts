@@ -65,16 +65,24 @@ export abstract class TransactionalStore implements ConversationStore {
 		return this.writeAndNotify((tx) => operations.recordCustomerMessage(tx, message, options));
 	}
 
+	resolveCustomerId(phoneNumberId: string, customerId: string): Promise<string> {
+		return this.read((tx) => operations.resolveCustomer(tx, phoneNumberId, customerId));
+	}
+
 	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<CustomerWindow> {
-		return this.read(async (tx) => operations.toCustomerWindow(await tx.getContact(phoneNumberId, customerId), now));
+		return this.read(async (tx) => {
+			const key = await operations.resolveCustomer(tx, phoneNumberId, customerId);
+			return operations.toCustomerWindow(await tx.getContact(phoneNumberId, key), now);
+		});
 	}
 
 	getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null> {
-		return this.read((tx) => tx.getContact(phoneNumberId, customerId));
+		return this.read(async (tx) => tx.getContact(phoneNumberId, await operations.resolveCustomer(tx, phoneNumberId, customerId)));
 	}
 
-	setOptOut(phoneNumberId: string, customerId: string, optedOut: boolean, now: number): Promise<ContactRecord> {
+	setOptOut(phoneNumberId: string, anyCustomerId: string, optedOut: boolean, now: number): Promise<ContactRecord> {
 		return this.write(async (tx) => {
+			const customerId = await operations.resolveCustomer(tx, phoneNumberId, anyCustomerId);
 			const previous = await tx.getContact(phoneNumberId, customerId);
 			const contact: ContactRecord = {
 				phoneNumberId,
@@ -107,11 +115,17 @@ export abstract class TransactionalStore implements ConversationStore {
 	}
 
 	findOpenConversation(phoneNumberId: string, customerId: string): Promise<ConversationRecord | null> {
-		return this.read((tx) => tx.findOpenConversation(phoneNumberId, customerId));
+		return this.read(async (tx) =>
+			tx.findOpenConversation(phoneNumberId, await operations.resolveCustomer(tx, phoneNumberId, customerId)),
+		);
 	}
 
 	listConversations(filter: ConversationFilter): Promise<ConversationRecord[]> {
-		return this.read((tx) => tx.listConversations(filter));
+		return this.read(async (tx) => {
+			if (!filter.customerId) return tx.listConversations(filter);
+			const customerId = await operations.resolveCustomer(tx, filter.phoneNumberId ?? null, filter.customerId);
+			return tx.listConversations({ ...filter, customerId });
+		});
 	}
 
 	getTranscript(conversationId: string, options: { limit?: number } = {}): Promise<StoredMessage[]> {

@@ -36,7 +36,7 @@ export interface OutboundMessage {
 	businessAccountId: string | null;
 	phoneNumberId: string;
 	displayPhoneNumber?: string | null;
-	/** The recipient's wa_id (digits) or other customer identifier. */
+	/** Any id of the recipient (wa_id, E.164, BSUID): the store keys the message by the customer's key. */
 	customerId: string;
 	type: string;
 	text: string | null;
@@ -142,6 +142,22 @@ export interface ConversationStore {
 	/** A customer message from another channel: joins the conversation, moves no window, logs no message.received. */
 	recordCustomerMessage(message: CustomerMessage, options: LifecycleOptions): Promise<RecordCustomerMessageResult>;
 
+	/**
+	 * One customer, one key. Every method that takes a customer id accepts any id of the customer and
+	 * works on the customer's key, which this returns (for outputs that flows match against trigger
+	 * items):
+	 * - a phone number in any form (E.164, formatted, wa_id, a legacy wa_id such as Brazil's without
+	 *   the mobile 9 or Mexico's with the old 1) → its normalized wa_id digits (customerKey);
+	 * - a BSUID → the phone number key it is linked to, else the BSUID itself.
+	 * Links: when Meta reports a customer's phone number and BSUID together (a message's
+	 * contacts[].wa_id and user_id, a status's recipient_id and recipient_user_id), the BSUID becomes an
+	 * alias of the phone number key for that business number, and rows stored under the BSUID alone
+	 * merge into the phone number key (contact, conversations, limit reservation; rules in
+	 * operations.ts mergeCustomer). A phone number is never an alias: a customer known by a number is
+	 * keyed by it. Until Meta reports both ids together, a username customer and a phone number are two
+	 * customers; a BSUID later reported with another number is re-linked to that number.
+	 */
+	resolveCustomerId(phoneNumberId: string, customerId: string): Promise<string>;
 	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<CustomerWindow>;
 	getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null>;
 	setOptOut(phoneNumberId: string, customerId: string, optedOut: boolean, now: number): Promise<ContactRecord>;

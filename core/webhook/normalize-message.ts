@@ -7,6 +7,7 @@ import type {
 	SharedLocation,
 } from './types';
 import type { InboundMessagePayload, MediaPayload, SenderContactPayload } from './schema';
+import { customerKey } from '../policy/customer';
 import { nonEmpty, toEpochMs, toMetaErrors } from './normalize-common';
 import { formatPath, invalidPayload, type PayloadPath } from './payload-error';
 
@@ -22,8 +23,8 @@ export function normalizeMessage(
 	const sender = findSender(message, senders);
 	const customerWaId = message.from ?? sender?.wa_id ?? null;
 	const customerUserId = message.from_user_id ?? sender?.user_id ?? null;
-	const customerId = customerWaId ?? customerUserId;
-	if (customerId === null) {
+	const reportedId = customerWaId ?? customerUserId;
+	if (reportedId === null) {
 		throw invalidPayload(`${formatPath([...path, 'from'])}: expected string (or from_user_id), got nothing`);
 	}
 	const type = message.type ?? 'unknown';
@@ -34,7 +35,7 @@ export function normalizeMessage(
 	return {
 		...endpoint,
 		wamid: message.id,
-		customerId,
+		customerId: customerKey(reportedId),
 		customerWaId,
 		customerUserId,
 		customerName: nonEmpty(sender?.profile?.name),

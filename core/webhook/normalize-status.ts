@@ -11,6 +11,8 @@ export function normalizeStatus(status: StatusPayload, endpoint: BusinessEndpoin
 		timestamp: toEpochMs(status.timestamp),
 		// A message sent to a BSUID may report no phone number; the BSUID then identifies the recipient.
 		recipientId: status.recipient_id ?? status.recipient_user_id ?? null,
+		recipientWaId: status.recipient_id ?? null,
+		recipientUserId: status.recipient_user_id ?? null,
 		errors: toMetaErrors(status.errors),
 		conversation: toConversation(status.conversation),
 		pricing: toPricing(status.pricing),

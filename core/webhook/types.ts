@@ -75,8 +75,10 @@ export interface BusinessEndpoint {
 export interface InboundMessage extends BusinessEndpoint {
 	wamid: string;
 	/**
-	 * The stable key of the customer: the WhatsApp id (phone number digits) when Meta sends one,
-	 * otherwise the business-scoped user id.
+	 * The customer's key (customerKey in core/policy): the normalized wa_id digits when Meta sends a
+	 * phone number (legacy forms such as Brazil's without the mobile 9 repaired), otherwise the
+	 * business-scoped user id. The store replaces a BSUID by the phone number key it is linked to.
+	 * The ids exactly as Meta reported them are customerWaId and customerUserId.
 	 */
 	customerId: string;
 	customerWaId: string | null;
@@ -121,6 +123,9 @@ export interface StatusUpdate extends BusinessEndpoint {
 	/** Epoch milliseconds. */
 	timestamp: number;
 	recipientId: string | null;
+	/** `recipient_id` (wa_id) and `recipient_user_id` (BSUID) as reported; the parser always sets them. */
+	recipientWaId?: string | null;
+	recipientUserId?: string | null;
 	errors: MetaErrorDetail[];
 	/** Meta's conversation (billing) object when present; absent from v24 onwards in some cases. */
 	conversation: { id: string; originType: string | null; expiresAt: number | null } | null;

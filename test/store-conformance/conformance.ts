@@ -3,6 +3,7 @@ import { EventSubscriber } from '../../core/events/subscriber';
 import type { StoreEvent } from '../../core/events/types';
 import type { ConversationStore } from '../../core/store/types';
 import { BUSINESS, inbound, status, webhookOf } from '../support/builders';
+import { describeCustomerKeyConformance } from './customer-keys';
 import type { StoreHarness, StoreHarnessFactory } from './harness';
 
 const MINUTE = 60_000;
@@ -369,6 +370,8 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 				await expect(store.setAiEnabled('missing', true)).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
 			});
 		});
+
+		describeCustomerKeyConformance(() => store);
 
 		describe('event log and cursors', () => {
 			it('starts a new subscriber at the head and keeps its cursor', async () => {

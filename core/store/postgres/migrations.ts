@@ -1,7 +1,17 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 import { StoreError } from '../../errors';
+import { rekeyCustomers, runSteps } from '../rekey-customers';
 import { quoteIdent } from './connection';
+
+/** SQL, or a step that needs code (e.g. to compute customer keys), run on the migration's connection. */
+export type PostgresMigration = string | ((client: PoolClient) => Promise<void>);
+
+/** `?` placeholders as PostgreSQL's `$n`; the step's SQL has no `?` inside literals. */
+function numbered(sql: string): string {
+	let index = 0;
+	return sql.replace(/\?/g, () => `$${++index}`);
+}
 
 /**
  * Versioned schema of the PostgreSQL store, the same tables and columns as the SQLite store's
@@ -17,7 +27,7 @@ import { quoteIdent } from './connection';
  *   sequence, and `event_head` keeps the highest id ever given, even after pruning.
  * - `limit_scopes` holds one row per limit scope to lock while reserving.
  */
-export function postgresMigrations(s: string): readonly string[] {
+export function postgresMigrations(s: string): readonly PostgresMigration[] {
 	return [
 		`
 		CREATE TABLE ${s}.contacts (
@@ -113,6 +123,28 @@ export function postgresMigrations(s: string): readonly string[] {
 			scope TEXT PRIMARY KEY
 		);
 		`,
+		// One customer, one key: other ids Meta reported for a customer (a BSUID beside the phone
+		// number) lead to the customer's key; looked up by alias alone when no phone number id is known.
+		`
+		CREATE TABLE ${s}.customer_aliases (
+			phone_number_id TEXT NOT NULL,
+			alias TEXT NOT NULL,
+			customer_id TEXT NOT NULL,
+			updated_at BIGINT NOT NULL,
+			PRIMARY KEY (phone_number_id, alias)
+		);
+		CREATE INDEX customer_aliases_alias ON ${s}.customer_aliases (alias, updated_at);
+		`,
+		// One customer, one key: rows stored under a legacy wa_id move to the customer's key and merge.
+		(client) =>
+			runSteps(rekeyCustomers({ table: (name) => `${s}.${name}`, bool: (value) => value }, Date.now()), async ({ sql, params }) =>
+				(await client.query(numbered(sql), [...params])).rows,
+			),
+		// Retention: pruning finds the messages and status receipts past their time without a scan.
+		`
+		CREATE INDEX messages_timestamp ON ${s}.messages ("timestamp");
+		CREATE INDEX message_statuses_timestamp ON ${s}.message_statuses ("timestamp");
+		`,
 	];
 }
 
@@ -154,7 +186,9 @@ export async function migratePostgres(pool: Pool, schema: string): Promise<void>
 			throw new Error(`schema version ${current} is newer than this package knows (${migrations.length})`);
 		}
 		for (let index = current; index < migrations.length; index++) {
-			await client.query(migrations[index]);
+			const migration = migrations[index];
+			if (typeof migration === 'string') await client.query(migration);
+			else await migration(client);
 			await client.query(`INSERT INTO ${s}.schema_version (version, applied_at) VALUES ($1, $2)`, [index + 1, Date.now()]);
 		}
 		await client.query('COMMIT');

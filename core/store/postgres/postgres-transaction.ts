@@ -413,4 +413,39 @@ export class PostgresTransaction implements StoreWriter {
 	async deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void> {
 		await this.changes(`DELETE FROM ${this.s}.limit_reservations WHERE scope = $1 AND reserved_at <= $2`, [scope, expiredAtOrBefore]);
 	}
+
+	async getCustomerAlias(phoneNumberId: string | null, alias: string): Promise<string | null> {
+		const row =
+			phoneNumberId === null
+				? await this.first(`SELECT customer_id FROM ${this.s}.customer_aliases WHERE alias = $1 ORDER BY updated_at DESC LIMIT 1`, [alias])
+				: await this.first(`SELECT customer_id FROM ${this.s}.customer_aliases WHERE phone_number_id = $1 AND alias = $2`, [
+						phoneNumberId,
+						alias,
+					]);
+		return row ? String(row.customer_id) : null;
+	}
+
+	async putCustomerAlias(phoneNumberId: string, alias: string, customerId: string, now: number): Promise<void> {
+		await this.changes(
+			`INSERT INTO ${this.s}.customer_aliases (phone_number_id, alias, customer_id, updated_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (phone_number_id, alias) DO UPDATE SET customer_id = excluded.customer_id, updated_at = excluded.updated_at`,
+			[phoneNumberId, alias, customerId, now],
+		);
+	}
+
+	async deleteContact(phoneNumberId: string, customerId: string): Promise<void> {
+		await this.changes(`DELETE FROM ${this.s}.contacts WHERE phone_number_id = $1 AND customer_id = $2`, [phoneNumberId, customerId]);
+	}
+
+	async moveMessages(fromConversationId: string, toConversationId: string): Promise<void> {
+		await this.changes(`UPDATE ${this.s}.messages SET conversation_id = $1 WHERE conversation_id = $2`, [toConversationId, fromConversationId]);
+	}
+
+	async reassignConversations(phoneNumberId: string, fromCustomerId: string, toCustomerId: string): Promise<void> {
+		await this.changes(`UPDATE ${this.s}.conversations SET customer_id = $1 WHERE phone_number_id = $2 AND customer_id = $3`, [
+			toCustomerId,
+			phoneNumberId,
+			fromCustomerId,
+		]);
+	}
 }

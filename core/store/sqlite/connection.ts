@@ -59,7 +59,9 @@ function migrate(db: DatabaseSync): void {
 			throw new Error(`schema version ${current} is newer than this package knows (${SQLITE_MIGRATIONS.length})`);
 		}
 		for (let index = current; index < SQLITE_MIGRATIONS.length; index++) {
-			db.exec(SQLITE_MIGRATIONS[index]);
+			const migration = SQLITE_MIGRATIONS[index];
+			if (typeof migration === 'string') db.exec(migration);
+			else migration(db);
 			db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(index + 1);
 		}
 		db.exec('COMMIT');

@@ -1,8 +1,15 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+import { rekeyCustomers, runStepsSync } from '../rekey-customers';
+
+/** SQL, or a step that needs code (e.g. to compute customer keys), run on the migration's connection. */
+export type SqliteMigration = string | ((db: DatabaseSync) => void);
+
 /**
  * Versioned schema of the embedded store. Each entry runs once, in order, inside the migration
  * transaction; never edit a released entry, append a new one.
  */
-export const SQLITE_MIGRATIONS: readonly string[] = [
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 	`
 	CREATE TABLE contacts (
 		phone_number_id TEXT NOT NULL,
@@ -87,5 +94,27 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
 		PRIMARY KEY (scope, customer_id)
 	) WITHOUT ROWID;
 	CREATE INDEX limit_reservations_recent ON limit_reservations (scope, reserved_at);
+	`,
+	// One customer, one key: other ids Meta reported for a customer (a BSUID beside the phone
+	// number) lead to the customer's key; looked up by alias alone when no phone number id is known.
+	`
+	CREATE TABLE customer_aliases (
+		phone_number_id TEXT NOT NULL,
+		alias TEXT NOT NULL,
+		customer_id TEXT NOT NULL,
+		updated_at INTEGER NOT NULL,
+		PRIMARY KEY (phone_number_id, alias)
+	) WITHOUT ROWID;
+	CREATE INDEX customer_aliases_alias ON customer_aliases (alias, updated_at);
+	`,
+	// One customer, one key: rows stored under a legacy wa_id move to the customer's key and merge.
+	(db) =>
+		runStepsSync(rekeyCustomers({ table: (name) => name, bool: Number }, Date.now()), ({ sql, params }) =>
+			db.prepare(sql).all(...params.map((value) => (typeof value === 'boolean' ? Number(value) : value))),
+		),
+	// Retention: pruning finds the messages and status receipts past their time without a scan.
+	`
+	CREATE INDEX messages_timestamp ON messages (timestamp);
+	CREATE INDEX message_statuses_timestamp ON message_statuses (timestamp);
 	`,
 ];

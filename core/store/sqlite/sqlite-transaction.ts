@@ -308,4 +308,40 @@ export class SqliteTransaction implements StoreWriter {
 	async deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void> {
 		this.run('DELETE FROM limit_reservations WHERE scope = ? AND reserved_at <= ?', scope, expiredAtOrBefore);
 	}
+
+	async getCustomerAlias(phoneNumberId: string | null, alias: string): Promise<string | null> {
+		const row =
+			phoneNumberId === null
+				? this.get('SELECT customer_id FROM customer_aliases WHERE alias = ? ORDER BY updated_at DESC LIMIT 1', alias)
+				: this.get('SELECT customer_id FROM customer_aliases WHERE phone_number_id = ? AND alias = ?', phoneNumberId, alias);
+		return row ? String(row.customer_id) : null;
+	}
+
+	async putCustomerAlias(phoneNumberId: string, alias: string, customerId: string, now: number): Promise<void> {
+		this.run(
+			`INSERT INTO customer_aliases (phone_number_id, alias, customer_id, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (phone_number_id, alias) DO UPDATE SET customer_id = excluded.customer_id, updated_at = excluded.updated_at`,
+			phoneNumberId,
+			alias,
+			customerId,
+			now,
+		);
+	}
+
+	async deleteContact(phoneNumberId: string, customerId: string): Promise<void> {
+		this.run('DELETE FROM contacts WHERE phone_number_id = ? AND customer_id = ?', phoneNumberId, customerId);
+	}
+
+	async moveMessages(fromConversationId: string, toConversationId: string): Promise<void> {
+		this.run('UPDATE messages SET conversation_id = ? WHERE conversation_id = ?', toConversationId, fromConversationId);
+	}
+
+	async reassignConversations(phoneNumberId: string, fromCustomerId: string, toCustomerId: string): Promise<void> {
+		this.run(
+			'UPDATE conversations SET customer_id = ? WHERE phone_number_id = ? AND customer_id = ?',
+			toCustomerId,
+			phoneNumberId,
+			fromCustomerId,
+		);
+	}
 }

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CloudApiClient } from '../../../core/cloud-api/client';
+import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
+import { sendSessionMessage, sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../../core/outbound';
+import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { startWebhookServer } from '../../../core/webhook-server';
+import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../simulator/meta-simulator';
+
+const HOUR = 3_600_000;
+/** A São Paulo mobile as WhatsApp still reports some users: without the 9 Brazil added in 2012–2016. */
+const LEGACY_WA_ID = '551191234567';
+const MODERN_WA_ID = '5511991234567';
+const MODERN = '+55 11 99123-4567';
+/** Mexico: the "1" after 52 mobiles dropped in 2019. */
+const MX_LEGACY_WA_ID = '5215512345678';
+const MX_MODERN = '+52 55 1234 5678';
+
+/**
+ * One customer, one key, through the core: Meta (the simulator) reports a customer under a legacy
+ * wa_id form, and the flow answers the number as people write it today. Before customer keys the
+ * store kept the first under the reported form and looked the second up normalized, so the window
+ * read closed, STOP was ignored and the reply opened a second conversation.
+ */
+describe('a customer Meta reports under a legacy wa_id form', () => {
+	let clock: number;
+	let folder: string;
+	let store: SqliteConversationStore;
+	let simulator: MetaSimulator;
+	let ingress: Awaited<ReturnType<typeof startWebhookServer>>;
+	let context: OutboundContext;
+
+	beforeEach(async () => {
+		clock = Date.UTC(2026, 2, 1, 9, 0, 0);
+		folder = mkdtempSync(join(tmpdir(), 'wa-key-'));
+		store = new SqliteConversationStore({ path: join(folder, 'store.sqlite') });
+		ingress = await startWebhookServer({ store, appSecret: DEFAULT_APP_SECRET, verifyToken: 'verify-me', inactivityTimeoutMs: HOUR, clock: () => clock });
+		simulator = await startMetaSimulator({ now: () => clock, webhook: { url: ingress.url, appSecret: DEFAULT_APP_SECRET } });
+		const client = new CloudApiClient({ ...simulator.clientConfig(), apiVersion: 'v23.0', now: () => clock, retry: { maxAttempts: 1, baseDelayMs: 1 }, throttleRegistry: new ThrottleRegistry() });
+		context = {
+			store,
+			client,
+			phoneNumberId: simulator.phoneNumberId,
+			businessAccountId: simulator.businessAccountId,
+			tier: 'TIER_250',
+			inactivityTimeoutMs: HOUR,
+			templates: new TemplateCatalog(client),
+			clock: () => clock,
+		};
+	});
+
+	afterEach(async () => {
+		await simulator.close();
+		await ingress.close();
+		await store.close();
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	/** The customer writes under the legacy form; Meta knows it is the user of the modern number. */
+	async function customerWrites(text: string, waId = LEGACY_WA_ID, modern = MODERN): Promise<void> {
+		expect((await simulator.simulateInbound({ from: waId, name: 'Ana', text })).status).toBe(200);
+		simulator.openWindow(modern);
+	}
+
+	it('answers at the modern number inside the window, in the same conversation', async () => {
+		await customerWrites('Oi, vocês entregam amanhã?');
+		const [opened] = await store.listConversations({});
+
+		const reply = await sendSessionMessage(context, { kind: 'text', to: MODERN, body: 'Sim, até as 18h.' });
+		expect(reply).toMatchObject({ conversationId: opened.id, isNewConversation: false, window: { open: true } });
+
+		expect(await store.listConversations({})).toHaveLength(1);
+		expect(await store.getTranscript(opened.id)).toHaveLength(2);
+		// The key is the modern number; the form Meta reported stays on the contact for display.
+		expect(await store.getContact(context.phoneNumberId, MODERN)).toMatchObject({ customerId: MODERN_WA_ID, waId: LEGACY_WA_ID, name: 'Ana' });
+		expect(opened.customerId).toBe(MODERN_WA_ID);
+	});
+
+	it('answers a username customer by BSUID in the conversation of their number once Meta reported both', async () => {
+		const bsuid = 'BR.13491208655302741918';
+		expect((await simulator.simulateInbound({ from: LEGACY_WA_ID, userId: bsuid, name: 'Ana', text: 'Oi' })).status).toBe(200);
+		const [opened] = await store.listConversations({});
+
+		const reply = await sendSessionMessage(context, { kind: 'text', to: bsuid, body: 'Olá, Ana!' });
+		expect(reply).toMatchObject({ customerId: MODERN_WA_ID, conversationId: opened.id, isNewConversation: false, window: { open: true } });
+		expect(simulator.requestsTo('POST', '/messages').at(-1)?.body).toMatchObject({ recipient: bsuid });
+		expect(await store.listConversations({})).toHaveLength(1);
+	});
+
+	it('does the same for Mexico with the old 1 after 52', async () => {
+		await customerWrites('Hola', MX_LEGACY_WA_ID, MX_MODERN);
+		const reply = await sendSessionMessage(context, { kind: 'text', to: MX_MODERN, body: '¡Hola!' });
+		expect(reply).toMatchObject({ isNewConversation: false, window: { open: true } });
+		expect(await store.listConversations({})).toHaveLength(1);
+	});
+
+	it('honours a STOP sent from the legacy form when marketing goes to the modern number', async () => {
+		await customerWrites('STOP');
+		const posts = simulator.requestsTo('POST', '/messages').length;
+		await expect(
+			sendTemplateMessage(context, { to: MODERN, name: 'seasonal_promotion', languageCode: 'en_US', body: ['summer', '20%'] }),
+		).rejects.toMatchObject({ code: 'CONTACT_OPTED_OUT' });
+		expect(simulator.requestsTo('POST', '/messages')).toHaveLength(posts);
+	});
+
+	it('counts no daily-limit unit for a template inside the window the legacy form opened', async () => {
+		await customerWrites('Pode me mandar o cupom?');
+		const sent = await sendTemplateMessage(context, { to: MODERN, name: 'hello_world', languageCode: 'en_US' });
+		expect(sent).toMatchObject({ window: { open: true }, dailyLimit: null, isNewConversation: false });
+		expect(await store.dailyLimitUsage(context.businessAccountId, clock)).toBe(0);
+
+		// Outside the window the customer is one unit, whichever form the flow names.
+		clock += 25 * HOUR;
+		const first = await sendTemplateMessage(context, { to: LEGACY_WA_ID, name: 'hello_world', languageCode: 'en_US' });
+		const second = await sendTemplateMessage(context, { to: MODERN, name: 'hello_world', languageCode: 'en_US' });
+		expect([first.dailyLimit?.counted, second.dailyLimit?.counted]).toEqual([true, false]);
+		expect(await store.dailyLimitUsage(context.businessAccountId, clock)).toBe(1);
+	});
+});
