@@ -46,9 +46,8 @@ async function recordingSubscriber(reader: ConversationStore, seen: Map<string, 
 		store: reader,
 		subscriberId: 'bench-latency',
 		types: ['message.received'],
-		handle: (events) => {
-			const at = epochMs();
-			for (const event of events) if (event.type === 'message.received') seen.set(event.payload.message.wamid, at);
+		handle: (event) => {
+			if (event.type === 'message.received') seen.set(event.payload.message.wamid, epochMs());
 		},
 	});
 	await subscriber.start();

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
 	console.log(`  conversation store        ${join(folder, 'conversations.sqlite')}`);
 
 	// A subscriber reads the event log, as each n8n trigger does; the bot answers received messages.
-	const logEvents = new EventSubscriber({ store, subscriberId: 'demo-log', from: 'beginning', handle: (events) => events.forEach((event) => say('event', describeEvent(event))) });
+	const logEvents = new EventSubscriber({ store, subscriberId: 'demo-log', from: 'beginning', handle: (event) => say('event', describeEvent(event)) });
 	await logEvents.start();
 
 	const settle = async (): Promise<void> => {

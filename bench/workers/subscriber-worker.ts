@@ -14,10 +14,8 @@ async function main(): Promise<void> {
 		store,
 		subscriberId: `bench-${process.pid}`,
 		types: ['message.received'],
-		handle: (events) => {
-			const at = epochMs();
-			const lines = events.map((event) => (event.type === 'message.received' ? `seen ${event.payload.message.wamid} ${at}\n` : ''));
-			process.stdout.write(lines.join(''));
+		handle: (event) => {
+			if (event.type === 'message.received') process.stdout.write(`seen ${event.payload.message.wamid} ${epochMs()}\n`);
 		},
 	});
 	await subscriber.start();

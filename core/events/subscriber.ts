@@ -12,20 +12,34 @@ export interface EventSubscriberOptions {
 	batchSize?: number;
 	/** A re-check even without a wake-up signal, in case one was missed. */
 	idleRecheckMs?: number;
-	/** Handles a batch; the cursor moves past it only when this resolves (at-least-once delivery). */
-	handle: (events: StoreEvent[]) => Promise<void> | void;
-	/** Called when reading or handling fails; the batch is retried after a pause. */
-	onError?: (error: unknown) => void;
+	/** Handles one event; the cursor moves past it only when this resolves (at-least-once delivery). */
+	handle: (event: StoreEvent, attempt: EventAttempt) => Promise<void> | void;
+	/** Tries of one event before it is skipped (default 3). */
+	maxAttempts?: number;
+	/** Pause before the second try of an event, doubled before each further one (default 1 s). */
+	retryDelayMs?: number;
+	/** Called when an event is given up after `maxAttempts` failed tries, with the last error. */
+	onSkip?: (event: StoreEvent, error: unknown, attempts: number) => void;
+	/** Called when reading fails (retried after a pause) or a try of an event fails (tried again). */
+	onError?: (error: unknown, event?: StoreEvent) => void;
+}
+
+/** Which try of an event this is; on the last one a failure skips the event. */
+export interface EventAttempt {
+	number: number;
+	last: boolean;
 }
 
 /**
- * Reads the event log through a durable cursor and hands each batch to `handle`. An event committed
- * before a crash is read again after the restart; nothing is skipped, and the cursor only advances
- * past batches that were handled.
+ * Reads the event log through a durable cursor and hands each event to `handle`, in commit order. An
+ * event committed before a crash is read again after the restart. An event whose handling keeps
+ * failing is tried `maxAttempts` times with back-off, then skipped (`onSkip`), so one bad event never
+ * stops the reader; the events handled before it are acknowledged first and never handed over again.
  */
 export class EventSubscriber {
 	private running = false;
 	private wake: (() => void) | null = null;
+	private interrupt: (() => void) | null = null;
 	private pendingWake = false;
 	private loop: Promise<void> | null = null;
 	private stopListening: (() => void) | null = null;
@@ -44,7 +58,7 @@ export class EventSubscriber {
 		if (!this.running) return;
 		this.running = false;
 		this.stopListening?.();
-		this.signal();
+		this.interrupt?.();
 		await this.loop;
 	}
 
@@ -64,26 +78,61 @@ export class EventSubscriber {
 					types: this.options.types,
 					phoneNumberId: this.options.phoneNumberId,
 				});
-				if (batch.events.length > 0) await this.options.handle(batch.events);
+				let handled = true;
+				for (const event of batch.events) {
+					handled = await this.handleEvent(event);
+					if (!handled) break;
+				}
+				if (!handled) return;
 				await store.acknowledge(subscriberId, batch.position);
 				if (batch.events.length === limit) continue;
 			} catch (error) {
 				if (!this.running) return;
 				this.options.onError?.(error);
 			}
-			await this.waitForSignal(this.options.idleRecheckMs ?? 5_000);
+			await this.sleep(this.options.idleRecheckMs ?? 5_000, true);
 		}
 	}
 
-	private waitForSignal(timeoutMs: number): Promise<void> {
-		if (this.pendingWake || !this.running) return Promise.resolve();
+	/** Tries one event until it is handled or skipped; false when the subscriber stopped meanwhile. */
+	private async handleEvent(event: StoreEvent): Promise<boolean> {
+		const maxAttempts = Math.max(1, this.options.maxAttempts ?? 3);
+		for (let number = 1; ; number++) {
+			try {
+				await this.options.handle(event, { number, last: number >= maxAttempts });
+				return true;
+			} catch (error) {
+				if (!this.running) return false;
+				if (number >= maxAttempts) {
+					try {
+						this.options.onSkip?.(event, error, number);
+					} catch (reportError) {
+						this.options.onError?.(reportError, event);
+					}
+					return true;
+				}
+				this.options.onError?.(error, event);
+				// The events before this one are done: a retry, a restart or a skip never repeats them.
+				await this.options.store.acknowledge(this.options.subscriberId, event.id - 1);
+				await this.sleep((this.options.retryDelayMs ?? 1_000) * 2 ** (number - 1), false);
+				if (!this.running) return false;
+			}
+		}
+	}
+
+	/** Waits for a wake-up signal (or only for stop(), when `untilSignal` is false), at most `timeoutMs`. */
+	private sleep(timeoutMs: number, untilSignal: boolean): Promise<void> {
+		if (!this.running || (untilSignal && this.pendingWake)) return Promise.resolve();
 		return new Promise((resolve) => {
-			const timer = setTimeout(() => this.wake?.(), timeoutMs);
-			this.wake = () => {
+			const done = () => {
 				clearTimeout(timer);
 				this.wake = null;
+				this.interrupt = null;
 				resolve();
 			};
+			const timer = setTimeout(done, timeoutMs);
+			this.interrupt = done;
+			if (untilSignal) this.wake = done;
 		});
 	}
 }

@@ -67,9 +67,9 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
 		accepts: (event) =>
 			event.type === 'conversation.started' && (initiatedBy === 'any' || event.payload.conversation.initiatedBy === initiatedBy),
-		toItem: async (event) => {
+		plainItem: (event) => {
 			if (event.type !== 'conversation.started') throw new ApplicationError(`Unexpected event type ${event.type}`);
-			return { json: conversationStartedItem(event.payload) };
+			return conversationStartedItem(event.payload);
 		},
 	};
 }

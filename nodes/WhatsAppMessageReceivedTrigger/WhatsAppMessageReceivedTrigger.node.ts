@@ -1,6 +1,7 @@
 import {
 	ApplicationError,
 	NodeConnectionTypes,
+	type IDataObject,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -11,6 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import { isRecordedByAiReply } from '../../core/ai';
+import type { StoreEvent } from '../../core/events/types';
 import { transcribeForTrigger, voiceTranscriptionProperties } from '../WhatsAppAiReply/trigger-ai';
 import { credentialTest } from '../shared/methods/credential-test';
 import { cloudApiClient } from '../shared/outbound';
@@ -100,6 +102,11 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 	const transcribeVoice = context.getNodeParameter('transcribeVoice', false) as boolean;
 	const wanted = (type: string) => messageTypes.length === 0 || messageTypes.includes(LISTED_TYPES.includes(type) ? type : 'other');
 	return {
+	const plainItem = (event: StoreEvent): IDataObject => {
+		if (event.type === 'message.status') return messageStatusItem(event.payload);
+		if (event.type !== 'message.received') throw new ApplicationError(`Unexpected event type ${event.type}`);
+		return messageReceivedItem(event.payload);
+	};
 		types: includeStatuses ? ['message.received', 'message.status'] : ['message.received'],
 		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
 		// Messages AI Reply recorded from other channels are in the log too; they are not WhatsApp arrivals.
@@ -107,9 +114,9 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 			event.type === 'message.status' ||
 			(event.type === 'message.received' && wanted(event.payload.message.type) && !isRecordedByAiReply(event.payload.message)),
 		toItem: async (event, { credential, trigger }): Promise<INodeExecutionData> => {
-			if (event.type === 'message.status') return { json: messageStatusItem(event.payload) };
-			if (event.type !== 'message.received') throw new ApplicationError(`Unexpected event type ${event.type}`);
-			const item: INodeExecutionData = { json: messageReceivedItem(event.payload) };
+		plainItem,
+			const item: INodeExecutionData = { json: plainItem(event) };
+			if (event.type !== 'message.received') return item;
 			const { message } = event.payload;
 			const media = message.media;
 			if (transcribeVoice && message.type === 'audio' && media) {

@@ -461,8 +461,8 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 				const other = await harness.open();
 				const received: StoreEvent[] = [];
 				const remoteReceived: StoreEvent[] = [];
-				const local = new EventSubscriber({ store, subscriberId: 'local', types: ['message.received'], handle: (events) => void received.push(...events) });
-				const remote = new EventSubscriber({ store: other, subscriberId: 'remote', types: ['message.received'], handle: (events) => void remoteReceived.push(...events) });
+				const local = new EventSubscriber({ store, subscriberId: 'local', types: ['message.received'], handle: (event) => void received.push(event) });
+				const remote = new EventSubscriber({ store: other, subscriberId: 'remote', types: ['message.received'], handle: (event) => void remoteReceived.push(event) });
 				await local.start();
 				await remote.start();
 				await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0 })] }), lifecycle(T0));

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import type { ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import { NodeOperationError, type INodeExecutionData, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
-import { EventSubscriber } from '../../../core/events/subscriber';
+import { WhatsAppConversationsError } from '../../../core/errors';
+import { EventSubscriber, type EventAttempt } from '../../../core/events/subscriber';
+import type { StoreEvent } from '../../../core/events/types';
 import { acquireStore, releaseStore } from '../../../core/store/open';
 import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
 import { takeManualStart } from './manual-listen';
@@ -28,25 +30,49 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 
 	const subscriber = new EventSubscriber({
 		store,
+	const context = { store, credential, trigger: this };
+
+	/**
+	 * The event's item. A failure that may pass (network, busy store) is tried again; a lasting one
+	 * (an expired media id) or the last try gives the plain item with `error`, so the event still runs.
+	 */
+	const itemOf = async (event: StoreEvent, attempt: EventAttempt): Promise<INodeExecutionData> => {
+		if (!options.toItem) return { json: options.plainItem(event) };
+		try {
+			return await options.toItem(event, context);
+		} catch (error) {
+			if (!attempt.last && isTransient(error)) throw error;
+			this.logger.warn(`WhatsApp trigger emits event ${event.id} (${event.type}) without its extras: ${describe(error)}`);
+			return { json: { ...options.plainItem(event), error: { code: codeOf(error), message: describe(error), hint: hintOf(error, EXTRAS_FAILED) } } };
+		}
+	};
 		subscriberId,
 		types: options.types,
 		phoneNumberId: phoneNumberFilter(options, credential),
 		from: manualStart === undefined ? 'now' : { after: manualStart },
-		handle: async (events) => {
-			for (const event of events) {
-				if (manualDone || !options.accepts(event)) continue;
-				const item = await options.toItem(event, { store, credential, trigger: this });
-				if (manual) {
-					manualDone = true;
-					this.emit([[item]]);
-					return;
-				}
-				// The key lets n8n drop a second emit of the same event, e.g. after a crash before the ack.
-				this.emit([[item]], undefined, undefined, `${subscriberId}:${event.id}`);
+		handle: async (event, attempt) => {
+			if (manualDone || !options.accepts(event)) return;
+			const item = await itemOf(event, attempt);
+			if (manual) {
+				this.emit([[item]]);
+				manualDone = true;
+				return;
 			}
 		},
-		onError: (error) => this.logger.error(`WhatsApp trigger could not read its events: ${error instanceof Error ? error.message : String(error)}`),
 	});
+			// The key lets n8n drop a second emit of the same event, e.g. after a crash before the ack.
+			this.emit([[item]], undefined, undefined, `${subscriberId}:${event.id}`);
+		},
+		onError: (error, event) => {
+			if (event === undefined) this.logger.error(`WhatsApp trigger could not read its events: ${describe(error)}`);
+			else this.logger.warn(`WhatsApp trigger could not emit event ${event.id} (${event.type}), trying again: ${describe(error)}`);
+		},
+		onSkip: (event, error, attempts) => {
+			const message = `WhatsApp trigger skipped event ${event.id} (${event.type}) after ${attempts} failed attempts: ${describe(error)}`;
+			this.logger.warn(message);
+			// A failed execution in n8n's list keeps a record the log rotation does not take away.
+			const description = hintOf(error, 'The event was not emitted; the events after it were. See the n8n log for the cause.');
+			if (!manual) this.saveFailedExecution(new NodeOperationError(node, message, { description }));
 	await subscriber.start();
 
 	return {
@@ -57,4 +83,23 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 			await releaseStore(store);
 		},
 	};
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function codeOf(error: unknown): string {
+	return error instanceof WhatsAppConversationsError ? error.code : 'TRIGGER_ITEM_FAILED';
+}
+
+const EXTRAS_FAILED = 'The event ran without its media, transcript or AI results; see the n8n log for the cause.';
+
+function hintOf(error: unknown, fallback: string): string {
+	return error instanceof WhatsAppConversationsError ? error.hint : fallback;
+}
+
+/** Core errors say whether trying again can help; anything else is given the benefit of the doubt. */
+function isTransient(error: unknown): boolean {
+	return error instanceof WhatsAppConversationsError ? error.retryable : true;
 }

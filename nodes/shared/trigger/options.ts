@@ -1,4 +1,4 @@
-import type { INodeExecutionData, ITriggerFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, ITriggerFunctions } from 'n8n-workflow';
 
 import type { EventType, StoreEvent } from '../../../core/events/types';
 import type { ConversationStore } from '../../../core/store/types';
@@ -17,7 +17,10 @@ export interface EventTriggerOptions {
 	phoneNumberScope: 'credential' | 'all';
 	/** The node's filters beyond type and number. */
 	accepts: (event: StoreEvent) => boolean;
-	toItem: (event: StoreEvent, context: TriggerItemContext) => Promise<INodeExecutionData>;
+	/** The event's item from its payload alone; cannot fail, so a failing event still runs with it. */
+	plainItem: (event: StoreEvent) => IDataObject;
+	/** The full item when it needs I/O (media, transcript, AI), which can fail; else the plain item is used. */
+	toItem?: (event: StoreEvent, context: TriggerItemContext) => Promise<INodeExecutionData>;
 	/** Work that lives as long as the trigger (the inactivity sweep). */
 	onStart?: (store: ConversationStore, credential: WhatsAppCredential) => { stop(): Promise<void> };
 }

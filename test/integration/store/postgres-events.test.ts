@@ -133,7 +133,7 @@ describe('postgres event log under concurrent writers', () => {
 			store: listener,
 			subscriberId: 'remote',
 			idleRecheckMs: 60_000,
-			handle: (events) => void received.push(...events.map((event) => ({ event, at: Date.now() }))),
+			handle: (event) => void received.push({ event, at: Date.now() }),
 		});
 		await subscriber.start();
 		await waitFor(() => listener.listening);
@@ -152,7 +152,7 @@ describe('postgres event log under concurrent writers', () => {
 		const listener = await fixture.open({ pollIntervalMs: 50 });
 		const writer = await fixture.open();
 		const received: StoreEvent[] = [];
-		const subscriber = follow({ store: listener, subscriberId: 'remote', idleRecheckMs: 60_000, handle: (events) => void received.push(...events) });
+		const subscriber = follow({ store: listener, subscriberId: 'remote', idleRecheckMs: 60_000, handle: (event) => void received.push(event) });
 		await subscriber.start();
 		await waitFor(() => listener.listening);
 

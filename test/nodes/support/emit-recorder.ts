@@ -22,7 +22,12 @@ export class EmitRecorder {
 	private taken = 0;
 	private readonly waiters: Array<(data: INodeExecutionData[][]) => void> = [];
 
+	/** Makes emit throw the error this returns for some data, as a failing n8n would (nothing is recorded then). */
+	refuse: ((data: INodeExecutionData[][]) => Error | undefined) | undefined;
+
 	readonly emit = (...[data, responsePromise, donePromise, deduplicationKey]: EmitArguments): void => {
+		const refusal = this.refuse?.(data);
+		if (refusal) throw refusal;
 		this.emitted.push({ data, responsePromise, donePromise, deduplicationKey });
 		const waiter = this.waiters.shift();
 		if (waiter) {
