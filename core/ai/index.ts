@@ -20,7 +20,7 @@ export {
 	type VariableType,
 } from './extract';
 export { AI_INBOUND_ID_PREFIX, AI_RECORDED_SOURCE, AI_REPLY_ID_PREFIX, isRecordedByAiReply } from './ids';
-export { resolveCustomer, type CustomerIdentity } from './customer';
+export { resolveCustomer, resolveStoredCustomer, type CustomerIdentity } from './customer';
 export { findOrRecordCustomerMessage, type ConversationAddress, type CustomerMessageInput, type LocatedMessage } from './customer-message';
 export { recordUnsentReply, sendReply, type Delivery, type NotSentReason } from './deliver';
 export {

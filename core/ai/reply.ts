@@ -9,7 +9,7 @@ import type { StoredMessage } from '../conversation/types';
 import type { OutboundContext } from '../outbound';
 import type { ConversationStore, CustomerWindow } from '../store/types';
 import type { ChatCompleter, ImageDetail, TokenUsage } from './chat';
-import { resolveCustomer } from './customer';
+import { resolveStoredCustomer } from './customer';
 import { findOrRecordCustomerMessage, type ConversationAddress } from './customer-message';
 import { recordUnsentReply, sendReply, type Delivery } from './deliver';
 import { AiError } from './errors';
@@ -135,7 +135,8 @@ async function currentInput(request: AiReplyRequest, environment: AiReplyEnviron
 /** Answers one customer message; see the module comment for the steps. */
 export async function replyToCustomer(request: AiReplyRequest, environment: AiReplyEnvironment): Promise<AiReplyResult> {
 	const now = environment.now ?? Date.now;
-	const identity = resolveCustomer(request.customer, environment.defaultCountry);
+	const { store } = environment;
+	const identity = await resolveStoredCustomer(store, environment.phoneNumberId, request.customer, environment.defaultCountry);
 	const address: ConversationAddress = {
 		phoneNumberId: environment.phoneNumberId,
 		businessAccountId: environment.businessAccountId,
@@ -144,7 +145,6 @@ export async function replyToCustomer(request: AiReplyRequest, environment: AiRe
 		customerWaId: identity.phone === null ? null : identity.customerId,
 	};
 	const lifecycle = { now: now(), inactivityTimeoutMs: environment.inactivityTimeoutMs };
-	const { store } = environment;
 	// WhatsApp's view of the window, read before a message from another channel could move it.
 	const windowBefore: CustomerWindow | null = identity.whatsApp === null ? null : await store.getWindow(address.phoneNumberId, address.customerId, lifecycle.now);
 

@@ -1,6 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 
 import { parseCustomerId } from '../policy/customer';
+import type { ConversationStore } from '../store/types';
 
 /** Who a send goes to, in every form the send, the store and the output need. */
 export interface Recipient {
@@ -27,4 +28,15 @@ export function toRecipient(input: string, defaultCountry?: CountryCode): Recipi
 		return { customerId: customer.key, address: customer.key, e164: null, waId: null, userId: customer.key };
 	}
 	return { customerId: customer.key, address: customer.e164, e164: customer.e164, waId: customer.key, userId: null };
+}
+
+/**
+ * The recipient with the customer's store key: a business-scoped user id that Meta reported together
+ * with a phone number is that number's customer (ConversationStore.resolveCustomerId), so the output
+ * names the same customer as the trigger did. The message still goes to the id the flow gave.
+ */
+export async function resolveRecipient(store: Pick<ConversationStore, 'resolveCustomerId'>, phoneNumberId: string, recipient: Recipient): Promise<Recipient> {
+	if (recipient.userId === null) return recipient;
+	const key = await store.resolveCustomerId(phoneNumberId, recipient.userId);
+	return key === recipient.customerId ? recipient : { ...recipient, customerId: key, waId: key, e164: `+${key}` };
 }

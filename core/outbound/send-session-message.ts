@@ -9,7 +9,7 @@ import { assertCaption, assertList, assertReplyButtons, assertTextMessage } from
 import { assertWindowOpen } from '../policy/window';
 import type { CustomerWindow } from '../store/types';
 import { nowOf, type OutboundContext } from './context';
-import { toRecipient } from './recipient';
+import { resolveRecipient, toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';
 
 /** A free-form message: allowed only inside the customer's 24-hour window. */
@@ -81,8 +81,9 @@ export async function sendSessionMessage(
 	context: OutboundContext,
 	message: SessionMessage,
 ): Promise<SessionMessageResult> {
-	const recipient = toRecipient(message.to, context.defaultCountry);
+	const parsed = toRecipient(message.to, context.defaultCountry);
 	assertContent(message);
+	const recipient = await resolveRecipient(context.store, context.phoneNumberId, parsed);
 	const window = await context.store.getWindow(context.phoneNumberId, recipient.customerId, nowOf(context));
 	assertWindowOpen(window, recipient.address);
 

@@ -5,7 +5,7 @@ import { assertNotOptedOut } from '../policy/optout';
 import { assertTemplateSendable, type TemplateSendRequest } from '../policy/template';
 import type { LimitReservation, CustomerWindow } from '../store/types';
 import { nowOf, type OutboundContext } from './context';
-import { toRecipient } from './recipient';
+import { resolveRecipient, toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';
 
 export interface TemplateSendResult extends SentMessage {
@@ -49,9 +49,10 @@ export async function sendTemplateMessage(
 	context: OutboundContext,
 	input: TemplateMessageInput,
 ): Promise<TemplateSendResult> {
-	const recipient = toRecipient(input.to, context.defaultCountry);
+	const parsed = toRecipient(input.to, context.defaultCountry);
 	const template = assertTemplateSendable(await context.templates.all(), toPolicyRequest(input));
 	const now = nowOf(context);
+	const recipient = await resolveRecipient(context.store, context.phoneNumberId, parsed);
 	const contact = await context.store.getContact(context.phoneNumberId, recipient.customerId);
 	if (contact) assertNotOptedOut(contact, template.category, recipient.address);
 

@@ -57,7 +57,7 @@ export class WhatsAppSendTemplate implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{"Send " + String($parameter["template"].value || "template").split("|")[0]}}',
-		description: 'Send an approved WhatsApp message template, with its variables, to any number (also outside the 24-hour window)',
+		description: 'Send an approved WhatsApp message template, with its variables, to any customer (also outside the 24-hour window)',
 		defaults: { name: 'WhatsApp Send Template' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -12,6 +12,8 @@ import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../.
 const HOUR = 3_600_000;
 /** A customer who uses a WhatsApp username: Meta names them by this business-scoped user id only. */
 const BSUID = 'US.13491208655302741918';
+const PHONE = '+16505551234';
+const PHONE_WA_ID = '16505551234';
 const MARKETING = { name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text' as const, text: 'Alex' }, body: ['SUMMER20', '10'] };
 
 /**
@@ -101,6 +103,33 @@ describe('sending to a username customer (business-scoped user id)', () => {
 		await expect(sendTemplateMessage(context, { to: BSUID, ...MARKETING })).rejects.toMatchObject({ code: 'CONTACT_OPTED_OUT' });
 		expect(simulator.requestsTo('POST', '/messages')).toHaveLength(0);
 		await expect(sendTemplateMessage(context, { to: BSUID, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ template: { category: 'UTILITY' } });
+	});
+
+	it('a customer Meta reported with both ids is one customer: conversation, window, opt-out and daily limit, whichever id a send names', async () => {
+		await simulator.simulateInbound({ from: PHONE_WA_ID, userId: BSUID, username: 'alex.shop', text: 'Hi' });
+		const byUserId = await sendSessionMessage(context, { kind: 'text', to: BSUID, body: 'Hello Alex' });
+		// The output names the customer as the trigger does (by the number's key); Meta got the BSUID.
+		expect(byUserId).toMatchObject({ customerId: PHONE_WA_ID, waId: PHONE_WA_ID, to: PHONE, userId: BSUID, isNewConversation: false, window: { open: true } });
+		expect(sentBody()).toMatchObject({ recipient: BSUID });
+		const byPhone = await sendSessionMessage(context, { kind: 'text', to: PHONE, body: 'Anything else?' });
+		expect(byPhone).toMatchObject({ customerId: PHONE_WA_ID, conversationId: byUserId.conversationId });
+		expect(await store.listConversations({})).toHaveLength(1);
+
+		// STOP from the number stops marketing templates to the BSUID.
+		await simulator.simulateInbound({ from: PHONE_WA_ID, userId: BSUID, text: 'STOP' });
+		await expect(sendTemplateMessage(context, { to: BSUID, ...MARKETING })).rejects.toMatchObject({ code: 'CONTACT_OPTED_OUT' });
+
+		// Outside the window, one daily-limit unit for the person, whichever id reaches them.
+		clock += 25 * HOUR;
+		await expect(sendTemplateMessage(context, { to: PHONE, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ dailyLimit: { counted: true, used: 1 } });
+		await expect(sendTemplateMessage(context, { to: BSUID, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ dailyLimit: { counted: false, used: 1 } });
+		expect(simulator.requestsTo('POST', '/messages').filter((request) => request.status === 200)).toHaveLength(4);
+	});
+
+	it('an opt-out set by the BSUID stops marketing templates to the phone number', async () => {
+		await simulator.simulateInbound({ from: PHONE_WA_ID, userId: BSUID, text: 'Hi' });
+		await store.setOptOut(simulator.phoneNumberId, BSUID, true, clock);
+		await expect(sendTemplateMessage(context, { to: PHONE, ...MARKETING })).rejects.toMatchObject({ code: 'CONTACT_OPTED_OUT' });
 	});
 
 	it('refuses a recipient that is neither a phone number nor a BSUID, naming both forms', async () => {

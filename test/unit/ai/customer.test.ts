@@ -1,4 +1,4 @@
-import { resolveCustomer } from '../../../core/ai/customer';
+import { resolveCustomer, resolveStoredCustomer } from '../../../core/ai/customer';
 import { isRecordedByAiReply } from '../../../core/ai/ids';
 
 describe('resolveCustomer', () => {
@@ -18,6 +18,27 @@ describe('resolveCustomer', () => {
 		expect(resolveCustomer('crm-4711')).toEqual({ customerId: 'crm-4711', phone: null, whatsApp: null });
 		expect(() => resolveCustomer('  ')).toThrow(expect.objectContaining({ code: 'AI_INPUT_INVALID' }));
 		expect(() => resolveCustomer('x'.repeat(300))).toThrow(expect.objectContaining({ code: 'AI_INPUT_INVALID' }));
+	});
+});
+
+describe('resolveStoredCustomer', () => {
+	it("names a BSUID Meta linked to a phone number by that number's key, and asks the store only for BSUIDs", async () => {
+		const asked: string[] = [];
+		const store = {
+			resolveCustomerId: async (_phoneNumberId: string, id: string) => {
+				asked.push(id);
+				return id === 'US.13491208655302741918' ? '16505551234' : id;
+			},
+		};
+		await expect(resolveStoredCustomer(store, '1065', 'US.13491208655302741918')).resolves.toEqual({
+			customerId: '16505551234',
+			phone: '+16505551234',
+			whatsApp: 'US.13491208655302741918',
+		});
+		await expect(resolveStoredCustomer(store, '1065', 'GB.99')).resolves.toEqual({ customerId: 'GB.99', phone: null, whatsApp: 'GB.99' });
+		await expect(resolveStoredCustomer(store, '1065', '+1 650 555 1234')).resolves.toMatchObject({ customerId: '16505551234' });
+		await expect(resolveStoredCustomer(store, '1065', 'crm-4711')).resolves.toEqual({ customerId: 'crm-4711', phone: null, whatsApp: null });
+		expect(asked).toEqual(['US.13491208655302741918', 'GB.99']);
 	});
 });
 
