@@ -59,18 +59,43 @@ function variables(value: unknown): Record<string, unknown> {
 	return (value ?? {}) as Record<string, unknown>;
 }
 
-export function* rekeyCustomers(sql: MigrationDialect, now: number): MigrationSteps {
-	const contacts = sql.table('contacts');
-	const conversations = sql.table('conversations');
-	const pairs = yield* query(
-		`SELECT phone_number_id, customer_id FROM ${contacts} UNION SELECT phone_number_id, customer_id FROM ${conversations}`,
-	);
-	for (const pair of pairs) {
-		const from = String(pair.customer_id);
-		const to = customerKey(from);
-		if (to !== from) yield* mergeCustomer(sql, String(pair.phone_number_id), from, to, now);
+/** Rows read per query, so that a large store is never held in memory at once. */
+const PAGE = 1000;
+
+/**
+ * Visits every distinct (scope column, customer_id) of a table whose customer id is not its key, in
+ * key order, a page at a time. Rows the visit moves land on keys, which later pages skip.
+ */
+function* eachLegacyCustomer(
+	sql: MigrationDialect,
+	table: string,
+	scopeColumn: string,
+	visit: (scope: string, from: string, to: string) => MigrationSteps,
+): MigrationSteps {
+	let after: [string, string] | null = null;
+	for (;;) {
+		const page: Row[] = yield* query(
+			`SELECT DISTINCT ${scopeColumn} AS scope, customer_id FROM ${sql.table(table)}
+			${after === null ? '' : `WHERE (${scopeColumn}, customer_id) > (?, ?)`}
+			ORDER BY ${scopeColumn}, customer_id LIMIT ${PAGE}`,
+			after ?? [],
+		);
+		for (const row of page) {
+			const from = String(row.customer_id);
+			const to = customerKey(from);
+			if (to !== from) yield* visit(String(row.scope), from, to);
+		}
+		const last = page.at(-1);
+		if (page.length < PAGE || last === undefined) return;
+		after = [String(last.scope), String(last.customer_id)];
 	}
-	yield* rekeyReservations(sql);
+}
+
+export function* rekeyCustomers(sql: MigrationDialect, now: number): MigrationSteps {
+	for (const table of ['contacts', 'conversations']) {
+		yield* eachLegacyCustomer(sql, table, 'phone_number_id', (phoneNumberId, from, to) => mergeCustomer(sql, phoneNumberId, from, to, now));
+	}
+	yield* eachLegacyCustomer(sql, 'limit_reservations', 'scope', (scope, from, to) => mergeReservation(sql, scope, from, to));
 }
 
 function* mergeCustomer(sql: MigrationDialect, phoneNumberId: string, from: string, to: string, now: number): MigrationSteps {
@@ -139,17 +164,12 @@ function* mergeContacts(sql: MigrationDialect, phoneNumberId: string, from: stri
 }
 
 /** Reservations are keyed by scope (business account) and customer: the latest one per key stands. */
-function* rekeyReservations(sql: MigrationDialect): MigrationSteps {
+function* mergeReservation(sql: MigrationDialect, scope: string, from: string, to: string): MigrationSteps {
 	const reservations = sql.table('limit_reservations');
-	const rows = yield* query(`SELECT scope, customer_id, reserved_at FROM ${reservations}`);
-	for (const row of rows) {
-		const from = String(row.customer_id);
-		const to = customerKey(from);
-		if (to === from) continue;
-		const scope = String(row.scope);
-		const [existing] = yield* query(`SELECT reserved_at FROM ${reservations} WHERE scope = ? AND customer_id = ?`, [scope, to]);
-		const reservedAt = Math.max(Number(row.reserved_at), num(existing?.reserved_at) ?? 0);
-		yield* query(`DELETE FROM ${reservations} WHERE scope = ? AND customer_id IN (?, ?)`, [scope, from, to]);
-		yield* query(`INSERT INTO ${reservations} (scope, customer_id, reserved_at) VALUES (?, ?, ?)`, [scope, to, reservedAt]);
-	}
+	const select = `SELECT reserved_at FROM ${reservations} WHERE scope = ? AND customer_id = ?`;
+	const [moving] = yield* query(select, [scope, from]);
+	const [existing] = yield* query(select, [scope, to]);
+	const reservedAt = Math.max(Number(moving.reserved_at), num(existing?.reserved_at) ?? 0);
+	yield* query(`DELETE FROM ${reservations} WHERE scope = ? AND customer_id IN (?, ?)`, [scope, from, to]);
+	yield* query(`INSERT INTO ${reservations} (scope, customer_id, reserved_at) VALUES (?, ?, ?)`, [scope, to, reservedAt]);
 }

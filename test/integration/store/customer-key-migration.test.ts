@@ -111,6 +111,41 @@ describe('the customer-key migration', () => {
 		}
 	});
 
+	it('re-keys every legacy customer of a store larger than a page of the migration', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'wa-rekey-'));
+		const path = join(folder, 'store.sqlite');
+		const count = 2_500;
+		try {
+			const old = new DatabaseSync(path);
+			old.exec(SQLITE_MIGRATIONS[0] as string);
+			old.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version (version) VALUES (1)');
+			const insert = old.prepare(
+				'INSERT INTO contacts (phone_number_id, customer_id, wa_id, name, last_inbound_at, opted_out, opted_out_at, updated_at) VALUES (?, ?, ?, NULL, ?, 0, NULL, ?)',
+			);
+			old.exec('BEGIN');
+			for (let index = 0; index < count; index++) {
+				const legacy = `551191${String(index).padStart(6, '0')}`;
+				insert.run(P, legacy, legacy, T0, T0);
+				insert.run(P, `1650555${String(index).padStart(4, '0')}`, null, T0, T0);
+			}
+			old.exec('COMMIT');
+			old.close();
+
+			const store = new SqliteConversationStore({ path });
+			try {
+				expect(await store.getContact(P, '+55 11 99100-2499')).toMatchObject({ customerId: '5511991002499', waId: '551191002499' });
+				const check = new DatabaseSync(path, { readOnly: true });
+				const rows = check.prepare(`SELECT count(*) AS n, sum(customer_id LIKE '5511991%') AS rekeyed FROM contacts`).get();
+				check.close();
+				expect(rows).toEqual({ n: 2 * count, rekeyed: count });
+			} finally {
+				await store.close();
+			}
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
 	it('does the same in a PostgreSQL schema written before customer keys', async () => {
 		const fixture = new SchemaFixture('rekey');
 		const s = `"${fixture.schema}"`;
