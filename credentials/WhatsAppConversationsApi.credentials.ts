@@ -73,7 +73,8 @@ export class WhatsAppConversationsApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				"The Meta app's secret (App settings > Basic). Every webhook is checked against it; leave empty only for testing.",
+				"The Meta app's secret (App Dashboard > App settings > Basic > App secret). Meta signs every webhook with it and deliveries without that signature are refused. Required with provider Meta: WhatsApp triggers do not activate without it.",
+			displayOptions: { show: { provider: ['meta', 'custom'] } },
 		},
 		{
 			displayName: 'Verify Token',
@@ -81,7 +82,29 @@ export class WhatsAppConversationsApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Any string you choose; enter the same one in the Meta app when saving the callback URL',
+			description:
+				'Any string you choose; enter the same one in the Meta app when saving the callback URL. Required with provider Meta.',
+			displayOptions: { show: { provider: ['meta', 'custom'] } },
+		},
+		{
+			displayName: 'Webhook Header Name',
+			name: 'webhookHeaderName',
+			type: 'string',
+			default: '',
+			placeholder: 'X-Webhook-Secret',
+			description:
+				"A header the provider adds to every webhook (360dialog: the webhook's custom headers). With its secret below, deliveries without it are refused.",
+			displayOptions: { show: { provider: ['360dialog', 'custom'] } },
+		},
+		{
+			displayName: 'Webhook Header Secret',
+			name: 'webhookHeaderSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'A long random value the provider sends in that header. 360dialog does not sign webhooks, so WhatsApp triggers need this unless they accept unsigned deliveries (testing only).',
+			displayOptions: { show: { provider: ['360dialog', 'custom'] } },
 		},
 		{
 			displayName: 'Messaging Tier',

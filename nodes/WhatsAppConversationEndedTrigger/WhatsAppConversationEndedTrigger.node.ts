@@ -14,7 +14,7 @@ import { IdleConversationSweeper } from '../../core/conversation/sweeper';
 import { formatTranscript, transcriptItems } from '../shared/conversation-item';
 import { extractForTrigger, extractionProperties, readVariableDefinitions } from '../WhatsAppAiReply/trigger-ai';
 import { credentialTest } from '../shared/methods/credential-test';
-import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
+import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
 import { testListenerMethods } from '../shared/trigger/manual-listen';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
@@ -68,6 +68,7 @@ export class WhatsAppConversationEndedTrigger implements INodeType {
 				],
 			},
 			...extractionProperties,
+			...acceptUnsignedProperties,
 		],
 	};
 

@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { credentialTest } from '../shared/methods/credential-test';
-import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
+import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
 import { testListenerMethods } from '../shared/trigger/manual-listen';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
@@ -44,6 +44,7 @@ export class WhatsAppConversationStartedTrigger implements INodeType {
 				default: 'any',
 			},
 			phoneNumberScopeProperty,
+			...acceptUnsignedProperties,
 		],
 	};
 

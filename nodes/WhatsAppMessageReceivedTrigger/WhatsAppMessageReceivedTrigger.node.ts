@@ -16,7 +16,7 @@ import type { StoreEvent } from '../../core/events/types';
 import { transcribeForTrigger, voiceTranscriptionProperties } from '../WhatsAppAiReply/trigger-ai';
 import { credentialTest } from '../shared/methods/credential-test';
 import { cloudApiClient } from '../shared/outbound';
-import { callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
+import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
 import { testListenerMethods } from '../shared/trigger/manual-listen';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
@@ -78,6 +78,7 @@ export class WhatsAppMessageReceivedTrigger implements INodeType {
 				displayOptions: { show: { downloadMedia: [true] } },
 			},
 			...voiceTranscriptionProperties,
+			...acceptUnsignedProperties,
 		],
 	};
 

@@ -14,8 +14,12 @@ export interface WhatsAppCredential {
 	apiVersion: string;
 	phoneNumberId: string;
 	businessAccountId: string;
+	/** Empty with 360dialog, which does not sign webhooks. */
 	appSecret: string;
 	verifyToken: string;
+	/** A header the provider sends with every webhook; empty with Meta, which signs instead. */
+	webhookHeaderName: string;
+	webhookHeaderSecret: string;
 	tier: MessagingTier;
 	inactivityTimeoutMs: number;
 	store: StoreConfig;
@@ -41,8 +45,11 @@ export function readWhatsAppCredential(data: ICredentialDataDecryptedObject): Wh
 		apiVersion: text(data, 'apiVersion', 'v25.0') || 'v25.0',
 		phoneNumberId: text(data, 'phoneNumberId'),
 		businessAccountId: text(data, 'businessAccountId'),
-		appSecret: text(data, 'appSecret'),
-		verifyToken: text(data, 'verifyToken'),
+		// Fields hidden for the chosen provider may still hold values from another choice: ignore them.
+		appSecret: provider === '360dialog' ? '' : text(data, 'appSecret'),
+		verifyToken: provider === '360dialog' ? '' : text(data, 'verifyToken'),
+		webhookHeaderName: provider === 'meta' ? '' : text(data, 'webhookHeaderName'),
+		webhookHeaderSecret: provider === 'meta' ? '' : text(data, 'webhookHeaderSecret'),
 		tier: (text(data, 'messagingTier', 'TIER_250') || 'TIER_250') as MessagingTier,
 		inactivityTimeoutMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * 60_000,
 		store: readStoreConfig(data),

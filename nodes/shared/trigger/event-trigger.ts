@@ -9,6 +9,7 @@ import { acquireStore, releaseStore } from '../../../core/store/open';
 import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
 import { takeManualStart } from './manual-listen';
 import { phoneNumberFilter, type EventTriggerOptions } from './options';
+import { guardTrigger } from './webhook-auth';
 
 /**
  * Emits this node's events from the store's event log. Active workflows read through a durable
@@ -18,6 +19,8 @@ import { phoneNumberFilter, type EventTriggerOptions } from './options';
  */
 export async function startEventTrigger(this: ITriggerFunctions, options: EventTriggerOptions): Promise<ITriggerResponse> {
 	const credential = readWhatsAppCredential(await this.getCredentials(WHATSAPP_CREDENTIAL));
+	// Refuses to activate when this trigger's URL could not authenticate deliveries.
+	options = guardTrigger(this, credential, options);
 	const store = acquireStore(credential.store);
 	const manual = this.getMode() === 'manual';
 	const node = this.getNode();

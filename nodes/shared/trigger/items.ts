@@ -15,6 +15,11 @@ function phone(waId: string | null): string | null {
 	return waId === null ? null : `+${waId}`;
 }
 
+/** False for an unauthenticated delivery accepted for testing; null on events logged before deliveries were always checked. */
+function authenticated(payload: { authenticated?: boolean }): boolean | null {
+	return payload.authenticated ?? null;
+}
+
 /** One flat, typed item per inbound message; `raw` keeps Meta's message for power users. */
 export function messageReceivedItem(payload: MessageReceivedPayload): IDataObject {
 	const { message, conversation, window, contact } = payload;
@@ -44,6 +49,7 @@ export function messageReceivedItem(payload: MessageReceivedPayload): IDataObjec
 		businessPhoneNumberId: message.phoneNumberId,
 		businessDisplayPhoneNumber: message.displayPhoneNumber,
 		referral: message.referral ? { ...message.referral } : null,
+		authenticated: authenticated(payload),
 		raw: { ...message.raw },
 	};
 }
@@ -63,6 +69,7 @@ export function messageStatusItem(payload: MessageStatusPayload): IDataObject {
 		errorDetails: error?.details ?? null,
 		pricingCategory: status.pricing?.category ?? null,
 		businessPhoneNumberId: status.phoneNumberId,
+		authenticated: authenticated(payload),
 		raw: { ...status.raw },
 	};
 }
@@ -85,6 +92,7 @@ export function conversationStartedItem(payload: ConversationStartedPayload): ID
 			timestamp: iso(firstMessage.timestamp),
 		},
 		startedAt: iso(conversation.startedAt),
+		authenticated: authenticated(payload),
 	};
 }
 

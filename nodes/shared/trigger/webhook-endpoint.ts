@@ -11,6 +11,7 @@ import { SIGNATURE_HEADER } from '../../../core/webhook/signature';
 import { answerVerificationChallenge } from '../../../core/webhook/verification';
 import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
 import { acceptWakeRequest } from './manual-listen';
+import { acceptsUnsigned, webhookAuthentication } from './webhook-auth';
 
 /**
  * Every trigger of this package exposes the same endpoint shape: GET for Meta's verification, POST for
@@ -61,10 +62,11 @@ export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebho
 			const challenge = answerVerificationChallenge(this.getQueryData() as Record<string, unknown>, credential.verifyToken);
 			return answer(response, 200, challenge);
 		}
+		const auth = webhookAuthentication(credential, acceptsUnsigned(this));
 		const request = this.getRequestObject();
 		await ingestWebhookRequest(
-			{ rawBody: rawBodyOf(request), signature: request.headers[SIGNATURE_HEADER] },
-			{ store: ingestStore(credential.store), appSecret: credential.appSecret || null, inactivityTimeoutMs: credential.inactivityTimeoutMs },
+			{ rawBody: rawBodyOf(request), signature: request.headers[SIGNATURE_HEADER], headers: request.headers },
+			{ store: ingestStore(credential.store), ...auth, inactivityTimeoutMs: credential.inactivityTimeoutMs },
 		);
 		return answer(response, 200, 'OK');
 	} catch (error) {
