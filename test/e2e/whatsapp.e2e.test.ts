@@ -45,6 +45,7 @@ const HOOK = {
 	listen: '0b7c5a10-1e0f-4c6e-9a51-e2e000000f06',
 	windowWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a07',
 	templateWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a08',
+	noAppSecret: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a09',
 };
 
 // Customers (valid UK mobile numbers, each test its own).
@@ -572,5 +573,33 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		// One manual run, and the test URL is gone with it.
 		await sleep(1000);
 		expect(await n8n().executions(c)).toHaveLength(1);
+	});
+
+	it('refuses to activate a Meta trigger whose credential has no App Secret, saying where to find it', async () => {
+		const unsignedCredential = await n8n().createCredential(CREDENTIAL_TYPE, 'WhatsApp (Meta, no App Secret)', {
+			provider: 'meta',
+			accessToken: 'e2e-unused-token',
+			phoneNumberId: meta().phoneNumberId,
+			businessAccountId: meta().businessAccountId,
+			appSecret: '',
+			verifyToken: VERIFY_TOKEN,
+			storeEngine: 'sqlite',
+			sqlitePath,
+		});
+		const workflow = messageReceivedWorkflow('E2E: Meta trigger without App Secret', HOOK.noAppSecret);
+		workflow.nodes[0].credentials = { [CREDENTIAL_TYPE]: { id: unsignedCredential, name: 'WhatsApp (Meta, no App Secret)' } };
+		const id = await n8n().importWorkflow(workflow);
+		const refusal = await n8n().activate(id).then(
+			() => 'activated',
+			(error: unknown) => (error instanceof Error ? error.message : String(error)),
+		);
+		expect(refusal).toMatch(/→ 4\d\d/);
+		expect(refusal).toMatch(/no App Secret \(Meta App Dashboard > App settings > Basic > App secret\)/);
+		// The workflow stays inactive: its URL is not registered, so nothing can be posted to it.
+		const { active } = await n8n().api<{ active: boolean }>('GET', `/workflows/${id}`);
+		expect(active).toBe(false);
+		const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
+		const posted = await fetch(triggerUrl(HOOK.noAppSecret), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+		expect(posted.status).toBe(404);
 	});
 });

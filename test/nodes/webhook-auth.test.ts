@@ -68,7 +68,7 @@ describe('provider Meta', () => {
 			const { create, activate } = await activationRefusals(trigger);
 			expect(create.message).toMatch(/no App Secret/);
 			expect(create.description).toMatch(/App settings > Basic > App secret/);
-			expect(activate.message).toMatch(/no App Secret/);
+			expect(activate.message).toMatch(/no App Secret \(Meta App Dashboard > App settings > Basic > App secret\)/);
 			expect((activate as Error & { description?: string }).description).toMatch(/App settings > Basic > App secret/);
 		}
 	});

@@ -25,7 +25,10 @@ export function webhookAuthentication(credential: WhatsAppCredential, acceptUnsi
 			: null;
 	if (credential.provider === 'meta') {
 		if (!credential.appSecret) {
-			throw notConfigured('The WhatsApp credential has no App Secret, so Meta\'s webhooks cannot be verified.', META_APP_SECRET_HINT);
+			throw notConfigured(
+				"The WhatsApp credential has no App Secret (Meta App Dashboard > App settings > Basic > App secret), so Meta's webhooks cannot be verified.",
+				META_APP_SECRET_HINT,
+			);
 		}
 		if (!credential.verifyToken) {
 			throw notConfigured(
