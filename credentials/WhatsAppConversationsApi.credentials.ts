@@ -73,7 +73,7 @@ export class WhatsAppConversationsApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				"The Meta app's secret (App Dashboard > App settings > Basic > App secret). Meta signs every webhook with it and deliveries without that signature are refused. Required with provider Meta: WhatsApp triggers do not activate without it.",
+				"The Meta app's secret (App Dashboard > App settings > Basic > App secret). Meta signs every webhook with it; a delivery without that signature is refused (with provider Custom, the header secret below is accepted instead). Required with provider Meta: WhatsApp triggers do not activate without it.",
 			displayOptions: { show: { provider: ['meta', 'custom'] } },
 		},
 		{
