@@ -19,6 +19,8 @@ export { EventSubscriber, type EventSubscriberOptions } from './events/subscribe
 export type * from './store/types';
 export { acquireStore, defaultSqlitePath, openConversationStore, releaseStore, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './store/open';
 export { SqliteConversationStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
+export { maintainStore, StoreMaintenance, type RetentionPolicy, type StoreMaintenanceOptions } from './store/maintenance';
+export { capPayload, MAX_STORED_PAYLOAD_BYTES } from './store/payload-cap';
 export { PostgresConversationStore, type PostgresStoreOptions } from './store/postgres/postgres-store';
 
 export * from './policy';

@@ -130,6 +130,24 @@ export class WhatsAppConversationsApi implements ICredentialType {
 			description: 'A conversation with no message for this long ends (Conversation Ended fires) and the next message starts a new one',
 		},
 		{
+			displayName: 'Keep Messages for (Days)',
+			name: 'retentionDays',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 90,
+			description:
+				"Messages older than this, and ended conversations whose last message is, are deleted from the store (transcripts included); 0 keeps them forever. Contacts and their opt-outs are always kept.",
+		},
+		{
+			displayName: 'Forget Inactive Triggers After (Days)',
+			name: 'forgetInactiveTriggersAfterDays',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 7,
+			description:
+				'A trigger keeps the events that happen while its workflow is inactive, for this long; after that its place in the event log is dropped, and once activated again it starts from new events',
+		},
+		{
 			displayName: 'Conversation Store',
 			name: 'storeEngine',
 			type: 'options',

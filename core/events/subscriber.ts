@@ -1,3 +1,4 @@
+import { StoreError } from '../errors';
 import type { ConversationStore, SubscribeFrom } from '../store/types';
 import type { EventType, StoreEvent } from './types';
 
@@ -84,11 +85,16 @@ export class EventSubscriber {
 					if (!handled) break;
 				}
 				if (!handled) return;
+				// Also the heartbeat: acknowledging even an empty read keeps an idle reader's cursor from being forgotten.
 				await store.acknowledge(subscriberId, batch.position);
 				if (batch.events.length === limit) continue;
 			} catch (error) {
 				if (!this.running) return;
 				this.options.onError?.(error);
+				// Forgotten while this reader could not touch it (the host slept past the expiry): go on from now.
+				if (error instanceof StoreError && error.code === 'SUBSCRIPTION_NOT_FOUND') {
+					await store.subscribe(subscriberId, 'now').catch((subscribeError: unknown) => this.options.onError?.(subscribeError));
+				}
 			}
 			await this.sleep(this.options.idleRecheckMs ?? 5_000, true);
 		}

@@ -9,6 +9,7 @@ import { classifyOptKeyword } from '../policy/optout';
 import { LIMIT_WINDOW_MS, limitReachedError, tierLimit } from '../policy/limits';
 import { customerKey, isBsuid } from '../policy/customer';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
+import { capPayload } from './payload-cap';
 import type { StoreReader, StoreWriter } from './transaction';
 import type {
 	IngestOptions,
@@ -75,7 +76,7 @@ function toAppend(
 			timestamp: message.timestamp,
 			status: details.status,
 			statusAt: details.status === null ? null : message.timestamp,
-			payload: details.payload,
+			payload: capPayload(details.payload),
 		},
 	};
 }
@@ -275,6 +276,15 @@ function mergeContacts(moving: ContactRecord, staying: ContactRecord | null, cus
 	};
 }
 
+/**
+ * Meta's message object is kept once: on the message.received event (capped), where the triggers read
+ * it. The message row keeps the normalized fields only; nothing reads `raw` from it.
+ */
+function withoutRaw(message: InboundMessage): Record<string, unknown> {
+	const { raw, ...fields } = message;
+	return fields;
+}
+
 async function ingestMessage(
 	tx: StoreWriter,
 	reported: InboundMessage,
@@ -306,7 +316,7 @@ async function ingestMessage(
 	const authenticated = options.authenticated ?? true;
 	const { conversation, summary } = await appendMessage(
 		tx,
-		toAppend(message, { direction: 'inbound', customerName: message.customerName, status: null, payload: message as unknown as Record<string, unknown>, authenticated }),
+		toAppend(message, { direction: 'inbound', customerName: message.customerName, status: null, payload: withoutRaw(message), authenticated }),
 		options,
 	);
 	const window = windowState(contact.lastInboundAt, options.now);
@@ -316,7 +326,7 @@ async function ingestMessage(
 		conversationId: conversation.id,
 		createdAt: options.now,
 		payload: {
-			message,
+			message: { ...message, raw: capPayload(message.raw) },
 			conversation: summary,
 			window: { open: window.open, expiresAt: window.expiresAt },
 			contact: { customerId: contact.customerId, waId: contact.waId, name: contact.name, optedOut },
@@ -341,7 +351,7 @@ async function ingestStatus(tx: StoreWriter, status: StatusUpdate, now: number, 
 		phoneNumberId: status.phoneNumberId,
 		conversationId: stored?.conversationId ?? null,
 		createdAt: now,
-		payload: { status, conversationId: stored?.conversationId ?? null, applied, authenticated },
+		payload: { status: { ...status, raw: capPayload(status.raw) }, conversationId: stored?.conversationId ?? null, applied, authenticated },
 	});
 	return true;
 }

@@ -46,7 +46,17 @@ export interface StoreWriter extends StoreReader {
 	putSubscription(subscriberId: string, position: number, now: number): Promise<void>;
 	advanceSubscription(subscriberId: string, position: number, now: number): Promise<void>;
 	deleteSubscription(subscriberId: string): Promise<void>;
-	deleteEventsBefore(createdBefore: number, maxId: number): Promise<number>;
+	/** Deletes events created before `createdBefore` with ids up to `maxId`, at most `limit` of them when given. */
+	deleteEventsBefore(createdBefore: number, maxId: number, limit?: number): Promise<number>;
+	/** Deletes up to `limit` messages older than `before`, only of this business number's conversations when given. */
+	deleteMessagesBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number>;
+	/** Deletes up to `limit` closed conversations whose last message is older than `before` and that hold no message. */
+	deleteClosedConversationsBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number>;
+	deleteStatusReceiptsBefore(before: number, limit: number): Promise<number>;
+	/** Deletes up to `limit` daily-limit reservations, of any scope, made at or before `expiredAtOrBefore`. */
+	deleteReservationsBefore(expiredAtOrBefore: number, limit: number): Promise<number>;
+	/** Deletes the cursors untouched since before `idleSince`; returns their subscriber ids. */
+	deleteIdleSubscriptions(idleSince: number): Promise<string[]>;
 	/**
 	 * Serializes limit reservations on one scope until this transaction ends, so that counting the
 	 * scope's reservations and adding one is atomic against other writers (engines whose write

@@ -15,6 +15,8 @@ import type {
 	LimitReservation,
 	LimitReservationRequest,
 	OutboundMessage,
+	PruneOptions,
+	PruneResult,
 	ReadEventsOptions,
 	RecordOutboundResult,
 	CustomerMessage,
@@ -25,6 +27,8 @@ import type {
 } from './types';
 
 const DEFAULT_EVENT_BATCH = 100;
+/** Rows one prune transaction deletes: a few milliseconds of holding the write lock. */
+const DEFAULT_PRUNE_BATCH = 500;
 
 /**
  * Everything a store does, expressed through an engine's `read` and `write` transactions. Engines
@@ -166,7 +170,9 @@ export abstract class TransactionalStore implements ConversationStore {
 
 	subscribe(subscriberId: string, from: SubscribeFrom = 'now'): Promise<void> {
 		return this.write(async (tx) => {
-			if ((await tx.subscriptionPosition(subscriberId)) !== null) return;
+			const existing = await tx.subscriptionPosition(subscriberId);
+			// Kept where it is, and touched: a trigger starting again is alive.
+			if (existing !== null) return tx.advanceSubscription(subscriberId, existing, Date.now());
 			const position = from === 'now' ? await tx.latestEventId() : from === 'beginning' ? 0 : Math.max(0, from.after);
 			await tx.putSubscription(subscriberId, position, Date.now());
 		});
@@ -197,8 +203,8 @@ export abstract class TransactionalStore implements ConversationStore {
 		});
 	}
 
-	acknowledge(subscriberId: string, position: number): Promise<void> {
-		return this.write((tx) => tx.advanceSubscription(subscriberId, position, Date.now()));
+	acknowledge(subscriberId: string, position: number, now: number = Date.now()): Promise<void> {
+		return this.write((tx) => tx.advanceSubscription(subscriberId, position, now));
 	}
 
 	onEventsAppended(listener: () => void): () => void {
@@ -210,10 +216,47 @@ export abstract class TransactionalStore implements ConversationStore {
 		};
 	}
 
-	pruneEvents(olderThan: number): Promise<number> {
-		return this.write(async (tx) => {
-			const slowest = await tx.minimumSubscriptionPosition();
-			return tx.deleteEventsBefore(olderThan, slowest ?? (await tx.latestEventId()));
-		});
+	async pruneEvents(olderThan: number): Promise<number> {
+		return (await this.prune({ eventsBefore: olderThan })).events;
+	}
+
+	async prune(options: PruneOptions): Promise<PruneResult> {
+		const limit = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_PRUNE_BATCH));
+		const pauseMs = Math.max(0, options.pauseMs ?? 5);
+		const result: PruneResult = { messages: 0, conversations: 0, statusReceipts: 0, reservations: 0, events: 0, forgottenSubscribers: [] };
+		let batches = 0;
+		// One kind's batches, each its own transaction, until a short one says nothing is left.
+		const drain = async (batch: (tx: StoreWriter) => Promise<number>): Promise<number> => {
+			let total = 0;
+			for (;;) {
+				if (batches++ > 0 && pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+				const deleted = await this.write(batch);
+				total += deleted;
+				if (deleted < limit) return total;
+			}
+		};
+		const { messagesBefore, statusReceiptsBefore, reservationsBefore, forgetSubscribersIdleSince, eventsBefore } = options;
+		const phoneNumberId = options.phoneNumberId ?? null;
+		if (messagesBefore !== undefined) {
+			result.messages = await drain((tx) => tx.deleteMessagesBefore(messagesBefore, phoneNumberId, limit));
+			result.conversations = await drain((tx) => tx.deleteClosedConversationsBefore(messagesBefore, phoneNumberId, limit));
+		}
+		if (statusReceiptsBefore !== undefined) {
+			result.statusReceipts = await drain((tx) => tx.deleteStatusReceiptsBefore(statusReceiptsBefore, limit));
+		}
+		if (reservationsBefore !== undefined) {
+			result.reservations = await drain((tx) => tx.deleteReservationsBefore(reservationsBefore, limit));
+		}
+		// Forgotten cursors first, so that they no longer hold back the events below.
+		if (forgetSubscribersIdleSince !== undefined) {
+			result.forgottenSubscribers = await this.write((tx) => tx.deleteIdleSubscriptions(forgetSubscribersIdleSince));
+		}
+		if (eventsBefore !== undefined) {
+			result.events = await drain(async (tx) => {
+				const slowest = await tx.minimumSubscriptionPosition();
+				return tx.deleteEventsBefore(eventsBefore, slowest ?? (await tx.latestEventId()), limit);
+			});
+		}
+		return result;
 	}
 }

@@ -124,6 +124,39 @@ export interface EventBatch {
 }
 
 /**
+ * What one prune deletes. Each part is optional: what is not asked for is kept. Rows go in batches,
+ * each its own short write transaction, so ingest and sends wait at most one batch.
+ */
+export interface PruneOptions {
+	/** Messages older than this epoch ms, and closed conversations whose last message is, are deleted. */
+	messagesBefore?: number;
+	/** Only this business number's messages and conversations (each credential has its own retention). */
+	phoneNumberId?: string;
+	/** Status receipts (the keys that recognise Meta's redeliveries of a status) older than this. */
+	statusReceiptsBefore?: number;
+	/** Daily-limit reservations made at or before this epoch ms (those older than 24 h count for nothing). */
+	reservationsBefore?: number;
+	/** Cursors not moved or touched since this epoch ms are deleted: their trigger no longer runs. */
+	forgetSubscribersIdleSince?: number;
+	/** Events created before this epoch ms that every remaining cursor has passed. */
+	eventsBefore?: number;
+	/** Rows per transaction and kind (default 500). */
+	batchSize?: number;
+	/** Pause between two batches, so writers of other processes get the lock in between (default 5 ms). */
+	pauseMs?: number;
+}
+
+export interface PruneResult {
+	messages: number;
+	conversations: number;
+	statusReceipts: number;
+	reservations: number;
+	events: number;
+	/** The cursors that were forgotten. */
+	forgottenSubscribers: string[];
+}
+
+/**
  * Where a new subscriber starts: only what happens from now on, everything the log still holds, or
  * right after a known event id.
  */
@@ -179,17 +212,27 @@ export interface ConversationStore {
 		variables: { input?: Record<string, unknown>; extracted?: Record<string, unknown> },
 	): Promise<ConversationRecord>;
 
-	/** Creates the subscriber's cursor if it has none; an existing cursor is kept (that is the durability). */
+	/**
+	 * Creates the subscriber's cursor if it has none; an existing cursor is kept (that is the
+	 * durability) and counts as touched, like every read-and-acknowledge: a cursor untouched for
+	 * `forgetSubscribersIdleSince` is forgotten by prune.
+	 */
 	subscribe(subscriberId: string, from?: SubscribeFrom): Promise<void>;
 	unsubscribe(subscriberId: string): Promise<void>;
 	/** Events after the subscriber's cursor, oldest first; the cursor moves only on acknowledge. */
 	readEvents(subscriberId: string, options?: ReadEventsOptions): Promise<EventBatch>;
-	/** Moves the cursor forward to `position` (never back), after the events up to it were handled. */
-	acknowledge(subscriberId: string, position: number): Promise<void>;
+	/**
+	 * Moves the cursor forward to `position` (never back), after the events up to it were handled, and
+	 * marks it touched at `now` (default: the clock). An idle reader acknowledging its empty reads is
+	 * what keeps its cursor alive.
+	 */
+	acknowledge(subscriberId: string, position: number, now?: number): Promise<void>;
 	/** Calls back when events may have been appended (in this process at once, others by polling). */
 	onEventsAppended(listener: () => void): () => void;
 	/** Deletes events every subscriber has passed and that are older than the given epoch ms. */
 	pruneEvents(olderThan: number): Promise<number>;
+	/** Deletes what the options say is due, in batches (see PruneOptions); contacts are always kept. */
+	prune(options: PruneOptions): Promise<PruneResult>;
 
 	close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { DEFAULT_360DIALOG_BASE_URL, DEFAULT_META_BASE_URL, type CloudApiConfig, type HttpTransport } from '../../core/cloud-api';
 import type { MessagingTier } from '../../core/policy/limits';
+import { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS } from '../../core/store/maintenance';
 import type { PostgresStoreConfig, StoreConfig } from '../../core/store/open';
 
 export const WHATSAPP_CREDENTIAL = 'whatsAppConversationsApi';
@@ -22,6 +23,10 @@ export interface WhatsAppCredential {
 	webhookHeaderSecret: string;
 	tier: MessagingTier;
 	inactivityTimeoutMs: number;
+	/** Messages and ended conversations are kept this long; null keeps them forever. */
+	keepMessagesMs: number | null;
+	/** A trigger cursor untouched this long is forgotten (its workflow is inactive or gone). */
+	forgetInactiveTriggersAfterMs: number;
 	store: StoreConfig;
 }
 
@@ -52,7 +57,21 @@ export function readWhatsAppCredential(data: ICredentialDataDecryptedObject): Wh
 		webhookHeaderSecret: provider === 'meta' ? '' : text(data, 'webhookHeaderSecret'),
 		tier: (text(data, 'messagingTier', 'TIER_250') || 'TIER_250') as MessagingTier,
 		inactivityTimeoutMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * 60_000,
+		...readRetention(data),
 		store: readStoreConfig(data),
+	};
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Retention in whole days as the credential gives it; a missing or invalid value takes the default. */
+function readRetention(data: ICredentialDataDecryptedObject): Pick<WhatsAppCredential, 'keepMessagesMs' | 'forgetInactiveTriggersAfterMs'> {
+	const keepDays = Number(data.retentionDays ?? DEFAULT_KEEP_MESSAGES_DAYS);
+	const forgetDays = Number(data.forgetInactiveTriggersAfterDays ?? DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS);
+	const keep = Number.isFinite(keepDays) && keepDays >= 0 ? keepDays : DEFAULT_KEEP_MESSAGES_DAYS;
+	return {
+		keepMessagesMs: keep === 0 ? null : keep * DAY_MS,
+		forgetInactiveTriggersAfterMs: (Number.isFinite(forgetDays) && forgetDays > 0 ? forgetDays : DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS) * DAY_MS,
 	};
 }
 

@@ -373,6 +373,99 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 
 		describeCustomerKeyConformance(() => store);
 
+		describe('retention and pruning', () => {
+			const DAY = 24 * HOUR;
+			const OTHER_NUMBER = '109999999999999';
+
+			it('deletes messages and ended conversations past the retention of one business number, and keeps open conversations and contacts', async () => {
+				// An ended conversation whose customer opted out, an open one with old messages, another number's, a recent one.
+				await store.ingest(webhookOf({ messages: [inbound({ customerId: '16505550001', timestamp: T0, text: 'STOP' })] }), lifecycle(T0));
+				await store.sweepIdleConversations({ now: T0 + HOUR, inactivityTimeoutMs: TIMEOUT });
+				await store.ingest(webhookOf({ messages: [inbound({ customerId: '16505550002', timestamp: T0 + HOUR })] }), lifecycle(T0 + HOUR));
+				await store.recordOutbound(
+					{ ...BUSINESS, wamid: 'wamid.out-old', customerId: '16505550002', type: 'text', text: 'Hi', payload: {}, timestamp: T0 + HOUR + MINUTE },
+					lifecycle(T0 + HOUR + MINUTE),
+				);
+				await store.ingest(webhookOf({ messages: [inbound({ phoneNumberId: OTHER_NUMBER, customerId: '16505550003', timestamp: T0 })] }), lifecycle(T0));
+				await store.sweepIdleConversations({ now: T0 + 2 * HOUR, inactivityTimeoutMs: TIMEOUT, phoneNumberId: OTHER_NUMBER });
+				const recentAt = T0 + 100 * DAY;
+				await store.ingest(webhookOf({ messages: [inbound({ customerId: '16505550004', timestamp: recentAt })] }), lifecycle(recentAt));
+				const [ended] = await store.listConversations({ customerId: '16505550001' });
+				const [open] = await store.listConversations({ customerId: '16505550002' });
+				const [other] = await store.listConversations({ customerId: '16505550003' });
+				const [recent] = await store.listConversations({ customerId: '16505550004' });
+
+				// Batches of one row: the prune goes on until nothing is due.
+				const result = await store.prune({ messagesBefore: T0 + DAY, phoneNumberId: BUSINESS.phoneNumberId, batchSize: 1, pauseMs: 0 });
+
+				expect(result).toMatchObject({ messages: 3, conversations: 1, events: 0 });
+				expect(await store.getConversation(ended.id)).toBeNull();
+				expect(await store.getConversation(open.id)).toMatchObject({ status: 'open', messageCount: 2 });
+				expect(await store.getTranscript(open.id)).toEqual([]);
+				expect(await store.getTranscript(other.id)).toHaveLength(1);
+				expect(await store.getTranscript(recent.id)).toHaveLength(1);
+				expect(await store.getContact(BUSINESS.phoneNumberId, '16505550001')).toMatchObject({ optedOut: true });
+				expect(await store.getWindow(BUSINESS.phoneNumberId, '16505550002', T0 + 2 * HOUR)).toMatchObject({ open: true });
+				// Nothing is due any more; without a number, every number's old messages go.
+				expect(await store.prune({ messagesBefore: T0 + DAY, phoneNumberId: BUSINESS.phoneNumberId })).toMatchObject({ messages: 0, conversations: 0 });
+				expect(await store.prune({ messagesBefore: T0 + DAY })).toMatchObject({ messages: 1, conversations: 1 });
+				expect(await store.getConversation(other.id)).toBeNull();
+			});
+
+			it('deletes old status receipts and daily-limit reservations, and keeps the recent ones', async () => {
+				await store.recordOutbound(
+					{ ...BUSINESS, wamid: 'wamid.out-r', customerId: '16505551234', type: 'text', text: 'Hello', payload: {}, timestamp: T0 },
+					lifecycle(T0),
+				);
+				await store.ingest(webhookOf({ statuses: [status('wamid.out-r', 'sent', { timestamp: T0 }), status('wamid.out-r', 'read', { timestamp: T0 + 3 * DAY })] }), lifecycle(T0 + 3 * DAY));
+				// A scope nobody reserves in again keeps its expired reservations until a prune.
+				const [idle, busy] = ['waba-idle', 'waba-busy'];
+				await store.reserveDailyLimit({ scope: idle, customerId: 'a', tier: 'TIER_250', now: T0 });
+				await store.reserveDailyLimit({ scope: busy, customerId: 'b', tier: 'TIER_250', now: T0 + 30 * HOUR });
+
+				const result = await store.prune({ statusReceiptsBefore: T0 + DAY, reservationsBefore: T0 + 30 * HOUR - 24 * HOUR });
+				expect(result).toMatchObject({ statusReceipts: 1, reservations: 1, messages: 0 });
+				// The receipt of 'read' is kept: its redelivery is still recognised; 'sent' is no longer.
+				const redelivered = await store.ingest(webhookOf({ statuses: [status('wamid.out-r', 'read', { timestamp: T0 + 3 * DAY })] }), lifecycle(T0 + 3 * DAY));
+				expect(redelivered).toMatchObject({ statusesApplied: 0, duplicateStatuses: 1 });
+				expect(await store.prune({ reservationsBefore: T0 + 30 * HOUR - 24 * HOUR })).toMatchObject({ reservations: 0 });
+				expect(await store.reserveDailyLimit({ scope: busy, customerId: 'b', tier: 'TIER_250', now: T0 + 31 * HOUR })).toMatchObject({ counted: false, used: 1 });
+			});
+
+			it('forgets cursors untouched since the cutoff, so they no longer hold back old events', async () => {
+				await store.subscribe('workflow:gone');
+				await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0 })] }), lifecycle(T0));
+				await store.subscribe('workflow:live', 'beginning');
+				const batch = await store.readEvents('workflow:live');
+				expect(batch.events).toHaveLength(2);
+				const later = Date.now() + 10 * DAY;
+				await store.acknowledge('workflow:live', batch.position, later);
+
+				// The gone trigger's cursor is behind both events: nothing may go while it counts.
+				expect(await store.prune({ eventsBefore: T0 + HOUR })).toMatchObject({ events: 0, forgottenSubscribers: [] });
+				const result = await store.prune({ forgetSubscribersIdleSince: later - DAY, eventsBefore: T0 + HOUR, batchSize: 1, pauseMs: 0 });
+				expect(result).toMatchObject({ events: 2, forgottenSubscribers: ['workflow:gone'] });
+				await expect(store.readEvents('workflow:gone')).rejects.toMatchObject({ code: 'SUBSCRIPTION_NOT_FOUND' });
+				expect((await store.readEvents('workflow:live')).events).toEqual([]);
+			});
+
+			it('keeps Meta\'s message once: capped on the event, not on the message row', async () => {
+				const huge = 'x'.repeat(100 * 1024);
+				const message = inbound({ timestamp: T0, raw: { from: '16505551234', id: 'wamid.huge', type: 'text', text: { body: huge } } });
+				await store.ingest(webhookOf({ messages: [message] }), lifecycle(T0));
+				const received = (await allEvents(store)).find((event) => event.type === 'message.received');
+				if (received?.type !== 'message.received') throw new Error('no message.received event');
+				expect(received.payload.message.raw).toEqual({ truncated: true, bytes: expect.any(Number), from: '16505551234', id: 'wamid.huge', type: 'text' });
+				expect(received.payload.message.raw.bytes).toBeGreaterThan(100 * 1024);
+				expect(received.payload.message).toMatchObject({ wamid: message.wamid, text: message.text, customerId: '16505551234' });
+				const [stored] = await store.getTranscript((await store.listConversations({}))[0].id);
+				expect(stored.payload).not.toHaveProperty('raw');
+				expect(stored.payload).toMatchObject({ wamid: message.wamid, type: 'text', customerName: 'Sheena Nelson' });
+			});
+		});
+
+		describeCustomerKeyConformance(() => store);
+
 		describe('event log and cursors', () => {
 			it('starts a new subscriber at the head and keeps its cursor', async () => {
 				await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0 })] }), lifecycle(T0));

@@ -360,8 +360,60 @@ export class PostgresTransaction implements StoreWriter {
 		return row?.position === null || row?.position === undefined ? null : Number(row.position);
 	}
 
-	async deleteEventsBefore(createdBefore: number, maxId: number): Promise<number> {
-		return this.changes(`DELETE FROM ${this.s}.events WHERE created_at < $1 AND id <= $2`, [createdBefore, maxId]);
+	async deleteEventsBefore(createdBefore: number, maxId: number, limit?: number): Promise<number> {
+		// LIMIT NULL means no limit.
+		return this.changes(
+			`DELETE FROM ${this.s}.events WHERE id IN (
+				SELECT id FROM ${this.s}.events WHERE created_at < $1 AND id <= $2 ORDER BY id LIMIT $3)`,
+			[createdBefore, maxId, limit ?? null],
+		);
+	}
+
+	// The deletes below take at most `limit` rows, skipping rows another transaction holds (a status
+	// update, a concurrent prune): those are left for the next batch instead of waited for.
+
+	async deleteMessagesBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number> {
+		return this.changes(
+			`DELETE FROM ${this.s}.messages WHERE seq IN (
+				SELECT m.seq FROM ${this.s}.messages m JOIN ${this.s}.conversations c ON c.id = m.conversation_id
+				WHERE m."timestamp" < $1 AND ($2::text IS NULL OR c.phone_number_id = $2)
+				ORDER BY m."timestamp" LIMIT $3 FOR UPDATE OF m SKIP LOCKED)`,
+			[before, phoneNumberId, limit],
+		);
+	}
+
+	async deleteClosedConversationsBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number> {
+		return this.changes(
+			`DELETE FROM ${this.s}.conversations WHERE id IN (
+				SELECT c.id FROM ${this.s}.conversations c
+				WHERE c.status = 'closed' AND c.last_message_at < $1 AND ($2::text IS NULL OR c.phone_number_id = $2)
+					AND NOT EXISTS (SELECT 1 FROM ${this.s}.messages m WHERE m.conversation_id = c.id)
+				ORDER BY c.last_message_at LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+			[before, phoneNumberId, limit],
+		);
+	}
+
+	async deleteStatusReceiptsBefore(before: number, limit: number): Promise<number> {
+		return this.changes(
+			`DELETE FROM ${this.s}.message_statuses WHERE (wamid, status) IN (
+				SELECT wamid, status FROM ${this.s}.message_statuses WHERE "timestamp" < $1
+				ORDER BY "timestamp" LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+			[before, limit],
+		);
+	}
+
+	async deleteReservationsBefore(expiredAtOrBefore: number, limit: number): Promise<number> {
+		return this.changes(
+			`DELETE FROM ${this.s}.limit_reservations WHERE (scope, customer_id) IN (
+				SELECT scope, customer_id FROM ${this.s}.limit_reservations WHERE reserved_at <= $1
+				LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+			[expiredAtOrBefore, limit],
+		);
+	}
+
+	async deleteIdleSubscriptions(idleSince: number): Promise<string[]> {
+		const rows = await this.rows(`DELETE FROM ${this.s}.subscriptions WHERE updated_at < $1 RETURNING subscriber_id`, [idleSince]);
+		return rows.map((row) => String(row.subscriber_id));
 	}
 
 	async countReservations(scope: string, after: number): Promise<number> {

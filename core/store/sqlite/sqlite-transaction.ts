@@ -267,8 +267,63 @@ export class SqliteTransaction implements StoreWriter {
 		return row?.position === null || row?.position === undefined ? null : Number(row.position);
 	}
 
-	async deleteEventsBefore(createdBefore: number, maxId: number): Promise<number> {
-		return this.run('DELETE FROM events WHERE created_at < ? AND id <= ?', createdBefore, maxId);
+	async deleteEventsBefore(createdBefore: number, maxId: number, limit?: number): Promise<number> {
+		return this.run(
+			'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ? AND id <= ? ORDER BY id LIMIT ?)',
+			createdBefore,
+			maxId,
+			limit ?? -1,
+		);
+	}
+
+	async deleteMessagesBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number> {
+		return this.run(
+			`DELETE FROM messages WHERE seq IN (
+				SELECT m.seq FROM messages m JOIN conversations c ON c.id = m.conversation_id
+				WHERE m.timestamp < ? AND (? IS NULL OR c.phone_number_id = ?) ORDER BY m.timestamp LIMIT ?)`,
+			before,
+			phoneNumberId,
+			phoneNumberId,
+			limit,
+		);
+	}
+
+	async deleteClosedConversationsBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number> {
+		return this.run(
+			`DELETE FROM conversations WHERE id IN (
+				SELECT c.id FROM conversations c
+				WHERE c.status = 'closed' AND c.last_message_at < ? AND (? IS NULL OR c.phone_number_id = ?)
+					AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)
+				ORDER BY c.last_message_at LIMIT ?)`,
+			before,
+			phoneNumberId,
+			phoneNumberId,
+			limit,
+		);
+	}
+
+	async deleteStatusReceiptsBefore(before: number, limit: number): Promise<number> {
+		return this.run(
+			`DELETE FROM message_statuses WHERE (wamid, status) IN (
+				SELECT wamid, status FROM message_statuses WHERE timestamp < ? ORDER BY timestamp LIMIT ?)`,
+			before,
+			limit,
+		);
+	}
+
+	async deleteReservationsBefore(expiredAtOrBefore: number, limit: number): Promise<number> {
+		return this.run(
+			`DELETE FROM limit_reservations WHERE (scope, customer_id) IN (
+				SELECT scope, customer_id FROM limit_reservations WHERE reserved_at <= ? LIMIT ?)`,
+			expiredAtOrBefore,
+			limit,
+		);
+	}
+
+	async deleteIdleSubscriptions(idleSince: number): Promise<string[]> {
+		return this.all('DELETE FROM subscriptions WHERE updated_at < ? RETURNING subscriber_id', idleSince).map((row) =>
+			String(row.subscriber_id),
+		);
 	}
 
 	async countReservations(scope: string, after: number): Promise<number> {

@@ -7,6 +7,7 @@ import { EventSubscriber, type EventAttempt } from '../../../core/events/subscri
 import type { StoreEvent } from '../../../core/events/types';
 import { acquireStore, releaseStore } from '../../../core/store/open';
 import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
+import { maintainTriggerStore } from './maintenance';
 import { takeManualStart } from './manual-listen';
 import { phoneNumberFilter, type EventTriggerOptions } from './options';
 import { guardTrigger } from './webhook-auth';
@@ -28,11 +29,9 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 	const subscriberId = manual ? `manual:${randomUUID()}` : `workflow:${workflowId}:node:${node.id}`;
 	const manualStart = manual ? takeManualStart(workflowId, node.id) : undefined;
 	const background = options.onStart?.(store, credential);
+	const stopMaintenance = manual ? undefined : maintainTriggerStore(this, store, credential);
 	// In a manual run n8n replaces `emit` after trigger() returns: the first emit ends the test.
 	let manualDone = false;
-
-	const subscriber = new EventSubscriber({
-		store,
 	const context = { store, credential, trigger: this };
 
 	/**
@@ -49,6 +48,9 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 			return { json: { ...options.plainItem(event), error: { code: codeOf(error), message: describe(error), hint: hintOf(error, EXTRAS_FAILED) } } };
 		}
 	};
+
+	const subscriber = new EventSubscriber({
+		store,
 		subscriberId,
 		types: options.types,
 		phoneNumberId: phoneNumberFilter(options, credential),
@@ -61,8 +63,6 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 				manualDone = true;
 				return;
 			}
-		},
-	});
 			// The key lets n8n drop a second emit of the same event, e.g. after a crash before the ack.
 			this.emit([[item]], undefined, undefined, `${subscriberId}:${event.id}`);
 		},
@@ -76,12 +76,15 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 			// A failed execution in n8n's list keeps a record the log rotation does not take away.
 			const description = hintOf(error, 'The event was not emitted; the events after it were. See the n8n log for the cause.');
 			if (!manual) this.saveFailedExecution(new NodeOperationError(node, message, { description }));
+		},
+	});
 	await subscriber.start();
 
 	return {
 		closeFunction: async () => {
 			await subscriber.stop();
 			await background?.stop();
+			await stopMaintenance?.();
 			if (manual) await store.unsubscribe(subscriberId);
 			await releaseStore(store);
 		},

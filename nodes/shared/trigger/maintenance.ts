@@ -1,0 +1,36 @@
+import type { ITriggerFunctions } from 'n8n-workflow';
+
+import { maintainStore } from '../../../core/store/maintenance';
+import type { ConversationStore } from '../../../core/store/types';
+import type { WhatsAppCredential } from '../credentials';
+
+/**
+ * Every active trigger keeps its store bounded with its credential's retention: one maintenance timer
+ * per store in the process, however many triggers share it (so pruning runs wherever a trigger runs,
+ * the Conversation Ended trigger's inactivity sweep included). Returns the function that ends it.
+ */
+export function maintainTriggerStore(trigger: ITriggerFunctions, store: ConversationStore, credential: WhatsAppCredential): () => Promise<void> {
+	const logger = trigger.logger;
+	return maintainStore(
+		store,
+		{
+			phoneNumberId: credential.phoneNumberId,
+			keepMessagesMs: credential.keepMessagesMs,
+			forgetInactiveTriggersAfterMs: credential.forgetInactiveTriggersAfterMs,
+		},
+		{
+			onPruned: (result) => {
+				for (const subscriber of result.forgottenSubscribers) {
+					logger.info(`WhatsApp store forgot the event cursor of "${subscriber}": its trigger has not run for longer than the credential allows`);
+				}
+				const rows = result.messages + result.conversations + result.statusReceipts + result.reservations + result.events;
+				if (rows > 0) {
+					logger.debug(
+						`WhatsApp store pruned ${result.messages} messages, ${result.conversations} conversations, ${result.statusReceipts} status receipts, ${result.reservations} limit reservations and ${result.events} events`,
+					);
+				}
+			},
+			onError: (error) => logger.error(`WhatsApp store maintenance failed (retried at the next pass): ${error instanceof Error ? error.message : String(error)}`),
+		},
+	);
+}
