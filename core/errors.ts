@@ -79,6 +79,8 @@ export type StoreErrorCode =
 	| 'STORE_MIGRATION_FAILED'
 	| 'CONVERSATION_NOT_FOUND'
 	| 'STORE_CONFIG_INVALID'
+	| 'STORE_PATH_NOT_ALLOWED'
+	| 'STORE_FILE_FOREIGN'
 	| 'SUBSCRIPTION_NOT_FOUND';
 
 export class StoreError extends WhatsAppConversationsError {

@@ -163,7 +163,8 @@ export class WhatsAppConversationsApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: '~/.n8n/whatsapp-conversations.sqlite',
-			description: 'Leave empty for the default file in the n8n user folder',
+			description:
+				"Leave empty for the default file in the n8n user folder. Any other file must be inside that folder (a relative path is taken there) or in a folder listed in n8n's WHATSAPP_CONVERSATIONS_STORE_DIRS environment variable, and must be this store's own file: another program's database is refused.",
 			displayOptions: { show: { storeEngine: ['sqlite'] } },
 		},
 		{

@@ -265,6 +265,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 			env: {
 				// Read/Write Files from Disk may touch the CRM folder only.
 				N8N_RESTRICT_FILE_ACCESS_TO: crmDir,
+				// The store file sits beside the sandbox's state, outside n8n's user folder: allow that folder.
+				WHATSAPP_CONVERSATIONS_STORE_DIRS: stateDir,
 			},
 		});
 		const n8nStartMs = Date.now() - started;

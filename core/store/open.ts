@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -22,9 +23,14 @@ export interface PostgresStoreConfig extends PostgresStoreOptions {
 
 export type StoreConfig = SqliteStoreConfig | PostgresStoreConfig;
 
-/** n8n keeps its data in `<N8N_USER_FOLDER or home>/.n8n`; the store file sits beside n8n's own. */
+/** Where n8n keeps its data: `<N8N_USER_FOLDER or home>/.n8n`. */
+export function n8nDataFolder(env: NodeJS.ProcessEnv = process.env): string {
+	return join(env.N8N_USER_FOLDER ?? homedir(), '.n8n');
+}
+
+/** The store file sits beside n8n's own data. */
 export function defaultSqlitePath(env: NodeJS.ProcessEnv = process.env): string {
-	return join(env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'whatsapp-conversations.sqlite');
+	return join(n8nDataFolder(env), 'whatsapp-conversations.sqlite');
 }
 
 export function openConversationStore(config: StoreConfig): ConversationStore {
@@ -54,11 +60,25 @@ interface SharedStore {
 
 const shared = new Map<string, SharedStore>();
 
-function storeKey(config: StoreConfig): string {
+/** JSON with keys in a fixed order, so equal configurations give equal text. */
+function canonicalJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	if (value !== null && typeof value === 'object') {
+		const entries = Object.entries(value).filter(([, field]) => field !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+		return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
+	}
+	return JSON.stringify(value);
+}
+
+/**
+ * PostgreSQL stores are shared per whole configuration, password included, so a corrected credential
+ * gets a new pool at once; the key is a hash, so no password sits in it. A SQLite file is one store.
+ */
+export function storeKey(config: StoreConfig): string {
 	if (config.engine === 'postgres') {
-		// Same server, database, user and schema: one pool, whatever the password or pool size say.
-		const target = postgresTarget(config);
-		return `postgres:${target.user}@${target.host}:${target.port}/${target.database}#${target.schema}`;
+		// Refuses a bad URL or schema name here, with the store's own error.
+		postgresTarget(config);
+		return `postgres:${createHash('sha256').update(canonicalJson(config)).digest('hex')}`;
 	}
 	return `${config.engine}:${config.path ? resolve(config.path) : defaultSqlitePath()}`;
 }
@@ -66,7 +86,8 @@ function storeKey(config: StoreConfig): string {
 /**
  * One store per database within a process, shared by every node that uses it: the webhook that
  * ingests and the triggers that read then share one connection, and a commit wakes readers at once.
- * Each `acquireStore` must be paired with a `releaseStore`; the last release closes it.
+ * Each `acquireStore` must be paired with a `releaseStore`; the last release closes it. After a
+ * credential change, nodes still holding the old store (active triggers) keep it until they release it.
  */
 export function acquireStore(config: StoreConfig): ConversationStore {
 	const key = storeKey(config);

@@ -292,9 +292,14 @@ async function ingestMessage(
 ): Promise<boolean> {
 	if (await tx.getMessageByWamid(reported.wamid)) return false;
 	await linkCustomerIds(tx, reported, { waId: reported.customerWaId, userId: reported.customerUserId }, options.now);
-	// Stored and announced under the customer's key; the ids Meta reported stay beside it.
+	// Stored and announced under the customer's key; the ids Meta reported stay beside it. A timestamp
+	// ahead of our clock is taken as now: it would hold the window open past now + 24 h, keep the
+	// conversation from going idle and escape retention.
 	const customerId = await resolveCustomer(tx, reported.phoneNumberId, reported.customerId);
-	const message = customerId === reported.customerId ? reported : { ...reported, customerId };
+	const message =
+		customerId === reported.customerId && reported.timestamp <= options.now
+			? reported
+			: { ...reported, customerId, timestamp: Math.min(reported.timestamp, options.now) };
 
 	const previous = await tx.getContact(message.phoneNumberId, message.customerId);
 	const optKeyword =
@@ -337,7 +342,9 @@ async function ingestMessage(
 	return true;
 }
 
-async function ingestStatus(tx: StoreWriter, status: StatusUpdate, now: number, authenticated: boolean): Promise<boolean> {
+async function ingestStatus(tx: StoreWriter, reported: StatusUpdate, now: number, authenticated: boolean): Promise<boolean> {
+	// As for messages: no status is later than its arrival, so retention cannot be dodged by one.
+	const status = reported.timestamp <= now ? reported : { ...reported, timestamp: now };
 	if (!(await tx.recordStatusReceipt(status.wamid, status.status, status.timestamp))) return false;
 	await linkCustomerIds(tx, status, { waId: status.recipientWaId ?? null, userId: status.recipientUserId ?? null }, now);
 	const stored = await tx.getMessageByWamid(status.wamid);

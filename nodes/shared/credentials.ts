@@ -4,6 +4,7 @@ import { DEFAULT_360DIALOG_BASE_URL, DEFAULT_META_BASE_URL, type CloudApiConfig,
 import type { MessagingTier } from '../../core/policy/limits';
 import { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS } from '../../core/store/maintenance';
 import type { PostgresStoreConfig, StoreConfig } from '../../core/store/open';
+import { storeFilePath } from './store-path';
 
 export const WHATSAPP_CREDENTIAL = 'whatsAppConversationsApi';
 
@@ -102,8 +103,7 @@ function readStoreConfig(data: ICredentialDataDecryptedObject): StoreConfig {
 			poolSize: Number.isFinite(poolSize) && poolSize > 0 ? poolSize : 5,
 		};
 	}
-	const sqlitePath = text(data, 'sqlitePath');
-	return { engine: 'sqlite', path: sqlitePath === '' ? undefined : sqlitePath.replace(/^~(?=\/)/, process.env.HOME ?? '~') };
+	return { engine: 'sqlite', path: storeFilePath(text(data, 'sqlitePath')) };
 }
 
 export function cloudApiConfig(credential: WhatsAppCredential, transport: HttpTransport, phoneNumberId?: string): CloudApiConfig {

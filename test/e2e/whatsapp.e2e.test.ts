@@ -10,8 +10,7 @@
  *
  * Needs `npm run build` first (npm run test:e2e does it).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { ingestWebhookRequest } from '../../core/ingress';
@@ -78,7 +77,6 @@ const finished = (execution: Execution) => !['new', 'running', 'waiting'].includ
 
 let server: N8nServer | undefined;
 let simulator: MetaSimulator | undefined;
-let folder: string;
 let sqlitePath: string;
 let credentialId: string;
 /** The test process's own handle on the store file n8n writes (WAL: both may use it). */
@@ -187,10 +185,10 @@ beforeAll(async () => {
 	if (!existsSync(join(DIST, 'nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node.js'))) {
 		throw new Error(`${DIST} holds no compiled nodes: run \`npm run build\` first (npm run test:e2e does)`);
 	}
-	folder = mkdtempSync(join(tmpdir(), 'wa-e2e-'));
-	sqlitePath = join(folder, 'conversations.sqlite');
 	const started = Date.now();
 	server = await startN8n({ customExtensionsDir: DIST });
+	// The Store File Path must lead into the n8n user folder (or a folder n8n's environment allows).
+	sqlitePath = join(server.userFolder, '.n8n', 'conversations.sqlite');
 	timings.push(`n8n start ${Date.now() - started} ms`);
 	// Meta calls workflow A's production URL, as if it were the callback URL saved in the Meta app.
 	simulator = await startMetaSimulator({ webhook: { url: triggerUrl(HOOK.fanOutA), appSecret: APP_SECRET } });
@@ -214,7 +212,6 @@ afterAll(async () => {
 	await store?.close();
 	await simulator?.close();
 	await server?.stop();
-	if (folder) rmSync(folder, { recursive: true, force: true });
 	console.log(`whatsapp e2e timings:\n  ${timings.join('\n  ')}`);
 }, 120_000);
 

@@ -203,6 +203,29 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 				expect((await store.getWindow(BUSINESS.phoneNumberId, '16505551234', T0 + HOUR)).lastInboundAt).toBe(T0);
 			});
 
+			it('takes a message or status timestamped in the future as arriving now: the window ends by now + 24 h', async () => {
+				const weekAhead = T0 + 7 * 24 * HOUR;
+				const future = inbound({ timestamp: weekAhead });
+				await store.ingest(webhookOf({ messages: [future] }), lifecycle(T0));
+				expect(await store.getWindow(BUSINESS.phoneNumberId, '16505551234', T0)).toEqual({ open: true, expiresAt: T0 + 24 * HOUR, remainingMs: 24 * HOUR, lastInboundAt: T0 });
+				expect((await store.getWindow(BUSINESS.phoneNumberId, '16505551234', T0 + 24 * HOUR)).open).toBe(false);
+				const [conversation] = await store.listConversations({});
+				expect(conversation).toMatchObject({ startedAt: T0, lastMessageAt: T0 });
+				expect(await store.getTranscript(conversation.id)).toEqual([expect.objectContaining({ wamid: future.wamid, timestamp: T0 })]);
+				// So the conversation goes idle on time.
+				expect(await store.sweepIdleConversations(lifecycle(T0 + TIMEOUT + 1))).toHaveLength(1);
+				const received = (await allEvents(store)).find((event) => event.type === 'message.received');
+				expect(received).toMatchObject({ payload: { window: { open: true, expiresAt: T0 + 24 * HOUR }, message: { timestamp: T0 } } });
+
+				await store.recordOutbound(
+					{ ...BUSINESS, wamid: 'wamid.out-f', customerId: '16505551234', type: 'text', text: 'Hi', payload: {}, timestamp: T0 + HOUR },
+					lifecycle(T0 + HOUR),
+				);
+				await store.ingest(webhookOf({ statuses: [status('wamid.out-f', 'delivered', { timestamp: weekAhead })] }), lifecycle(T0 + 2 * HOUR));
+				const [reply] = (await store.getTranscript((await store.listConversations({ status: 'open' }))[0].id)).filter((message) => message.wamid === 'wamid.out-f');
+				expect(reply).toMatchObject({ status: 'delivered', statusAt: T0 + 2 * HOUR });
+			});
+
 			it('opts a contact out on a STOP message and back in on START', async () => {
 				await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0, text: 'Stop' })] }), lifecycle(T0));
 				expect(await store.getContact(BUSINESS.phoneNumberId, '16505551234')).toMatchObject({ optedOut: true, optedOutAt: T0 });

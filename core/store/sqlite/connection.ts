@@ -29,9 +29,59 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): DatabaseSy
 			error,
 		);
 	}
-	applySqlitePragmas(db, options.busyTimeoutMs);
-	migrate(db);
+	try {
+		// Only reads until the file is known to be ours: journal_mode = WAL would persist in someone else's.
+		db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+		identify(db, options.path);
+		applySqlitePragmas(db, options.busyTimeoutMs);
+		migrate(db, options.path);
+	} catch (error) {
+		db.close();
+		throw error;
+	}
 	return db;
+}
+
+/**
+ * Marks a SQLite file as this package's store: `PRAGMA application_id` = 0x57414353 ("WACS", WhatsApp
+ * Conversation Store). Set when the store is created and checked on every open, so a path that points
+ * at another application's database (n8n's own database.sqlite) is refused and never migrated.
+ */
+export const STORE_APPLICATION_ID = 0x57414353;
+
+/** Tables every store of this package has had since its first schema version. */
+const OWN_TABLES = ['schema_version', 'conversations', 'messages', 'events', 'subscriptions'];
+
+/**
+ * Whether the file is this package's store, and marked as such; throws STORE_FILE_FOREIGN for any
+ * other non-empty database (or a file that is no SQLite database at all).
+ */
+function identify(db: DatabaseSync, path: string): 'marked' | 'empty' | 'unmarked' {
+	let applicationId: number;
+	let tables: string[];
+	try {
+		applicationId = Number(db.prepare('PRAGMA application_id').get()?.application_id ?? 0);
+		tables = db
+			.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+			.all()
+			.map((row) => String(row.name));
+	} catch (error) {
+		throw foreignFile(path, error);
+	}
+	if (applicationId === STORE_APPLICATION_ID) return 'marked';
+	if (applicationId === 0 && tables.length === 0) return 'empty';
+	// A store created before the mark existed: our tables and no other application's id.
+	if (applicationId === 0 && OWN_TABLES.every((table) => tables.includes(table))) return 'unmarked';
+	throw foreignFile(path);
+}
+
+function foreignFile(path: string, cause?: unknown): StoreError {
+	return new StoreError(
+		'STORE_FILE_FOREIGN',
+		`The file "${path}" is not a WhatsApp conversation store: it holds another application's data, and it was left untouched`,
+		"Set the credential's Store File Path to a file of its own (or leave it empty for the default); never to n8n's database.sqlite or another program's file.",
+		cause,
+	);
 }
 
 /**
@@ -49,9 +99,11 @@ export function applySqlitePragmas(db: DatabaseSync, busyTimeoutMs = 10_000): vo
 }
 
 /** Applies pending migrations; the write lock makes concurrent starters take turns. */
-function migrate(db: DatabaseSync): void {
+function migrate(db: DatabaseSync, path: string): void {
 	db.exec('BEGIN IMMEDIATE');
 	try {
+		// Checked again under the lock: another process may have created the store meanwhile.
+		if (identify(db, path) !== 'marked') db.exec(`PRAGMA application_id = ${STORE_APPLICATION_ID}`);
 		db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
 		const row = db.prepare('SELECT max(version) AS version FROM schema_version').get();
 		const current = Number(row?.version ?? 0);
@@ -67,6 +119,7 @@ function migrate(db: DatabaseSync): void {
 		db.exec('COMMIT');
 	} catch (error) {
 		db.exec('ROLLBACK');
+		if (error instanceof StoreError) throw error;
 		throw new StoreError(
 			'STORE_MIGRATION_FAILED',
 			'The conversation store schema could not be brought up to date',

@@ -13,10 +13,11 @@ export async function whatsAppConversationsApiTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const settings = readWhatsAppCredential(credential.data ?? {});
-	if (settings.accessToken === '') return { status: 'Error', message: 'The access token is empty.' };
-	if (settings.phoneNumberId === '') return { status: 'Error', message: 'The phone number ID is empty.' };
 	try {
+		// Inside the try: a Store File Path outside the allowed folders is reported like any other fault.
+		const settings = readWhatsAppCredential(credential.data ?? {});
+		if (settings.accessToken === '') return { status: 'Error', message: 'The access token is empty.' };
+		if (settings.phoneNumberId === '') return { status: 'Error', message: 'The phone number ID is empty.' };
 		const check = await new CloudApiClient(cloudApiConfig(settings, fetchTransport)).testConnection();
 		const number = check.phoneNumber;
 		return {

@@ -1,7 +1,7 @@
 import { StoreError } from '../../../core/errors';
 import { EventSubscriber, type EventSubscriberOptions } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
-import { acquireStore, openConversationStore, releaseStore } from '../../../core/store/open';
+import { acquireStore, openConversationStore, releaseStore, storeKey } from '../../../core/store/open';
 import { postgresMigrations } from '../../../core/store/postgres/migrations';
 import { PostgresConversationStore, type PostgresStoreOptions } from '../../../core/store/postgres/postgres-store';
 import { inbound, webhookOf } from '../../support/builders';
@@ -192,30 +192,41 @@ describe('postgres store setup', () => {
 		}
 	});
 
-	it('opens from the store config, usable at once, one pool per database and schema', async () => {
+	it('opens from the store config, usable at once, one pool per configuration: a corrected password gets a new one', async () => {
 		const schema = freshSchemaName('open');
-		const config = { engine: 'postgres' as const, connectionString: PG_TEST_URL, schema, poolSize: 2 };
 		const url = new URL(PG_TEST_URL);
-		const fields = { host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), user: decodeURIComponent(url.username) };
-		const store = acquireStore(config);
-		const again = acquireStore({ ...config, poolSize: 3 });
+		const fields = { host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), user: decodeURIComponent(url.username), schema, poolSize: 2 };
+		// The test server trusts local connections, so both passwords connect: what shows is the pool.
+		const wrong = { engine: 'postgres' as const, ...fields, password: 'wrong-Pa55word' };
+		const corrected = { ...wrong, password: 'corrected-Pa55word' };
+		const store = acquireStore(wrong);
+		const again = acquireStore({ ...wrong });
+		const fresh = acquireStore(corrected);
 		try {
 			expect(store.engine).toBe('postgres');
 			expect(again).toBe(store);
-			// The same database and schema given field by field: still the same store.
-			expect(acquireStore({ engine: 'postgres', ...fields, schema })).toBe(store);
+			expect(fresh).not.toBe(store);
+			for (const config of [wrong, corrected]) {
+				expect(storeKey(config)).not.toContain(config.password);
+				expect(storeKey(config)).toMatch(/^postgres:[0-9a-f]{64}$/);
+			}
+			// Any other change of the credential too, e.g. the pool size.
+			const resized = acquireStore({ ...corrected, poolSize: 3 });
+			expect(resized).not.toBe(fresh);
+			await releaseStore(resized);
 			// No ready() first: the first operation creates the schema.
 			await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0 })] }), lifecycle);
-			expect(await store.listConversations({})).toHaveLength(1);
+			expect(await fresh.listConversations({})).toHaveLength(1);
 		} finally {
 			await releaseStore(store);
 			await releaseStore(store);
-			await releaseStore(store);
-			await dropSchema(schema);
 		}
+		// The old pool closes with its last user; nodes on the corrected credential go on.
 		await expect(store.listConversations({})).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+		expect(await fresh.listConversations({})).toHaveLength(1);
+		await releaseStore(fresh);
+		await dropSchema(schema);
 	});
-
 	it('reports an unreachable database with host, port and database, never the password', async () => {
 		const password = 'sekret-Pa55';
 		const attempts: PostgresStoreOptions[] = [

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { WhatsAppConversationsApi } from '../../../credentials/WhatsAppConversationsApi.credentials';
 import { acquireStore, releaseStore } from '../../../core/store/open';
 import type { ConversationStore } from '../../../core/store/types';
+import { STORE_DIRS_ENV } from '../../../nodes/shared/store-path';
 import { startMetaSimulator, type MetaSimulator, type MetaSimulatorOptions } from '../../simulator/meta-simulator';
 import type { CredentialDataMap } from './credentials-helper';
 
@@ -41,12 +42,19 @@ export function useWhatsAppFixture(simulatorOptions: MetaSimulatorOptions = {}):
 	afterAll(async () => {
 		await simulator?.close();
 	});
+	let allowedBefore: string | undefined;
 	beforeEach(() => {
-		folder = mkdtempSync(join(tmpdir(), 'wa-node-test-'));
+		// The real path: the nodes resolve links in a Store File Path, and one file must be one store.
+		folder = realpathSync(mkdtempSync(join(tmpdir(), 'wa-node-test-')));
 		sqlitePath = join(folder, 'store.sqlite');
 		store = acquireStore({ engine: 'sqlite', path: sqlitePath });
+		// Outside the n8n user folder, so the folder is allowed as an operator would allow it.
+		allowedBefore = process.env[STORE_DIRS_ENV];
+		process.env[STORE_DIRS_ENV] = folder;
 	});
 	afterEach(async () => {
+		if (allowedBefore === undefined) delete process.env[STORE_DIRS_ENV];
+		else process.env[STORE_DIRS_ENV] = allowedBefore;
 		if (store) await releaseStore(store);
 		rmSync(folder, { recursive: true, force: true });
 	});
