@@ -2,7 +2,7 @@
 // allowed; `..` and links are resolved before the check. Through the nodes, a path pointing at n8n's
 // own database is refused by the store and the database is left unchanged.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -10,10 +10,12 @@ import { DatabaseSync } from 'node:sqlite';
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 
 import { StoreError } from '../../core/errors';
+import { signPayload } from '../../core/webhook/signature';
 import { readWhatsAppCredential } from '../../nodes/shared/credentials';
 import { whatsAppConversationsApiTest } from '../../nodes/shared/methods/credential-test';
 import { STORE_DIRS_ENV, storeFilePath } from '../../nodes/shared/store-path';
 import { WhatsAppMessageReceivedTrigger } from '../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
+import { waitFor } from '../store-conformance/conformance';
 import { createTriggerHarness } from './support/trigger-runner';
 import { credentialTypes, useWhatsAppFixture } from './support/whatsapp-fixture';
 
@@ -118,5 +120,32 @@ describe("a Store File Path pointing at n8n's own database", () => {
 		});
 		await expect(harness.activate()).rejects.toThrow(/not a WhatsApp conversation store/);
 		expect(digest()).toBe(before);
+	});
+});
+
+describe('the webhook endpoint after the credential was edited', () => {
+	const wa = useWhatsAppFixture();
+
+	it('ingests into the new store and lets the former one close', async () => {
+		const [first, second] = ['first.sqlite', 'second.sqlite'].map((name) => join(wa.sqlitePath, '..', name));
+		const body = readFileSync(join(__dirname, '../fixtures/meta-samples/meta_docs_text.json'));
+		const call = async (sqlitePath: string) => {
+			// One credential (one id), its Store File Path edited between the two deliveries.
+			const harness = await createTriggerHarness({
+				nodeType: new WhatsAppMessageReceivedTrigger(),
+				node: { parameters: {}, webhookId: 'hook-edited' },
+				credentials: wa.credentials({ appSecret: 'secret', verifyToken: 'token', sqlitePath }),
+				credentialTypes,
+				workflowId: 'wf-edited',
+			});
+			const headers = { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, 'secret') };
+			expect((await harness.webhook({ body, headers })).response.statusCode).toBe(200);
+		};
+		await call(first);
+		// Open in WAL mode: SQLite removes the -wal file when the last connection closes.
+		expect(existsSync(`${first}-wal`)).toBe(true);
+		await call(second);
+		await waitFor(() => !existsSync(`${first}-wal`), 5_000);
+		expect(existsSync(`${second}-wal`)).toBe(true);
 	});
 });

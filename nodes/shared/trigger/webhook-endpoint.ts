@@ -4,7 +4,7 @@ import type { IWebhookDescription, IWebhookFunctions, IWebhookResponseData } fro
 
 import { WebhookError } from '../../../core/errors';
 import { ingestWebhookRequest } from '../../../core/ingress';
-import { acquireStore } from '../../../core/store/open';
+import { acquireStore, releaseStore, storeKey } from '../../../core/store/open';
 import type { StoreConfig } from '../../../core/store/open';
 import type { ConversationStore } from '../../../core/store/types';
 import { SIGNATURE_HEADER } from '../../../core/webhook/signature';
@@ -23,17 +23,19 @@ export const metaWebhooks: IWebhookDescription[] = [
 	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
 ];
 
-// Webhook processes ingest on every request: the store stays open for the life of the process
-// rather than being reopened (and its schema re-checked) per delivery.
-const ingestStores = new Map<string, ConversationStore>();
+// Webhook processes ingest on every request: each credential's store stays open for the life of the
+// process rather than being reopened (and its schema re-checked) per delivery.
+const ingestStores = new Map<string, { key: string; store: ConversationStore }>();
 
-function ingestStore(config: StoreConfig): ConversationStore {
-	const key = JSON.stringify(config);
-	let store = ingestStores.get(key);
-	if (!store) {
-		store = acquireStore(config);
-		ingestStores.set(key, store);
-	}
+function ingestStore(credentialId: string | null | undefined, config: StoreConfig): ConversationStore {
+	const key = storeKey(config);
+	const held = ingestStores.get(credentialId ?? key);
+	if (held?.key === key) return held.store;
+	const store = acquireStore(config);
+	ingestStores.set(credentialId ?? key, { key, store });
+	// The credential was edited (a corrected password, another file): its former store is let go, and
+	// closes once no active trigger uses it either.
+	if (held) void releaseStore(held.store);
 	return store;
 }
 
@@ -66,7 +68,7 @@ export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebho
 		const request = this.getRequestObject();
 		await ingestWebhookRequest(
 			{ rawBody: rawBodyOf(request), signature: request.headers[SIGNATURE_HEADER], headers: request.headers },
-			{ store: ingestStore(credential.store), ...auth, inactivityTimeoutMs: credential.inactivityTimeoutMs },
+			{ store: ingestStore(this.getNode().credentials?.[WHATSAPP_CREDENTIAL]?.id, credential.store), ...auth, inactivityTimeoutMs: credential.inactivityTimeoutMs },
 		);
 		return answer(response, 200, 'OK');
 	} catch (error) {
