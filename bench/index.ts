@@ -4,7 +4,7 @@
  *
  *   npm run bench                      # full sizes: about 5 minutes on 2 cores, 4 GB of temporary disk
  *   BENCH_QUICK=1 npm run bench        # small sizes, a smoke run of the benches
- *   npm run bench -- window events     # only the named benches (ingest, window, memory, limits, events, send)
+ *   npm run bench -- window events     # only the named benches (ingest, window, memory, limits, events, send, retention)
  */
 import { cpus, loadavg } from 'node:os';
 
@@ -13,11 +13,12 @@ import { benchIngestEmpty, benchIngestPostgres, benchIngestPrefilled } from './i
 import { benchLimits } from './limits';
 import { benchMemory } from './memory';
 import { buildPrefilledStore, type PrefilledStore } from './prefill';
+import { benchRetention } from './retention';
 import { benchSend } from './send';
 import { QUICK, reportedFigures, withTempFolder } from './support';
 import { benchWindowCheck } from './window';
 
-const ALL = ['ingest', 'window', 'memory', 'limits', 'events', 'send'] as const;
+const ALL = ['ingest', 'window', 'memory', 'limits', 'events', 'send', 'retention'] as const;
 type BenchName = (typeof ALL)[number];
 
 function selected(): Set<BenchName> {
@@ -70,6 +71,10 @@ async function main(): Promise<void> {
 		if (benches.has('send')) {
 			console.log('\nSending');
 			await benchSend(folder);
+		}
+		if (benches.has('retention')) {
+			console.log('\nRetention');
+			await benchRetention(folder);
 		}
 	});
 	printSummary((Date.now() - started) / 1000);
