@@ -109,11 +109,11 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 		types: ['conversation.ended'],
 		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
 		accepts: (event) => event.type === 'conversation.ended',
-		toItem: async (event, { store, trigger }) => {
 		plainItem: (event) => {
 			if (event.type !== 'conversation.ended') throw new ApplicationError(`Unexpected event type ${event.type}`);
 			return conversationEndedItem(event.payload);
 		},
+		toItem: async (event, { store, trigger }) => {
 			if (event.type !== 'conversation.ended') throw new ApplicationError(`Unexpected event type ${event.type}`);
 			const { conversation } = event.payload;
 			const messages = await store.getTranscript(conversation.id);

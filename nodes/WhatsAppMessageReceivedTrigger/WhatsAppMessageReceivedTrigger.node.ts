@@ -102,20 +102,20 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', 'data') as string;
 	const transcribeVoice = context.getNodeParameter('transcribeVoice', false) as boolean;
 	const wanted = (type: string) => messageTypes.length === 0 || messageTypes.includes(LISTED_TYPES.includes(type) ? type : 'other');
-	return {
 	const plainItem = (event: StoreEvent): IDataObject => {
 		if (event.type === 'message.status') return messageStatusItem(event.payload);
 		if (event.type !== 'message.received') throw new ApplicationError(`Unexpected event type ${event.type}`);
 		return messageReceivedItem(event.payload);
 	};
+	return {
 		types: includeStatuses ? ['message.received', 'message.status'] : ['message.received'],
 		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
 		// Messages AI Reply recorded from other channels are in the log too; they are not WhatsApp arrivals.
 		accepts: (event) =>
 			event.type === 'message.status' ||
 			(event.type === 'message.received' && wanted(event.payload.message.type) && !isRecordedByAiReply(event.payload.message)),
-		toItem: async (event, { credential, trigger }): Promise<INodeExecutionData> => {
 		plainItem,
+		toItem: async (event, { credential, trigger }): Promise<INodeExecutionData> => {
 			const item: INodeExecutionData = { json: plainItem(event) };
 			if (event.type !== 'message.received') return item;
 			const { message } = event.payload;
