@@ -394,8 +394,6 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 			});
 		});
 
-		describeCustomerKeyConformance(() => store);
-
 		describe('retention and pruning', () => {
 			const DAY = 24 * HOUR;
 			const OTHER_NUMBER = '109999999999999';
