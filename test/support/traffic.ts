@@ -5,6 +5,7 @@ import { StoreMaintenance, type RetentionPolicy } from '../../core/store/mainten
 import type { ConversationStore } from '../../core/store/types';
 import type { InboundMessage, StatusUpdate } from '../../core/webhook/types';
 import { BUSINESS, webhookOf } from './builders';
+import { seededRandom } from '../reliability/support/random';
 
 /**
  * Months of a business number's traffic, compressed: every simulated day customers write, the business
@@ -38,23 +39,12 @@ export interface TrafficTotals {
 	events: number;
 }
 
-/** mulberry32: the same traffic on every run. */
-function seeded(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 const WORDS = ['hello', 'order', 'delivery', 'when', 'price', 'thanks', 'blue', 'size', 'refund', 'tomorrow', 'store', 'open'];
 
 export async function simulateTraffic(options: TrafficOptions): Promise<TrafficTotals> {
 	const { store } = options;
-	const random = seeded(20_260_101);
+	// The same traffic on every run.
+	const random = seededRandom(20_260_101);
 	let now = options.start;
 	const maintenance = new StoreMaintenance(store, { clock: () => now, pauseMs: 0 });
 	maintenance.addPolicy({ phoneNumberId: BUSINESS.phoneNumberId, ...options.retention });

@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
+import type { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import type { MetaSimulator } from '../../simulator/meta-simulator';
+import { HOUR, startCoreFlow } from './support/core-flow';
 
-import { CloudApiClient } from '../../../core/cloud-api/client';
-import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
-import { sendSessionMessage, sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../../core/outbound';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import { startWebhookServer } from '../../../core/webhook-server';
-import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../simulator/meta-simulator';
-
-const HOUR = 3_600_000;
 /** A customer who uses a WhatsApp username: Meta names them by this business-scoped user id only. */
 const BSUID = 'US.13491208655302741918';
 const PHONE = '+16505551234';
@@ -23,37 +16,18 @@ const MARKETING = { name: 'coupon_expiration_reminder_number_vars', languageCode
  */
 describe('sending to a username customer (business-scoped user id)', () => {
 	let clock: number;
-	let folder: string;
 	let store: SqliteConversationStore;
 	let simulator: MetaSimulator;
-	let ingress: Awaited<ReturnType<typeof startWebhookServer>>;
 	let context: OutboundContext;
+
+	let close: () => Promise<void>;
 
 	beforeEach(async () => {
 		clock = Date.UTC(2026, 6, 1, 9, 0, 0);
-		folder = mkdtempSync(join(tmpdir(), 'wa-bsuid-'));
-		store = new SqliteConversationStore({ path: join(folder, 'store.sqlite') });
-		ingress = await startWebhookServer({ store, appSecret: DEFAULT_APP_SECRET, verifyToken: 'verify-me', inactivityTimeoutMs: HOUR, clock: () => clock });
-		simulator = await startMetaSimulator({ now: () => clock, webhook: { url: ingress.url, appSecret: DEFAULT_APP_SECRET, statuses: false } });
-		const client = new CloudApiClient({ ...simulator.clientConfig(), now: () => clock, retry: { maxAttempts: 1 }, throttleRegistry: new ThrottleRegistry() });
-		context = {
-			store,
-			client,
-			phoneNumberId: simulator.phoneNumberId,
-			businessAccountId: simulator.businessAccountId,
-			tier: 'TIER_250',
-			inactivityTimeoutMs: HOUR,
-			templates: new TemplateCatalog(client),
-			clock: () => clock,
-		};
+		({ store, simulator, context, close } = await startCoreFlow({ clock: () => clock, retry: { maxAttempts: 1 }, statuses: false }));
 	});
 
-	afterEach(async () => {
-		await simulator.close();
-		await ingress.close();
-		await store.close();
-		rmSync(folder, { recursive: true, force: true });
-	});
+	afterEach(() => close());
 
 	const sentBody = () => simulator.requestsTo('POST', '/messages').at(-1)?.body as Record<string, unknown>;
 

@@ -1,18 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { CloudApiClient } from '../../../core/cloud-api/client';
 import { CloudApiError } from '../../../core/cloud-api/errors';
-import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
 import { PolicyError } from '../../../core/errors';
 import type { StoreEvent } from '../../../core/events/types';
-import { sendSessionMessage, sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../../core/outbound';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import { startWebhookServer } from '../../../core/webhook-server';
-import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../simulator/meta-simulator';
+import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
+import type { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import type { startWebhookServer } from '../../../core/webhook-server';
+import type { MetaSimulator } from '../../simulator/meta-simulator';
+import { HOUR, startCoreFlow } from './support/core-flow';
 
-const HOUR = 3_600_000;
 const CUSTOMER = '+16505551234';
 const CUSTOMER_WA_ID = '16505551234';
 
@@ -22,7 +16,6 @@ const CUSTOMER_WA_ID = '16505551234';
  */
 describe('a conversation through the core and the Meta simulator', () => {
 	let clock: number;
-	let folder: string;
 	let store: SqliteConversationStore;
 	let simulator: MetaSimulator;
 	let ingress: Awaited<ReturnType<typeof startWebhookServer>>;
@@ -34,33 +27,14 @@ describe('a conversation through the core and the Meta simulator', () => {
 		return batch.events;
 	}
 
+	let close: () => Promise<void>;
+
 	beforeEach(async () => {
 		clock = Date.UTC(2026, 2, 1, 9, 0, 0);
-		folder = mkdtempSync(join(tmpdir(), 'wa-flow-'));
-		store = new SqliteConversationStore({ path: join(folder, 'store.sqlite') });
-		await store.subscribe('test', 'now');
-		ingress = await startWebhookServer({ store, appSecret: DEFAULT_APP_SECRET, verifyToken: 'verify-me', inactivityTimeoutMs: HOUR, clock: () => clock });
-		simulator = await startMetaSimulator({ now: () => clock, webhook: { url: ingress.url, appSecret: DEFAULT_APP_SECRET } });
-		const client = new CloudApiClient({ ...simulator.clientConfig(), apiVersion: 'v23.0', now: () => clock, retry: { maxAttempts: 3, baseDelayMs: 1 }, throttleRegistry: new ThrottleRegistry() });
-		// A registry of its own: the pacing follows this test's clock, which other tests move by hours.
-		context = {
-			store,
-			client,
-			phoneNumberId: simulator.phoneNumberId,
-			businessAccountId: simulator.businessAccountId,
-			tier: 'TIER_250',
-			inactivityTimeoutMs: HOUR,
-			templates: new TemplateCatalog(client),
-			clock: () => clock,
-		};
+		({ store, simulator, ingress, context, close } = await startCoreFlow({ clock: () => clock, retry: { maxAttempts: 3, baseDelayMs: 1 }, subscriberId: 'test' }));
 	});
 
-	afterEach(async () => {
-		await simulator.close();
-		await ingress.close();
-		await store.close();
-		rmSync(folder, { recursive: true, force: true });
-	});
+	afterEach(() => close());
 
 	it('answers the verification handshake on the callback URL', async () => {
 		const response = await fetch(`${ingress.url}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`);

@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
+import type { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import type { MetaSimulator } from '../../simulator/meta-simulator';
+import { HOUR, startCoreFlow } from './support/core-flow';
 
-import { CloudApiClient } from '../../../core/cloud-api/client';
-import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
-import { sendSessionMessage, sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../../core/outbound';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import { startWebhookServer } from '../../../core/webhook-server';
-import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../simulator/meta-simulator';
-
-const HOUR = 3_600_000;
 /** A São Paulo mobile as WhatsApp still reports some users: without the 9 Brazil added in 2012–2016. */
 const LEGACY_WA_ID = '551191234567';
 const MODERN_WA_ID = '5511991234567';
@@ -26,37 +19,18 @@ const MX_MODERN = '+52 55 1234 5678';
  */
 describe('a customer Meta reports under a legacy wa_id form', () => {
 	let clock: number;
-	let folder: string;
 	let store: SqliteConversationStore;
 	let simulator: MetaSimulator;
-	let ingress: Awaited<ReturnType<typeof startWebhookServer>>;
 	let context: OutboundContext;
+
+	let close: () => Promise<void>;
 
 	beforeEach(async () => {
 		clock = Date.UTC(2026, 2, 1, 9, 0, 0);
-		folder = mkdtempSync(join(tmpdir(), 'wa-key-'));
-		store = new SqliteConversationStore({ path: join(folder, 'store.sqlite') });
-		ingress = await startWebhookServer({ store, appSecret: DEFAULT_APP_SECRET, verifyToken: 'verify-me', inactivityTimeoutMs: HOUR, clock: () => clock });
-		simulator = await startMetaSimulator({ now: () => clock, webhook: { url: ingress.url, appSecret: DEFAULT_APP_SECRET } });
-		const client = new CloudApiClient({ ...simulator.clientConfig(), apiVersion: 'v23.0', now: () => clock, retry: { maxAttempts: 1, baseDelayMs: 1 }, throttleRegistry: new ThrottleRegistry() });
-		context = {
-			store,
-			client,
-			phoneNumberId: simulator.phoneNumberId,
-			businessAccountId: simulator.businessAccountId,
-			tier: 'TIER_250',
-			inactivityTimeoutMs: HOUR,
-			templates: new TemplateCatalog(client),
-			clock: () => clock,
-		};
+		({ store, simulator, context, close } = await startCoreFlow({ clock: () => clock, retry: { maxAttempts: 1, baseDelayMs: 1 } }));
 	});
 
-	afterEach(async () => {
-		await simulator.close();
-		await ingress.close();
-		await store.close();
-		rmSync(folder, { recursive: true, force: true });
-	});
+	afterEach(() => close());
 
 	/** The customer writes under the legacy form; Meta knows it is the user of the modern number. */
 	async function customerWrites(text: string, waId = LEGACY_WA_ID, modern = MODERN): Promise<void> {
