@@ -269,7 +269,16 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 		]);
 		expect((await wa.store.getContact(wa.simulator.phoneNumberId, MARIA))?.optedOut).toBe(true);
 
-		const marketing = await runWorkflow({
+		const marketing = await sendMarketingTemplate(`+${MARIA}`);
+		expect(marketing.itemsOf('Send')[0].json.code).toBe('CONTACT_OPTED_OUT');
+
+		const back = await run(conversationNode({ operation: 'optIn', customer: MARIA }));
+		expect(back.itemsOf('Conversation')[0].json).toMatchObject({ customerId: MARIA, optedOut: false, optedOutAt: null });
+	});
+
+	/** A marketing template through Send Template, failing items kept: what an opt-out must stop. */
+	function sendMarketingTemplate(to: string) {
+		return runWorkflow({
 			nodeTypes,
 			credentialTypes,
 			credentials: wa.credentials(),
@@ -280,7 +289,7 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 						type: 'whatsAppSendTemplate',
 						continueOnFail: true,
 						parameters: {
-							to: `+${MARIA}`,
+							to,
 							template: byId('seasonal_promotion|en_US', 'list'),
 							variables: { mappingMode: 'defineBelow', value: { 'body.1': 'summer', 'body.2': '20%' }, matchingColumns: [], schema: [] },
 						},
@@ -290,11 +299,7 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 				connections: {},
 			},
 		});
-		expect(marketing.itemsOf('Send')[0].json.code).toBe('CONTACT_OPTED_OUT');
-
-		const back = await run(conversationNode({ operation: 'optIn', customer: MARIA }));
-		expect(back.itemsOf('Conversation')[0].json).toMatchObject({ customerId: MARIA, optedOut: false, optedOutAt: null });
-	});
+	}
 
 	it('keeps the contact it knows: name and last message', async () => {
 		await customerSays(MARIA, ['STOP please not yet'], Date.now(), 'Maria');
@@ -305,27 +310,7 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 	it('opts a username customer out by their business-scoped user id, and their marketing templates stop', async () => {
 		const out = await run(conversationNode({ operation: 'optOut', customer: BSUID }));
 		expect(out.itemsOf('Conversation')[0].json).toMatchObject({ customerId: BSUID, customerPhone: null, optedOut: true });
-		const marketing = await runWorkflow({
-			nodeTypes,
-			credentialTypes,
-			credentials: wa.credentials(),
-			workflow: {
-				nodes: [
-					{
-						name: 'Send',
-						type: 'whatsAppSendTemplate',
-						continueOnFail: true,
-						parameters: {
-							to: BSUID,
-							template: byId('seasonal_promotion|en_US', 'list'),
-							variables: { mappingMode: 'defineBelow', value: { 'body.1': 'summer', 'body.2': '20%' }, matchingColumns: [], schema: [] },
-						},
-						credentials: whatsAppCredentialRef,
-					},
-				],
-				connections: {},
-			},
-		});
+		const marketing = await sendMarketingTemplate(BSUID);
 		expect(marketing.itemsOf('Send')[0].json.code).toBe('CONTACT_OPTED_OUT');
 		expect(wa.simulator.sentTo(BSUID)).toHaveLength(0);
 	});
