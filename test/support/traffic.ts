@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { StoreMaintenance, type RetentionPolicy } from '../../core/store/maintenance';
 import type { ConversationStore } from '../../core/store/types';
 import type { InboundMessage, StatusUpdate } from '../../core/webhook/types';
-import { BUSINESS, webhookOf } from './builders';
+import { BUSINESS, inbound, webhookOf } from './builders';
 import { seededRandom } from '../reliability/support/random';
 
 /**
@@ -66,24 +66,17 @@ export async function simulateTraffic(options: TrafficOptions): Promise<TrafficT
 				const wamid = `wamid.in-${day}-${index}`;
 				const text = sentence();
 				writers.push(from);
-				messages.push({
-					...BUSINESS,
-					wamid,
-					customerId: from,
-					customerWaId: from,
-					customerUserId: null,
-					customerName: `Customer ${from.slice(-4)}`,
-					type: 'text',
-					timestamp: now,
-					text,
-					media: null,
-					reply: null,
-					context: null,
-					referral: null,
-					reaction: null,
-					errors: [],
-					raw: { from, id: wamid, timestamp: String(Math.floor(now / 1000)), type: 'text', text: { body: text } },
-				});
+				messages.push(
+					inbound({
+						wamid,
+						customerId: from,
+						customerWaId: from,
+						customerName: `Customer ${from.slice(-4)}`,
+						timestamp: now,
+						text,
+						raw: { from, id: wamid, timestamp: String(Math.floor(now / 1000)), type: 'text', text: { body: text } },
+					}),
+				);
 			}
 			totals.inbound += (await store.ingest(webhookOf({ messages }), { now, inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS })).messagesStored;
 		}
