@@ -22,4 +22,4 @@ export function runBenchChild(file: string, args: readonly string[], nodeOptions
 }
 
 /** Resolves with the first stdout line that starts with `prefix` (a worker announcing it is ready). */
-export { lineFrom as waitForLine } from '../test/support/barrier';
+export { lineFrom as waitForLine } from '../tools/processes/barrier';

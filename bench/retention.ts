@@ -1,13 +1,13 @@
 /**
- * Retention: a year of one business number's traffic on a moving clock (test/support/traffic.ts, the
+ * Retention: a year of one business number's traffic on a moving clock (tools/traffic/traffic.ts, the
  * same simulation as the store-size test) with the default retention, and what the store then takes
  * on disk; then a backlog pruned while webhooks keep arriving, to see how long ingest waits for it.
  */
 import { join } from 'node:path';
 
 import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
-import { BUSINESS, inbound, webhookOf } from '../test/support/builders';
-import { checkpointedSize, simulateTraffic } from '../test/support/traffic';
+import { BUSINESS, inbound, webhookOf } from '../tools/traffic/builders';
+import { checkpointedSize, simulateTraffic } from '../tools/traffic/traffic';
 import { countMessages } from './ingest';
 import { formatBytes, formatCount, info, microsSince, nowNs, percentile, report, secondsSince, size, sortedCopy } from './support';
 

@@ -11,7 +11,7 @@ import { ThrottleRegistry } from '../core/cloud-api/throttle';
 import { ingestWebhookRequest } from '../core/ingress';
 import { sendSessionMessage, TemplateCatalog, type OutboundContext } from '../core/outbound';
 import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
-import { DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from '../test/simulator/seed';
+import { DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from '../tools/meta-simulator/seed';
 import { spawnBenchChild, waitForLine } from './child';
 import { formatCount, nowNs, report, secondsSince, size } from './support';
 import { APP_SECRET, BENCH_EPOCH_MS, benchCustomer, benchWebhooks, INACTIVITY_TIMEOUT_MS } from './webhooks';

@@ -20,7 +20,7 @@ import {
 	type OutboundContext,
 	type StoreEvent,
 } from '../core';
-import { DEFAULT_APP_SECRET, startMetaSimulator } from '../test/simulator/meta-simulator';
+import { DEFAULT_APP_SECRET, startMetaSimulator } from '../tools/meta-simulator/meta-simulator';
 
 const HOUR = 3_600_000;
 const CUSTOMER = '16505551234';

@@ -12,8 +12,8 @@ import type { ConversationRecord } from '../core/conversation/types';
 import { openConversationStore } from '../core/store/open';
 import type { StoreWriter } from '../core/store/transaction';
 import type { ConversationStore } from '../core/store/types';
-import { startN8n, type N8nServer, type Owner, type WorkflowJson } from '../test/e2e/support/n8n-server';
-import { startMetaSimulator, type MetaSimulator } from '../test/simulator/meta-simulator';
+import { startN8n, type N8nServer, type Owner, type WorkflowJson } from '../tools/n8n-harness/n8n-server';
+import { startMetaSimulator, type MetaSimulator } from '../tools/meta-simulator/meta-simulator';
 import { createChatRoutes, digits, type ChatCustomer, type ChatRoutes, type JumpResult } from './chat/chat-routes';
 import { startStandInModel, type StandInModel } from './stand-in-model';
 

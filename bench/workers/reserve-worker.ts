@@ -1,6 +1,6 @@
 /**
  * One of the processes contending for the daily limit: opens the store, waits at the ready/go barrier
- * (test/support/barrier.ts) so that all start together, then reserves for its customers one after the
+ * (tools/processes/barrier.ts) so that all start together, then reserves for its customers one after the
  * other. argv: <store: a SQLite path or postgres:<schema>> <json: { customers, tier, now }>; prints one
  * JSON line with its counts, time and span.
  */
@@ -8,7 +8,7 @@ import { PolicyError } from '../../core/errors';
 import type { MessagingTier } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import type { ConversationStore } from '../../core/store/types';
-import { afterGo } from '../../test/support/barrier';
+import { afterGo } from '../../tools/processes/barrier';
 import { loadPostgres } from '../postgres';
 
 interface ReserveJob {

@@ -5,7 +5,7 @@
  * argv: <json: { customers: string[] }>; prints "ready <url>"; on "stats" (stdin) prints
  * "stats <json>" about the message sends since the previous "stats", then forgets them.
  */
-import { startMetaSimulator } from '../../test/simulator/meta-simulator';
+import { startMetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 
 interface SendStats {
 	accepted: number;

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import type { TemplateDefinition } from '../../core/template/definition';
-import { CUSTOMER_SERVICE_WINDOW_MS, isBsuid, type MetaSimulator, type SentMessage } from '../../test/simulator/meta-simulator';
+import { CUSTOMER_SERVICE_WINDOW_MS, isBsuid, type MetaSimulator, type SentMessage } from '../../tools/meta-simulator/meta-simulator';
 
 type Json = Record<string, unknown>;
 

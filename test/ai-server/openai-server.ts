@@ -5,7 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { parseMultipart, type FormPart } from '../simulator/multipart';
+import { parseMultipart, type FormPart } from '../../tools/meta-simulator/multipart';
 
 export interface RecordedAiRequest {
 	method: string;

@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 import { startSandbox, WORKFLOWS, WORKFLOWS_DIR, type Sandbox, type WorkflowKey } from '../../sandbox/sandbox';
-import type { Execution } from '../e2e/support/n8n-server';
+import type { Execution } from '../../tools/n8n-harness/n8n-server';
 import { launchChromium, type Browser } from './support/chromium';
 
 const ROOT = resolve(__dirname, '../..');

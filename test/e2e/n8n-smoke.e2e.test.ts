@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startN8n, type N8nServer } from './support/n8n-server';
+import { startN8n, type N8nServer } from '../../tools/n8n-harness/n8n-server';
 
 const WEBHOOK_PATH = 'e2e-smoke';
 

@@ -15,8 +15,8 @@ import { join, resolve } from 'node:path';
 
 import { ingestWebhookRequest } from '../../core/ingress';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
-import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../simulator/meta-simulator';
-import { startN8n, type Execution, type N8nServer, type WorkflowJson } from './support/n8n-server';
+import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
+import { startN8n, type Execution, type N8nServer, type WorkflowJson } from '../../tools/n8n-harness/n8n-server';
 
 const DIST = resolve(__dirname, '../../dist');
 const APP_SECRET = 'e2e-app-secret';

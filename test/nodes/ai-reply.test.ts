@@ -4,7 +4,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { OpenAiCompatibleApi } from '../../credentials/OpenAiCompatibleApi.credentials';
 import { WhatsAppAiReply } from '../../nodes/WhatsAppAiReply/WhatsAppAiReply.node';
-import { inbound, webhookOf } from '../support/builders';
+import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { startOpenAiServer, type OpenAiTestServer } from '../ai-server/openai-server';
 import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
 import { runWorkflow, type WorkflowNode } from './support/workflow-runner';

@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { ConversationRecord } from '../../core/conversation/types';
 import { WhatsAppConversation } from '../../nodes/WhatsAppConversation/WhatsAppConversation.node';
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
-import { BUSINESS, inbound, webhookOf } from '../support/builders';
+import { BUSINESS, inbound, webhookOf } from '../../tools/traffic/builders';
 import { createAdditionalData } from './support/additional-data';
 import { HarnessCredentialsHelper } from './support/credentials-helper';
 import { n8nTestEnvironment } from './support/n8n-environment';

@@ -3,7 +3,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
-import { inbound, webhookOf } from '../support/builders';
+import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { MakeBinaryNode } from './support/harness-test-nodes';
 import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
 import { chain, runWorkflow, type WorkflowNode } from './support/workflow-runner';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
-import { inbound, webhookOf } from '../support/builders';
+import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
 import { runWorkflow, type WorkflowNode } from './support/workflow-runner';
 

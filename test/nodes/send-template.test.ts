@@ -5,8 +5,8 @@ import type { IDataObject, INodeParameters, ResourceMapperField, ResourceMapperV
 
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
 import { templateMapperFields } from '../../nodes/WhatsAppSendTemplate/methods/resource-mapping';
-import { defaultTemplates } from '../simulator/seed';
-import { inbound, webhookOf } from '../support/builders';
+import { defaultTemplates } from '../../tools/meta-simulator/seed';
+import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { createAdditionalData } from './support/additional-data';
 import { HarnessCredentialsHelper } from './support/credentials-helper';
 import { n8nTestEnvironment } from './support/n8n-environment';

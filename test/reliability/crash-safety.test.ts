@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { delivery, type Delivery } from './support/deliveries';
-import { seededRandom } from './support/random';
+import { seededRandom } from '../../tools/traffic/random';
 import { postDelivery, startWebhookWorker, type PrintedEvent } from './support/worker-process';
 
 const APP_SECRET = 'crash-app-secret';

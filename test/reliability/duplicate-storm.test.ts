@@ -13,7 +13,7 @@ import type { StoreEvent } from '../../core/events/types';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { signPayload } from '../../core/webhook/signature';
 import { startWebhookServer } from '../../core/webhook-server';
-import { overlapMs, SpanRecorder } from '../support/barrier';
+import { overlapMs, SpanRecorder } from '../../tools/processes/barrier';
 import { delivery } from './support/deliveries';
 import { postDelivery, startWebhookWorker } from './support/worker-process';
 

@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 
 import { tierLimit } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
-import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
-import { overlapMs, type Span } from '../support/barrier';
+import { startMetaSimulator, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
+import { overlapMs, type Span } from '../../tools/processes/barrier';
 import { lastJsonLine, runTogether } from '../support/child';
 import type { SendOutcome } from './workers/template-worker';
 

@@ -16,9 +16,9 @@ import { PolicyError } from '../../core/errors';
 import { sendSessionMessage, sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../core/outbound';
 import { tierLimit } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
-import { startMetaSimulator, type FaultSpec, type FaultTarget, type MetaSimulator } from '../simulator/meta-simulator';
-import { inbound, webhookOf } from '../support/builders';
-import { seededRandom } from './support/random';
+import { startMetaSimulator, type FaultSpec, type FaultTarget, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
+import { inbound, webhookOf } from '../../tools/traffic/builders';
+import { seededRandom } from '../../tools/traffic/random';
 
 const SENDS = 1000;
 const SESSION_CUSTOMERS = 200;

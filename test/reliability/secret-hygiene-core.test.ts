@@ -17,7 +17,7 @@ import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { answerVerificationChallenge } from '../../core/webhook/verification';
 import { signPayload } from '../../core/webhook/signature';
 import { startWebhookServer } from '../../core/webhook-server';
-import { startMetaSimulator, type MetaSimulator } from '../simulator/meta-simulator';
+import { startMetaSimulator, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { delivery } from './support/deliveries';
 import { captureOutput, leaks, SECRETS, settle } from './support/secrets';
 

@@ -13,7 +13,7 @@ import { whatsAppConversationsApiTest } from '../../nodes/shared/methods/credent
 import { WhatsAppMessageReceivedTrigger } from '../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
-import { inbound, webhookOf } from '../support/builders';
+import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { createTriggerHarness } from '../nodes/support/trigger-runner';
 import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from '../nodes/support/whatsapp-fixture';
 import { runWorkflow, type WorkflowNode } from '../nodes/support/workflow-runner';

@@ -1,6 +1,6 @@
 import type { StoreEvent } from '../../core/events/types';
 import type { ConversationStore } from '../../core/store/types';
-import { BUSINESS, inbound, status, webhookOf } from '../support/builders';
+import { BUSINESS, inbound, status, webhookOf } from '../../tools/traffic/builders';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

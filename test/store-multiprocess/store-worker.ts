@@ -1,7 +1,7 @@
 /**
  * A separate process working on a shared store, for the multi-process suite.
  * argv: <store> <scenario> <json options>, where <store> is a SQLite file path or `postgres:<schema>`
- * (on WA_TEST_PG_URL). Opens the store, then waits at the ready/go barrier (test/support/barrier.ts)
+ * (on WA_TEST_PG_URL). Opens the store, then waits at the ready/go barrier (tools/processes/barrier.ts)
  * so that every process starts its scenario at once; prints one JSON line with its results and the
  * span of its work.
  */
@@ -10,8 +10,8 @@ import type { MessagingTier } from '../../core/policy/limits';
 import { PostgresConversationStore } from '../../core/store/postgres/postgres-store';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import type { ConversationStore } from '../../core/store/types';
-import { afterGo } from '../support/barrier';
-import { inbound, status, webhookOf } from '../support/builders';
+import { afterGo } from '../../tools/processes/barrier';
+import { inbound, status, webhookOf } from '../../tools/traffic/builders';
 import { testStoreOptions } from '../integration/store/postgres-support';
 
 interface ReserveOptions {

@@ -4,8 +4,8 @@ import { EventSubscriber, type EventSubscriberOptions } from '../../core/events/
 import type { StoreEvent } from '../../core/events/types';
 import { tierLimit } from '../../core/policy/limits';
 import type { ConversationStore } from '../../core/store/types';
-import { goTogether, overlapMs, type Span } from '../support/barrier';
-import { inbound, webhookOf } from '../support/builders';
+import { goTogether, overlapMs, type Span } from '../../tools/processes/barrier';
+import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { lastJsonLine, runTogether, spawnTs } from '../support/child';
 import { waitFor } from '../store-conformance/conformance';
 import type { MultiProcessHarness, MultiProcessHarnessFactory } from './harness';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-import { goTogether } from './barrier';
+import { goTogether } from '../../tools/processes/barrier';
 
 const RUN_TS = resolve(__dirname, '../../scripts/run-ts.js');
 

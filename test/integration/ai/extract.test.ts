@@ -8,7 +8,7 @@ import { chatCompleter } from '../../../core/ai/chat';
 import { AiConnection } from '../../../core/ai/client';
 import { extractAndStoreConversationVariables, type VariableDefinition } from '../../../core/ai/extract';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import { BUSINESS, inbound, webhookOf } from '../../support/builders';
+import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';
 import { startOpenAiServer, type OpenAiTestServer } from '../../ai-server/openai-server';
 
 const HOUR = 3_600_000;

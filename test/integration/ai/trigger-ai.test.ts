@@ -12,9 +12,9 @@ import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
 import type { AiCredentialHost } from '../../../nodes/WhatsAppAiReply/ai-connection';
 import { extractForTrigger, readVariableDefinitions, transcribeForTrigger } from '../../../nodes/WhatsAppAiReply/trigger-ai';
-import { BUSINESS, inbound, webhookOf } from '../../support/builders';
+import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';
 import { startOpenAiServer, type OpenAiTestServer } from '../../ai-server/openai-server';
-import { startMetaSimulator, type MetaSimulator } from '../../simulator/meta-simulator';
+import { startMetaSimulator, type MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 
 const HOUR = 3_600_000;
 let ai: OpenAiTestServer;

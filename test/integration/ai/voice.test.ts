@@ -6,7 +6,7 @@ import { transcriber } from '../../../core/ai/transcribe';
 import { CloudApiClient } from '../../../core/cloud-api/client';
 import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
 import { startOpenAiServer, type OpenAiTestServer } from '../../ai-server/openai-server';
-import { startMetaSimulator, type MetaSimulator } from '../../simulator/meta-simulator';
+import { startMetaSimulator, type MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 
 let ai: OpenAiTestServer;
 let meta: MetaSimulator;

@@ -5,7 +5,7 @@
  */
 import { buildTemplateMessage, buildTextMessage, CloudApiError } from '../../../core/cloud-api';
 import { parseWebhook } from '../../../core/webhook/parse';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { CUSTOMER, makeClient, rejectionOf, startWebhookSink, withSimulator, type WebhookSink } from './helpers';
 
 const BSUID = 'US.13491208655302741918';

@@ -1,7 +1,7 @@
 /** Meta's error answers become typed CloudApiErrors with stable codes, hints and no secrets. */
 import { CloudApiClient, CloudApiError, errorFromResponse, scrubSecrets, ThrottleRegistry } from '../../../core/cloud-api';
 import { WhatsAppConversationsError } from '../../../core/errors';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
 
 async function cloudError(action: () => Promise<unknown>): Promise<CloudApiError> {

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudApiClient, ThrottleRegistry, type CloudApiConfig } from '../../../core/cloud-api';
-import { startMetaSimulator, type MetaSimulator, type MetaSimulatorOptions } from '../../simulator/meta-simulator';
+import { startMetaSimulator, type MetaSimulator, type MetaSimulatorOptions } from '../../../tools/meta-simulator/meta-simulator';
 
 export const CUSTOMER = '16505551234';
 

@@ -3,7 +3,7 @@
  * send is retried only when it certainly did not go out (throttled, or never connected).
  */
 import { backoffDelay, CloudApiError, withRetry } from '../../../core/cloud-api';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
 
 describe('retries', () => {

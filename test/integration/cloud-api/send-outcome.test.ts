@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { CloudApiError } from '../../../core/cloud-api';
-import type { FaultSpec, MetaSimulator } from '../../simulator/meta-simulator';
+import type { FaultSpec, MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
 
 const TIMEOUT_MS = 200;

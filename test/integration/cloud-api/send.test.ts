@@ -7,7 +7,7 @@ import {
 	buildTextMessage,
 	CloudApiError,
 } from '../../../core/cloud-api';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
 
 describe('request builders produce Meta\'s documented request bodies', () => {

@@ -1,6 +1,6 @@
 /** The simulator itself: the 24-hour window on its clock, signed webhooks, statuses, redelivery, faults. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { CUSTOMER_SERVICE_WINDOW_MS, DEFAULT_APP_SECRET, serializeLikeMeta, type MetaSimulator } from '../../simulator/meta-simulator';
+import { CUSTOMER_SERVICE_WINDOW_MS, DEFAULT_APP_SECRET, serializeLikeMeta, type MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { CUSTOMER, makeClient, startWebhookSink, withSimulator, type WebhookSink } from './helpers';
 
 const HOUR = 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 /** Template listing and paging, media lookup / download / upload, phone numbers, connection test. */
 import { createHash } from 'node:crypto';
 import { CloudApiError } from '../../../core/cloud-api';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
 
 describe('templates', () => {

@@ -3,8 +3,8 @@
  * the exact times each send was scheduled for.
  */
 import { SendRateLimiter, ThrottleRegistry, processThrottleRegistry } from '../../../core/cloud-api';
-import { defaultPhoneNumbers } from '../../simulator/seed';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import { defaultPhoneNumbers } from '../../../tools/meta-simulator/seed';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { CUSTOMER, FakeTime, makeClient, withSimulator } from './helpers';
 
 function sortedOffsets(time: FakeTime, start: number): number[] {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EventSubscriber, type EventAttempt, type EventSubscriberOptions } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import { inbound, webhookOf } from '../../support/builders';
+import { inbound, webhookOf } from '../../../tools/traffic/builders';
 import { waitFor } from '../../store-conformance/conformance';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,6 +1,6 @@
 import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
 import type { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { HOUR, startCoreFlow } from './support/core-flow';
 
 /** A customer who uses a WhatsApp username: Meta names them by this business-scoped user id only. */

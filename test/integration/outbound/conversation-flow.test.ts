@@ -4,7 +4,7 @@ import type { StoreEvent } from '../../../core/events/types';
 import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
 import type { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
 import type { startWebhookServer } from '../../../core/webhook-server';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { HOUR, startCoreFlow } from './support/core-flow';
 
 const CUSTOMER = '+16505551234';

@@ -1,6 +1,6 @@
 import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
 import type { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import type { MetaSimulator } from '../../simulator/meta-simulator';
+import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { HOUR, startCoreFlow } from './support/core-flow';
 
 /** A São Paulo mobile as WhatsApp still reports some users: without the 9 Brazil added in 2012–2016. */

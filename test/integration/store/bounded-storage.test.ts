@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import { checkpointedSize, simulateTraffic } from '../../support/traffic';
+import { checkpointedSize, simulateTraffic } from '../../../tools/traffic/traffic';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MONTH_DAYS = 30;

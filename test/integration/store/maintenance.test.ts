@@ -8,7 +8,7 @@ import { maintainStore, StoreMaintenance } from '../../../core/store/maintenance
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
 import type { PruneOptions } from '../../../core/store/types';
 import { waitFor } from '../../store-conformance/conformance';
-import { BUSINESS, inbound, webhookOf } from '../../support/builders';
+import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';
 
 const DAY = 24 * 60 * 60 * 1000;
 const TIMEOUT = 30 * 60_000;

@@ -4,7 +4,7 @@ import type { StoreEvent } from '../../../core/events/types';
 import { acquireStore, openConversationStore, releaseStore, storeKey } from '../../../core/store/open';
 import { postgresMigrations } from '../../../core/store/postgres/migrations';
 import { PostgresConversationStore, type PostgresStoreOptions } from '../../../core/store/postgres/postgres-store';
-import { inbound, webhookOf } from '../../support/builders';
+import { inbound, webhookOf } from '../../../tools/traffic/builders';
 import { waitFor } from '../../store-conformance/conformance';
 import { PG_TEST_URL, SchemaFixture, dropSchema, freshSchemaName, testStoreOptions, withAdmin } from './postgres-support';
 

@@ -9,7 +9,7 @@ import { postgresMigrations } from '../../../core/store/postgres/migrations';
 import { SQLITE_MIGRATIONS } from '../../../core/store/sqlite/migrations';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
 import type { ConversationStore } from '../../../core/store/types';
-import { BUSINESS } from '../../support/builders';
+import { BUSINESS } from '../../../tools/traffic/builders';
 import { SchemaFixture, withAdmin } from './postgres-support';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -8,7 +8,7 @@ import { WhatsAppConversationsApi } from '../../../credentials/WhatsAppConversat
 import { acquireStore, releaseStore } from '../../../core/store/open';
 import type { ConversationStore } from '../../../core/store/types';
 import { STORE_DIRS_ENV } from '../../../nodes/shared/store-path';
-import { startMetaSimulator, type MetaSimulator, type MetaSimulatorOptions } from '../../simulator/meta-simulator';
+import { startMetaSimulator, type MetaSimulator, type MetaSimulatorOptions } from '../../../tools/meta-simulator/meta-simulator';
 import type { CredentialDataMap } from './credentials-helper';
 
 export const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };

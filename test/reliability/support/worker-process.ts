@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-import type { Span } from '../../support/barrier';
+import type { Span } from '../../../tools/processes/barrier';
 import { spawnTs } from '../../support/child';
 
 const WORKER = resolve(__dirname, '../workers/webhook-worker.ts');

@@ -1,7 +1,7 @@
 /**
  * One n8n process sending templates: the core's sendTemplateMessage (daily limit reserved in the
  * shared store, then the call to the simulator), several sends in flight. Once its template catalog
- * is loaded it waits at the ready/go barrier (test/support/barrier.ts), so that every process starts
+ * is loaded it waits at the ready/go barrier (tools/processes/barrier.ts), so that every process starts
  * together. argv: <json: { path, baseUrl, recipients, concurrency }>; prints one JSON line:
  * { outcomes, span }.
  */
@@ -10,8 +10,8 @@ import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
 import { PolicyError, WhatsAppConversationsError } from '../../../core/errors';
 import { sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../../core/outbound';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import { DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from '../../simulator/seed';
-import { afterGo } from '../../support/barrier';
+import { DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from '../../../tools/meta-simulator/seed';
+import { afterGo } from '../../../tools/processes/barrier';
 
 interface Job {
 	path: string;

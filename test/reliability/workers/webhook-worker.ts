@@ -10,7 +10,7 @@ import { EventSubscriber } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
 import { startWebhookServer } from '../../../core/webhook-server';
-import { SpanRecorder } from '../../support/barrier';
+import { SpanRecorder } from '../../../tools/processes/barrier';
 
 interface WorkerOptions {
 	path: string;

@@ -8,7 +8,7 @@ import { ThrottleRegistry } from '../../../../core/cloud-api/throttle';
 import { TemplateCatalog, type OutboundContext } from '../../../../core/outbound';
 import { SqliteConversationStore } from '../../../../core/store/sqlite/sqlite-store';
 import { startWebhookServer } from '../../../../core/webhook-server';
-import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../../simulator/meta-simulator';
+import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../../../tools/meta-simulator/meta-simulator';
 
 export const HOUR = 3_600_000;
 

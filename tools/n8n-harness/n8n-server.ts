@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 
-export const N8N_BIN = resolve(__dirname, '../../../e2e/n8n-server/node_modules/n8n/bin/n8n');
+export const N8N_BIN = resolve(__dirname, '../../e2e/n8n-server/node_modules/n8n/bin/n8n');
 
 /**
  * The scopes the harness needs (n8n 2.30: @n8n/permissions API_KEY_RESOURCES / OWNER_API_KEY_SCOPES).

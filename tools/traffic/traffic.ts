@@ -5,7 +5,7 @@ import { StoreMaintenance, type RetentionPolicy } from '../../core/store/mainten
 import type { ConversationStore } from '../../core/store/types';
 import type { InboundMessage, StatusUpdate } from '../../core/webhook/types';
 import { BUSINESS, inbound, webhookOf } from './builders';
-import { seededRandom } from '../reliability/support/random';
+import { seededRandom } from './random';
 
 /**
  * Months of a business number's traffic, compressed: every simulated day customers write, the business
