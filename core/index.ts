@@ -14,12 +14,13 @@ export { IdleConversationSweeper, type SweeperOptions } from './conversation/swe
 
 export type * from './events/types';
 export { EVENT_TYPES } from './events/types';
-export { EventSubscriber, type EventSubscriberOptions } from './events/subscriber';
+export { EventSubscriber, type EventAttempt, type EventSubscriberOptions } from './events/subscriber';
 
 export type * from './store/types';
-export { acquireStore, defaultSqlitePath, openConversationStore, releaseStore, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './store/open';
+export { acquireStore, defaultSqlitePath, n8nDataFolder, openConversationStore, releaseStore, storeKey, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './store/open';
 export { SqliteConversationStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
-export { maintainStore, StoreMaintenance, type RetentionPolicy, type StoreMaintenanceOptions } from './store/maintenance';
+export { pathInsideFolders } from './store/sqlite/allowed-path';
+export { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS, maintainStore, StoreMaintenance, type RetentionPolicy, type StoreMaintenanceOptions } from './store/maintenance';
 export { capPayload, MAX_STORED_PAYLOAD_BYTES } from './store/payload-cap';
 export { PostgresConversationStore, type PostgresStoreOptions } from './store/postgres/postgres-store';
 

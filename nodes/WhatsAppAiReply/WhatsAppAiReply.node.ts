@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { chatCompleter, replyToCustomer, transcriber } from '../../core/ai';
+import { chatCompleter, replyToCustomer, transcriber } from '../../core';
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders } from '../shared/methods/list-search';

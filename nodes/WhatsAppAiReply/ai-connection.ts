@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { AiConnection, fetchOverRequester, type RawHttpRequester } from '../../core/ai';
+import { AiConnection, fetchOverRequester, type RawHttpRequester } from '../../core';
 
 export const AI_CREDENTIAL = 'openAiCompatibleApi';
 

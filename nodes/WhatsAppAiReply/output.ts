@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { AiReplyResult } from '../../core/ai';
+import type { AiReplyResult } from '../../core';
 
 const TAKEOVER_HINT = 'A person has taken over this conversation; turn AI replies back on with the WhatsApp Conversation node (Set AI Replies).';
 

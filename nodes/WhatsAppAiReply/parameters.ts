@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { AiReplyRequest, ImageDetail } from '../../core/ai';
+import type { AiReplyRequest, ImageDetail } from '../../core';
 import { DEFAULT_INSTRUCTIONS, DEFAULT_MODEL } from './description';
 import type { AiConnectionOptions } from './ai-connection';
 

@@ -9,16 +9,16 @@ import {
 	chatCompleter,
 	DEFAULT_TRANSCRIPTION_MODEL,
 	extractAndStoreConversationVariables,
-	transcribeVoiceMessage,
 	transcriber,
+	transcribeVoiceMessage,
+	WhatsAppConversationsError,
+	type ConversationStore,
 	type MediaDownloader,
 	type StoredExtraction,
 	type VariableDefinition,
 	type VariableType,
 	type VoiceTranscription,
-} from '../../core/ai';
-import { WhatsAppConversationsError } from '../../core/errors';
-import type { ConversationStore } from '../../core/store/types';
+} from '../../core';
 import { aiConnection, type AiCredentialHost } from './ai-connection';
 import { DEFAULT_MODEL } from './description';
 

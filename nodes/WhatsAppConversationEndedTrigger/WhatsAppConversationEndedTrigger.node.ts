@@ -10,7 +10,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { IdleConversationSweeper } from '../../core/conversation/sweeper';
+import { IdleConversationSweeper } from '../../core';
 import { formatTranscript, transcriptItems } from '../shared/conversation-item';
 import { extractForTrigger, extractionProperties, readVariableDefinitions } from '../WhatsAppAiReply/trigger-ai';
 import { credentialTest } from '../shared/methods/credential-test';

@@ -11,8 +11,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { isRecordedByAiReply } from '../../core/ai';
-import type { StoreEvent } from '../../core/events/types';
+import { isRecordedByAiReply, type StoreEvent } from '../../core';
 import { transcribeForTrigger, voiceTranscriptionProperties } from '../WhatsAppAiReply/trigger-ai';
 import { credentialTest } from '../shared/methods/credential-test';
 import { cloudApiClient } from '../shared/outbound';

@@ -6,8 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { PolicyError } from '../../core/errors';
-import { sendSessionMessage } from '../../core/outbound';
+import { PolicyError, sendSessionMessage } from '../../core';
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders } from '../shared/methods/list-search';

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CloudApiClient, MediaKind } from '../../core/cloud-api';
-import type { SessionMessage } from '../../core/outbound';
+import type { CloudApiClient, MediaKind, SessionMessage } from '../../core';
 
 interface Titled {
 	id?: string;

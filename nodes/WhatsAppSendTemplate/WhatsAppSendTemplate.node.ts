@@ -7,8 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { nowOf, sendTemplateMessage, type OutboundContext, type TemplateSendResult } from '../../core/outbound';
-import { remainingCapacity, tierLimit } from '../../core/policy/limits';
+import { nowOf, remainingCapacity, sendTemplateMessage, tierLimit, type OutboundContext, type TemplateSendResult } from '../../core';
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';

@@ -3,9 +3,14 @@
  * values of the resource mapper (one field per placeholder, keyed as the core's describeTemplateFields
  * keys them) as the API client's TemplateMessageInput. Pure: no n8n, no I/O.
  */
-import type { TemplateButtonInput, TemplateHeaderInput, TemplateMessageInput } from '../../core/cloud-api/messages';
-import { extractPlaceholders, type MediaHeaderType } from '../../core/policy/template';
-import type { TemplateDefinition } from '../../core/template/definition';
+import {
+	extractPlaceholders,
+	type MediaHeaderType,
+	type TemplateButtonInput,
+	type TemplateDefinition,
+	type TemplateHeaderInput,
+	type TemplateMessageInput,
+} from '../../core';
 
 /** The mapper field of a media header: an https link, or the id of media uploaded to Meta. */
 export const HEADER_MEDIA_KEY = 'header.media';

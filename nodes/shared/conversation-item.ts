@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ConversationRecord, StoredMessage } from '../../core/conversation/types';
+import type { ConversationRecord, StoredMessage } from '../../core';
 
 export function isoTime(epochMs: number | null | undefined): string | null {
 	return typeof epochMs === 'number' && Number.isFinite(epochMs) ? new Date(epochMs).toISOString() : null;

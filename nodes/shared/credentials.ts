@@ -1,9 +1,16 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { DEFAULT_360DIALOG_BASE_URL, DEFAULT_META_BASE_URL, type CloudApiConfig, type HttpTransport } from '../../core/cloud-api';
-import type { MessagingTier } from '../../core/policy/limits';
-import { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS } from '../../core/store/maintenance';
-import type { PostgresStoreConfig, StoreConfig } from '../../core/store/open';
+import {
+	DEFAULT_360DIALOG_BASE_URL,
+	DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS,
+	DEFAULT_KEEP_MESSAGES_DAYS,
+	DEFAULT_META_BASE_URL,
+	type CloudApiConfig,
+	type HttpTransport,
+	type MessagingTier,
+	type PostgresStoreConfig,
+	type StoreConfig,
+} from '../../core';
 import { storeFilePath } from './store-path';
 
 export const WHATSAPP_CREDENTIAL = 'whatsAppConversationsApi';

@@ -1,7 +1,6 @@
 import { NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { CloudApiError } from '../../core/cloud-api';
-import { WhatsAppConversationsError } from '../../core/errors';
+import { CloudApiError, WhatsAppConversationsError } from '../../core';
 
 /**
  * Core errors become n8n errors whose message says what went wrong and whose description names the

@@ -2,10 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CloudApiClient } from '../../core/cloud-api';
-import { TemplateCatalog, type OutboundContext } from '../../core/outbound';
-import { acquireStore, releaseStore } from '../../core/store/open';
-import type { ConversationStore } from '../../core/store/types';
+import { acquireStore, CloudApiClient, releaseStore, TemplateCatalog, type ConversationStore, type OutboundContext } from '../../core';
 import { cloudApiConfig, readWhatsAppCredential, WHATSAPP_CREDENTIAL, type WhatsAppCredential } from './credentials';
 import { n8nTransport } from './transport';
 

@@ -1,9 +1,7 @@
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 
-import { StoreError } from '../../core/errors';
-import { defaultSqlitePath, n8nDataFolder } from '../../core/store/open';
-import { pathInsideFolders } from '../../core/store/sqlite/allowed-path';
+import { defaultSqlitePath, n8nDataFolder, pathInsideFolders, StoreError } from '../../core';
 
 /** Further folders (absolute, separated like PATH) where a credential's Store File Path may lead. */
 export const STORE_DIRS_ENV = 'WHATSAPP_CONVERSATIONS_STORE_DIRS';

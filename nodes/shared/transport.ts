@@ -1,7 +1,6 @@
 import type { IHttpRequestOptions, IN8nHttpFullResponse, IDataObject } from 'n8n-workflow';
 
-import type { HttpRequest, HttpResponse, HttpTransport } from '../../core/cloud-api';
-import { ResponseTooLargeError, toTransportError } from '../../core/cloud-api';
+import { ResponseTooLargeError, toTransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../core';
 
 type HttpRequestHelper = (options: IHttpRequestOptions) => Promise<unknown>;
 

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ConversationRecord } from '../../../core/conversation/types';
-import { StoreError } from '../../../core/errors';
-import type { ConversationStore } from '../../../core/store/types';
+import { StoreError, type ConversationRecord, type ConversationStore } from '../../../core';
 import type { WhatsAppCredential } from '../../shared/credentials';
 import { senderProperty } from '../../shared/descriptions';
 

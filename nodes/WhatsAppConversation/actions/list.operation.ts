@@ -1,9 +1,6 @@
 import { NodeOperationError, updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
-import type { ConversationStatus } from '../../../core/conversation/types';
-import { PolicyError } from '../../../core/errors';
-import { toRecipient } from '../../../core/outbound/recipient';
-import type { ConversationFilter } from '../../../core/store/types';
+import { PolicyError, toRecipient, type ConversationFilter, type ConversationStatus } from '../../../core';
 import { conversationItem } from '../../shared/conversation-item';
 import { CUSTOMER_ID_DESCRIPTION } from '../../shared/descriptions';
 import { businessNumberOf, businessNumberProperty, type OperationExecute } from './common';

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { toRecipient } from '../../../core/outbound/recipient';
-import type { ConversationStore } from '../../../core/store/types';
+import { toRecipient, type ConversationStore } from '../../../core';
 import { isoTime } from '../../shared/conversation-item';
 import { CUSTOMER_ID_DESCRIPTION } from '../../shared/descriptions';
 import type { WhatsAppCredential } from '../../shared/credentials';

@@ -1,7 +1,6 @@
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
-import { describeTemplateFields, type TemplateField } from '../../../core/policy/template';
-import type { TemplateDefinition } from '../../../core/template/definition';
+import { describeTemplateFields, type TemplateDefinition, type TemplateField } from '../../../core';
 import { templateCatalog, whatsAppCredential } from '../../shared/outbound';
 import {
 	HEADER_FILENAME_KEY,

@@ -1,7 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { CloudApiClient, fetchTransport } from '../../../core/cloud-api';
-import { WhatsAppConversationsError } from '../../../core/errors';
+import { CloudApiClient, fetchTransport, WhatsAppConversationsError } from '../../../core';
 import { cloudApiConfig, readWhatsAppCredential } from '../credentials';
 
 /**

@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 
 import { NodeOperationError, type INodeExecutionData, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
-import { WhatsAppConversationsError } from '../../../core/errors';
-import { EventSubscriber, type EventAttempt } from '../../../core/events/subscriber';
-import type { StoreEvent } from '../../../core/events/types';
-import { acquireStore, releaseStore } from '../../../core/store/open';
+import {
+	acquireStore,
+	EventSubscriber,
+	releaseStore,
+	WhatsAppConversationsError,
+	type EventAttempt,
+	type StoreEvent,
+} from '../../../core';
 import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
 import { maintainTriggerStore } from './maintenance';
 import { takeManualStart } from './manual-listen';

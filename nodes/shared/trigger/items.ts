@@ -1,11 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type {
-	ConversationEndedPayload,
-	ConversationStartedPayload,
-	MessageReceivedPayload,
-	MessageStatusPayload,
-} from '../../../core/events/types';
+import type { ConversationEndedPayload, ConversationStartedPayload, MessageReceivedPayload, MessageStatusPayload } from '../../../core';
 
 function iso(epochMs: number | null | undefined): string | null {
 	return epochMs === null || epochMs === undefined ? null : new Date(epochMs).toISOString();

@@ -1,7 +1,6 @@
 import type { ITriggerFunctions } from 'n8n-workflow';
 
-import { maintainStore } from '../../../core/store/maintenance';
-import type { ConversationStore } from '../../../core/store/types';
+import { maintainStore, type ConversationStore } from '../../../core';
 import type { WhatsAppCredential } from '../credentials';
 
 /**

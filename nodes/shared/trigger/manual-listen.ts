@@ -2,8 +2,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 
 import type { IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { EventSubscriber } from '../../../core/events/subscriber';
-import { acquireStore, releaseStore } from '../../../core/store/open';
+import { acquireStore, EventSubscriber, releaseStore } from '../../../core';
 import { readWhatsAppCredential, WHATSAPP_CREDENTIAL, type WhatsAppCredential } from '../credentials';
 import { phoneNumberFilter, type EventTriggerOptions } from './options';
 import { guardTrigger } from './webhook-auth';

@@ -1,7 +1,6 @@
 import type { IDataObject, INodeExecutionData, ITriggerFunctions } from 'n8n-workflow';
 
-import type { EventType, StoreEvent } from '../../../core/events/types';
-import type { ConversationStore } from '../../../core/store/types';
+import type { ConversationStore, EventType, StoreEvent } from '../../../core';
 import type { WhatsAppCredential } from '../credentials';
 
 export interface TriggerItemContext {

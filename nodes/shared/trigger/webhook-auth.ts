@@ -1,8 +1,6 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
-import { WebhookError } from '../../../core/errors';
-import type { StoreEvent } from '../../../core/events/types';
-import { assertWebhookAuthConfigured, type WebhookAuthOptions } from '../../../core/webhook/authenticate';
+import { assertWebhookAuthConfigured, WebhookError, type StoreEvent, type WebhookAuthOptions } from '../../../core';
 import type { WhatsAppCredential } from '../credentials';
 import { ACCEPT_UNSIGNED } from './descriptions';
 import type { EventTriggerOptions, ParameterSource } from './options';

@@ -2,13 +2,17 @@ import type { ServerResponse } from 'node:http';
 
 import type { IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { WebhookError } from '../../../core/errors';
-import { ingestWebhookRequest } from '../../../core/ingress';
-import { acquireStore, releaseStore, storeKey } from '../../../core/store/open';
-import type { StoreConfig } from '../../../core/store/open';
-import type { ConversationStore } from '../../../core/store/types';
-import { SIGNATURE_HEADER } from '../../../core/webhook/signature';
-import { answerVerificationChallenge } from '../../../core/webhook/verification';
+import {
+	acquireStore,
+	answerVerificationChallenge,
+	ingestWebhookRequest,
+	releaseStore,
+	SIGNATURE_HEADER,
+	storeKey,
+	WebhookError,
+	type ConversationStore,
+	type StoreConfig,
+} from '../../../core';
 import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
 import { acceptWakeRequest } from './manual-listen';
 import { acceptsUnsigned, webhookAuthentication } from './webhook-auth';
