@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 
 import { StoreError } from '../../errors';
 import { SQLITE_MIGRATIONS } from './migrations';
@@ -17,10 +17,11 @@ export interface SqliteConnectionOptions {
  * survives `kill -9`); only a power loss can drop the last commits, the trade that makes ingest fast.
  */
 export function openSqliteDatabase(options: SqliteConnectionOptions): DatabaseSync {
+	const sqlite = nodeSqlite();
 	if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
 	let db: DatabaseSync;
 	try {
-		db = new DatabaseSync(options.path);
+		db = new sqlite.DatabaseSync(options.path);
 	} catch (error) {
 		throw new StoreError(
 			'STORE_UNAVAILABLE',
@@ -40,6 +41,22 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): DatabaseSy
 		throw error;
 	}
 	return db;
+}
+
+/**
+ * node:sqlite, loaded when a SQLite store is opened rather than when the package loads: n8n 1.x also runs
+ * on Node 20, which lacks it, and there the nodes must still load (a PostgreSQL store works).
+ */
+function nodeSqlite(): { DatabaseSync: typeof DatabaseSync } {
+	const sqlite = process.getBuiltinModule?.('node:sqlite') as { DatabaseSync: typeof DatabaseSync } | undefined;
+	if (sqlite === undefined) {
+		throw new StoreError(
+			'STORE_CONFIG_INVALID',
+			`The embedded (SQLite) conversation store needs Node.js 22.22 or newer; this n8n runs on Node.js ${process.version}`,
+			"Run n8n on Node.js 22.22 or newer, or set the credential's Conversation Store to PostgreSQL.",
+		);
+	}
+	return sqlite;
 }
 
 /**
