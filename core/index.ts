@@ -14,7 +14,7 @@ export { IdleConversationSweeper, type SweeperOptions } from './conversation/swe
 
 export type * from './events/types';
 export { EVENT_TYPES } from './events/types';
-export { EventSubscriber, type EventAttempt, type EventSubscriberOptions } from './events/subscriber';
+export { EventSubscriber, type Delivery, type EventAttempt, type EventSubscriberOptions, type RunOutcome } from './events/subscriber';
 
 export type * from './store/types';
 export { acquireStore, defaultSqlitePath, n8nDataFolder, openConversationStore, releaseStore, storeKey, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './store/open';

@@ -1,5 +1,5 @@
 import { StoreError } from '../errors';
-import type { ConversationStore, SubscribeFrom } from '../store/types';
+import type { ConversationStore, SubscribeFrom } from '../conversation/store';
 import type { EventType, StoreEvent } from './types';
 
 export interface EventSubscriberOptions {
@@ -13,8 +13,11 @@ export interface EventSubscriberOptions {
 	batchSize?: number;
 	/** A re-check even without a wake-up signal, in case one was missed. */
 	idleRecheckMs?: number;
-	/** Handles one event; the cursor moves past it only when this resolves (at-least-once delivery). */
-	handle: (event: StoreEvent, attempt: EventAttempt) => Promise<void> | void;
+	/**
+	 * Handles one event; the cursor moves past it only when this resolves (at-least-once delivery).
+	 * It may return a Delivery: the event is then handed over once more if its run was lost.
+	 */
+	handle: (event: StoreEvent, attempt: EventAttempt) => Promise<Delivery | void> | Delivery | void;
 	/** Tries of one event before it is skipped (default 3). */
 	maxAttempts?: number;
 	/** Pause before the second try of an event, doubled before each further one (default 1 s). */
@@ -29,6 +32,20 @@ export interface EventSubscriberOptions {
 export interface EventAttempt {
 	number: number;
 	last: boolean;
+	/** True when the event is handed over again because the run it started was lost. */
+	redelivery: boolean;
+}
+
+/**
+ * How the run a handled event started ended, as far as its host can tell: 'lost' when the host lost
+ * it before it could end on its own (the process running it died); 'ran' for any end of its own,
+ * failures of the run's own steps included, and whenever the host cannot tell.
+ */
+export type RunOutcome = 'ran' | 'lost';
+
+/** What `handle` returns when it can learn how the run it started ended. */
+export interface Delivery {
+	outcome: Promise<RunOutcome>;
 }
 
 /**
@@ -36,6 +53,8 @@ export interface EventAttempt {
  * event committed before a crash is read again after the restart. An event whose handling keeps
  * failing is tried `maxAttempts` times with back-off, then skipped (`onSkip`), so one bad event never
  * stops the reader; the events handled before it are acknowledged first and never handed over again.
+ * An event whose run was lost (`handle` returned a Delivery whose outcome is 'lost') is handed over
+ * once more, with `attempt.redelivery` set; a run that ended on its own, or a second loss, never is.
  */
 export class EventSubscriber {
 	private running = false;
@@ -44,6 +63,8 @@ export class EventSubscriber {
 	private pendingWake = false;
 	private loop: Promise<void> | null = null;
 	private stopListening: (() => void) | null = null;
+	/** Events whose run was lost, waiting for their one redelivery. */
+	private readonly lost: StoreEvent[] = [];
 
 	constructor(private readonly options: EventSubscriberOptions) {}
 
@@ -74,6 +95,10 @@ export class EventSubscriber {
 		while (this.running) {
 			this.pendingWake = false;
 			try {
+				while (this.lost.length > 0) {
+					if (!(await this.handleEvent(this.lost[0], true))) return;
+					this.lost.shift();
+				}
 				const batch = await store.readEvents(subscriberId, {
 					limit,
 					types: this.options.types,
@@ -81,7 +106,7 @@ export class EventSubscriber {
 				});
 				let handled = true;
 				for (const event of batch.events) {
-					handled = await this.handleEvent(event);
+					handled = await this.handleEvent(event, false);
 					if (!handled) break;
 				}
 				if (!handled) return;
@@ -101,11 +126,12 @@ export class EventSubscriber {
 	}
 
 	/** Tries one event until it is handled or skipped; false when the subscriber stopped meanwhile. */
-	private async handleEvent(event: StoreEvent): Promise<boolean> {
+	private async handleEvent(event: StoreEvent, redelivery: boolean): Promise<boolean> {
 		const maxAttempts = Math.max(1, this.options.maxAttempts ?? 3);
 		for (let number = 1; ; number++) {
 			try {
-				await this.options.handle(event, { number, last: number >= maxAttempts });
+				const delivery = await this.options.handle(event, { number, last: number >= maxAttempts, redelivery });
+				if (delivery && !redelivery) this.redeliverIfLost(event, delivery);
 				return true;
 			} catch (error) {
 				if (!this.running) return false;
@@ -119,11 +145,24 @@ export class EventSubscriber {
 				}
 				this.options.onError?.(error, event);
 				// The events before this one are done: a retry, a restart or a skip never repeats them.
-				await this.options.store.acknowledge(this.options.subscriberId, event.id - 1);
+				if (!redelivery) await this.options.store.acknowledge(this.options.subscriberId, event.id - 1);
 				await this.sleep((this.options.retryDelayMs ?? 1_000) * 2 ** (number - 1), false);
 				if (!this.running) return false;
 			}
 		}
+	}
+
+	/** Queues the event for its one redelivery once its run turns out lost (the cursor has moved on). */
+	private redeliverIfLost(event: StoreEvent, delivery: Delivery): void {
+		delivery.outcome.then(
+			(outcome) => {
+				if (outcome !== 'lost' || !this.running) return;
+				this.lost.push(event);
+				this.signal();
+			},
+			// An outcome the host could not tell counts as ran: never a second run of one that may have run.
+			() => undefined,
+		);
 	}
 
 	/** Waits for a wake-up signal (or only for stop(), when `untilSignal` is false), at most `timeoutMs`. */
