@@ -4,7 +4,7 @@
  * process already saw the event.
  */
 import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
-import type { StoreWriter } from '../core/store/transaction';
+import type { StoreWriter } from '../core/conversation/engine';
 
 /** Wall-clock epoch ms with sub-millisecond precision, comparable across processes on one host. */
 export function epochMs(): number {

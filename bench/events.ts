@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 
 import { EventSubscriber } from '../core/events/subscriber';
 import { ingestWebhookRequest } from '../core/ingress';
-import type { ConversationStore } from '../core/store/types';
+import type { ConversationStore } from '../core/conversation/store';
 import { spawnBenchChild, waitForLine } from './child';
 import { CommitTimedSqliteStore, epochMs, type CommitTimed } from './commit-timed';
 import { loadPostgres } from './postgres';

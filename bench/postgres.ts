@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import type { ConversationStore } from '../core/store/types';
-import type { StoreWriter } from '../core/store/transaction';
+import type { ConversationStore } from '../core/conversation/store';
+import type { StoreWriter } from '../core/conversation/engine';
 import { epochMs, type CommitTimed } from './commit-timed';
 
 export const PG_BENCH_URL = process.env.WA_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

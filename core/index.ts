@@ -16,12 +16,12 @@ export type * from './events/types';
 export { EVENT_TYPES } from './events/types';
 export { EventSubscriber, type Delivery, type EventAttempt, type EventSubscriberOptions, type RunOutcome } from './events/subscriber';
 
-export type * from './store/types';
-export { acquireStore, defaultSqlitePath, n8nDataFolder, openConversationStore, releaseStore, storeKey, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './store/open';
+export type * from './conversation/store';
+export { acquireStore, defaultSqlitePath, n8nDataFolder, openConversationStore, releaseStore, storeKey, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './conversation/open';
 export { SqliteConversationStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
 export { pathInsideFolders } from './store/sqlite/allowed-path';
-export { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS, maintainStore, StoreMaintenance, type RetentionPolicy, type StoreMaintenanceOptions } from './store/maintenance';
-export { capPayload, MAX_STORED_PAYLOAD_BYTES } from './store/payload-cap';
+export { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS, maintainStore, StoreMaintenance, type RetentionPolicy, type StoreMaintenanceOptions } from './conversation/maintenance';
+export { capPayload, MAX_STORED_PAYLOAD_BYTES } from './conversation/payload-cap';
 export { PostgresConversationStore, type PostgresStoreOptions } from './store/postgres/postgres-store';
 
 export * from './policy';

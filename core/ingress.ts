@@ -1,4 +1,4 @@
-import type { ConversationStore, IngestResult } from './store/types';
+import type { ConversationStore, IngestResult } from './conversation/store';
 import { authenticateWebhook, type WebhookAuthOptions, type WebhookAuthRequest } from './webhook/authenticate';
 import { parseWebhookBody } from './webhook/parse';
 import type { WebhookSystemError } from './webhook/types';

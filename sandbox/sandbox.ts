@@ -9,9 +9,9 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 import type { ConversationRecord } from '../core/conversation/types';
-import { openConversationStore } from '../core/store/open';
-import type { StoreWriter } from '../core/store/transaction';
-import type { ConversationStore } from '../core/store/types';
+import { openConversationStore } from '../core/conversation/open';
+import type { StoreWriter } from '../core/conversation/engine';
+import type { ConversationStore } from '../core/conversation/store';
 import { startN8n, type N8nServer, type Owner, type WorkflowJson } from '../tools/n8n-harness/n8n-server';
 import { startMetaSimulator, type MetaSimulator } from '../tools/meta-simulator/meta-simulator';
 import { createChatRoutes, digits, type ChatCustomer, type ChatRoutes, type JumpResult } from './chat/chat-routes';

@@ -7,7 +7,7 @@
 import { PolicyError } from '../../core/errors';
 import type { MessagingTier } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
-import type { ConversationStore } from '../../core/store/types';
+import type { ConversationStore } from '../../core/conversation/store';
 import { afterGo } from '../../tools/processes/barrier';
 import { loadPostgres } from '../postgres';
 

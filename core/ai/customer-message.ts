@@ -1,5 +1,5 @@
 import type { ConversationRecord, StoredMessage } from '../conversation/types';
-import type { ConversationStore, CustomerMessage } from '../store/types';
+import type { ConversationStore, CustomerMessage } from '../conversation/store';
 import { AiError } from './errors';
 import { AI_RECORDED_SOURCE, aiInboundId } from './ids';
 

@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 
 import { PolicyError } from '../errors';
 import { resolveRecipient, toRecipient, type Recipient } from '../outbound/recipient';
-import type { ConversationStore } from '../store/types';
+import type { ConversationStore } from '../conversation/store';
 import { AiError } from './errors';
 
 export interface CustomerIdentity {

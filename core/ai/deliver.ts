@@ -2,7 +2,7 @@ import { CloudApiError } from '../cloud-api/errors';
 import type { ConversationRecord } from '../conversation/types';
 import { PolicyError } from '../errors';
 import { sendSessionMessage, type OutboundContext } from '../outbound';
-import type { ConversationStore, CustomerWindow } from '../store/types';
+import type { ConversationStore, CustomerWindow } from '../conversation/store';
 import type { ConversationAddress } from './customer-message';
 import { AI_RECORDED_SOURCE, aiReplyId } from './ids';
 

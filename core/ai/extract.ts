@@ -5,7 +5,7 @@
  */
 import { z } from 'zod/v4';
 
-import type { ConversationStore } from '../store/types';
+import type { ConversationStore } from '../conversation/store';
 import type { ChatCompleter, TokenUsage } from './chat';
 import { AiError } from './errors';
 import { historyText, type HistoryMessage } from './history';

@@ -7,7 +7,7 @@ import type { CountryCode } from 'libphonenumber-js';
 
 import type { StoredMessage } from '../conversation/types';
 import type { OutboundContext } from '../outbound';
-import type { ConversationStore, CustomerWindow } from '../store/types';
+import type { ConversationStore, CustomerWindow } from '../conversation/store';
 import type { ChatCompleter, ImageDetail, TokenUsage } from './chat';
 import { resolveStoredCustomer } from './customer';
 import { findOrRecordCustomerMessage, type ConversationAddress } from './customer-message';

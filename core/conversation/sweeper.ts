@@ -1,5 +1,5 @@
 import type { ConversationRecord } from './types';
-import type { ConversationStore } from '../store/types';
+import type { ConversationStore } from './store';
 
 export interface SweeperOptions {
 	store: ConversationStore;

@@ -1,6 +1,6 @@
 import type { CloudApiClient } from '../cloud-api/client';
 import type { MessagingTier } from '../policy/limits';
-import type { ConversationStore } from '../store/types';
+import type { ConversationStore } from '../conversation/store';
 import type { TemplateCatalog } from './template-catalog';
 
 /** Everything a send needs: where the conversation lives, how to reach Meta, and the account's rules. */

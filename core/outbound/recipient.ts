@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 
 import { parseCustomerId } from '../policy/customer';
-import type { ConversationStore } from '../store/types';
+import type { ConversationStore } from '../conversation/store';
 
 /** Who a send goes to, in every form the send, the store and the output need. */
 export interface Recipient {

@@ -7,7 +7,7 @@ import type {
 import type { SendResult } from '../cloud-api/results';
 import { assertCaption, assertList, assertReplyButtons, assertTextMessage } from '../policy/content';
 import { assertWindowOpen } from '../policy/window';
-import type { CustomerWindow } from '../store/types';
+import type { CustomerWindow } from '../conversation/store';
 import { nowOf, type OutboundContext } from './context';
 import { resolveRecipient, toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';

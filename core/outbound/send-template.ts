@@ -3,7 +3,7 @@ import { CloudApiError } from '../cloud-api/errors';
 import { isBusinessInitiated } from '../policy/limits';
 import { assertNotOptedOut } from '../policy/optout';
 import { assertTemplateSendable, type TemplateSendRequest } from '../policy/template';
-import type { LimitReservation, CustomerWindow } from '../store/types';
+import type { LimitReservation, CustomerWindow } from '../conversation/store';
 import { nowOf, type OutboundContext } from './context';
 import { resolveRecipient, toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';

@@ -5,7 +5,7 @@ import { StoreError } from '../errors';
 import { copyStore, type CopyableStore, type CopySummary } from './migrate-data';
 import { PostgresConversationStore } from './postgres/postgres-store';
 import { SqliteConversationStore } from './sqlite/sqlite-store';
-import type { ConversationStore } from './types';
+import type { ConversationStore } from '../conversation/store';
 
 /**
  * `copy-store`: copies a conversation store into a new, empty one, keeping every id.

@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../conversation/types';
 import { StoreError } from '../errors';
 import { LIMIT_WINDOW_MS } from '../policy/limits';
-import * as operations from './operations';
-import type { StoreReader, StoreWriter } from './transaction';
+import * as operations from '../conversation/lifecycle';
+import type { StoreReader, StoreWriter } from '../conversation/engine';
 import type {
 	ConversationFilter,
 	ConversationStore,
@@ -24,7 +24,7 @@ import type {
 	SubscribeFrom,
 	SweepOptions,
 	CustomerWindow,
-} from './types';
+} from '../conversation/store';
 
 const DEFAULT_EVENT_BATCH = 100;
 /** Rows one prune transaction deletes: a few milliseconds of holding the write lock. */

@@ -1,6 +1,6 @@
-// Every active trigger keeps its store bounded with its credential's retention (core/store/maintenance.ts
+// Every active trigger keeps its store bounded with its credential's retention (core/conversation/maintenance.ts
 // does the pruning and has its own tests); this checks the wiring through n8n-core's trigger machinery.
-import * as maintenance from '../../core/store/maintenance';
+import * as maintenance from '../../core/conversation/maintenance';
 import { WhatsAppConversationEndedTrigger } from '../../nodes/WhatsAppConversationEndedTrigger/WhatsAppConversationEndedTrigger.node';
 import { WhatsAppMessageReceivedTrigger } from '../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
 import { createTriggerHarness } from './support/trigger-runner';

@@ -1,7 +1,7 @@
 import { PolicyError, StoreError } from '../../core/errors';
 import { EventSubscriber } from '../../core/events/subscriber';
 import type { StoreEvent } from '../../core/events/types';
-import type { ConversationStore } from '../../core/store/types';
+import type { ConversationStore } from '../../core/conversation/store';
 import { BUSINESS, inbound, status, webhookOf } from '../../tools/traffic/builders';
 import { describeCustomerKeyConformance } from './customer-keys';
 import type { StoreHarness, StoreHarnessFactory } from './harness';

@@ -1,5 +1,5 @@
 import type { StoreEvent } from '../../core/events/types';
-import type { ConversationStore } from '../../core/store/types';
+import type { ConversationStore } from '../../core/conversation/store';
 import { BUSINESS, inbound, status, webhookOf } from '../../tools/traffic/builders';
 
 const MINUTE = 60_000;

@@ -1,4 +1,4 @@
-import type { ConversationStore } from '../../core/store/types';
+import type { ConversationStore } from '../../core/conversation/store';
 
 /**
  * What an engine provides to run the conformance suite: a fresh, empty database per test, which can

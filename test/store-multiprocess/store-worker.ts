@@ -9,7 +9,7 @@ import { PolicyError } from '../../core/errors';
 import type { MessagingTier } from '../../core/policy/limits';
 import { PostgresConversationStore } from '../../core/store/postgres/postgres-store';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
-import type { ConversationStore } from '../../core/store/types';
+import type { ConversationStore } from '../../core/conversation/store';
 import { afterGo } from '../../tools/processes/barrier';
 import { inbound, status, webhookOf } from '../../tools/traffic/builders';
 import { testStoreOptions } from '../integration/store/postgres-support';

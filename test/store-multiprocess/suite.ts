@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { EventSubscriber, type EventSubscriberOptions } from '../../core/events/subscriber';
 import type { StoreEvent } from '../../core/events/types';
 import { tierLimit } from '../../core/policy/limits';
-import type { ConversationStore } from '../../core/store/types';
+import type { ConversationStore } from '../../core/conversation/store';
 import { goTogether, overlapMs, type Span } from '../../tools/processes/barrier';
 import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { lastJsonLine, runTogether, spawnTs } from '../support/child';

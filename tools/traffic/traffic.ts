@@ -1,8 +1,8 @@
 import { DatabaseSync } from 'node:sqlite';
 import { statSync } from 'node:fs';
 
-import { StoreMaintenance, type RetentionPolicy } from '../../core/store/maintenance';
-import type { ConversationStore } from '../../core/store/types';
+import { StoreMaintenance, type RetentionPolicy } from '../../core/conversation/maintenance';
+import type { ConversationStore } from '../../core/conversation/store';
 import type { InboundMessage, StatusUpdate } from '../../core/webhook/types';
 import { BUSINESS, inbound, webhookOf } from './builders';
 import { seededRandom } from './random';

@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { StoreError, WhatsAppConversationsError } from '../../errors';
 import type { CopyableStore, StoreDataPort } from '../migrate-data';
 import { TransactionalStore } from '../transactional-store';
-import type { StoreReader, StoreWriter } from '../transaction';
+import type { StoreReader, StoreWriter } from '../../conversation/engine';
 import {
 	clientConfig,
 	createPool,

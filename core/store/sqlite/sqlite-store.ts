@@ -3,7 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 
 import type { CopyableStore, StoreDataPort } from '../migrate-data';
 import { TransactionalStore } from '../transactional-store';
-import type { StoreReader, StoreWriter } from '../transaction';
+import type { StoreReader, StoreWriter } from '../../conversation/engine';
 import { openSqliteDatabase, type SqliteConnectionOptions } from './connection';
 import { sqliteDataPort } from './sqlite-data';
 import { SqliteTransaction } from './sqlite-transaction';

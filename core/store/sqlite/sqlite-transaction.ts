@@ -3,8 +3,8 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
 import type { NewStoreEvent, StoreEvent } from '../../events/types';
 import { CONVERSATION_COLUMNS, conversationValues, toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
-import type { StoreWriter } from '../transaction';
-import type { ConversationFilter, ReadEventsOptions } from '../types';
+import type { StoreWriter } from '../../conversation/engine';
+import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 
 /**
  * The store primitives on node:sqlite. Statements are prepared once per connection; the SQL is

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 
 import { STORE_TABLES, TABLE_COLUMNS, copyStore, type CopyableStore, type DataRow, type StoreTable } from '../../../core/store/migrate-data';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import type { ConversationStore } from '../../../core/store/types';
+import type { ConversationStore } from '../../../core/conversation/store';
 import { BUSINESS, inbound, status, webhookOf } from '../../../tools/traffic/builders';
 import { lastJsonLine, runTs } from '../../support/child';
 import { PG_TEST_URL, SchemaFixture } from './postgres-support';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 import { EventSubscriber } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
-import { maintainStore, StoreMaintenance } from '../../../core/store/maintenance';
+import { maintainStore, StoreMaintenance } from '../../../core/conversation/maintenance';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import type { PruneOptions } from '../../../core/store/types';
+import type { PruneOptions } from '../../../core/conversation/store';
 import { waitFor } from '../../store-conformance/conformance';
 import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';
 

@@ -1,7 +1,7 @@
 import { StoreError } from '../../../core/errors';
 import { EventSubscriber, type EventSubscriberOptions } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
-import { acquireStore, openConversationStore, releaseStore, storeKey } from '../../../core/store/open';
+import { acquireStore, openConversationStore, releaseStore, storeKey } from '../../../core/conversation/open';
 import { postgresMigrations } from '../../../core/store/postgres/migrations';
 import { PostgresConversationStore, type PostgresStoreOptions } from '../../../core/store/postgres/postgres-store';
 import { inbound, webhookOf } from '../../../tools/traffic/builders';

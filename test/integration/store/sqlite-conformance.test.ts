@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import type { ConversationStore } from '../../../core/store/types';
+import type { ConversationStore } from '../../../core/conversation/store';
 import { describeStoreConformance } from '../../store-conformance/conformance';
 
 describeStoreConformance('sqlite', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import type { ConversationStore } from '../../../core/store/types';
+import type { ConversationStore } from '../../../core/conversation/store';
 import { describeMultiProcess } from '../../store-multiprocess/suite';
 
 // Processes sharing one store file, as n8n's processes on one host do.

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { WhatsAppConversationsApi } from '../../../credentials/WhatsAppConversationsApi.credentials';
-import { acquireStore, releaseStore } from '../../../core/store/open';
-import type { ConversationStore } from '../../../core/store/types';
+import { acquireStore, releaseStore } from '../../../core/conversation/open';
+import type { ConversationStore } from '../../../core/conversation/store';
 import { STORE_DIRS_ENV } from '../../../nodes/shared/store-path';
 import { startMetaSimulator, type MetaSimulator, type MetaSimulatorOptions } from '../../../tools/meta-simulator/meta-simulator';
 import type { CredentialDataMap } from './credentials-helper';

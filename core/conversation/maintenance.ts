@@ -1,5 +1,5 @@
 import { LIMIT_WINDOW_MS } from '../policy/limits';
-import type { ConversationStore, PruneOptions, PruneResult } from './types';
+import type { ConversationStore, PruneOptions, PruneResult } from './store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

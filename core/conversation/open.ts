@@ -3,10 +3,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { StoreError } from '../errors';
-import { postgresTarget } from './postgres/connection';
-import { PostgresConversationStore, type PostgresStoreOptions } from './postgres/postgres-store';
-import { SqliteConversationStore } from './sqlite/sqlite-store';
-import type { ConversationStore } from './types';
+import { postgresTarget } from '../store/postgres/connection';
+import { PostgresConversationStore, type PostgresStoreOptions } from '../store/postgres/postgres-store';
+import { SqliteConversationStore } from '../store/sqlite/sqlite-store';
+import type { ConversationStore } from './store';
 
 export interface SqliteStoreConfig {
 	engine: 'sqlite';

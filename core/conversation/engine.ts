@@ -1,10 +1,10 @@
-import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../conversation/types';
+import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from './types';
 import type { NewStoreEvent, StoreEvent } from '../events/types';
-import type { ConversationFilter, ReadEventsOptions } from './types';
+import type { ConversationFilter, ReadEventsOptions } from './store';
 
 /**
  * The primitive reads and writes an engine offers inside one transaction. The lifecycle rules
- * (operations.ts) are written once against this interface, so every engine applies the same rules
+ * (lifecycle.ts) are written once against this interface, so every engine applies the same rules
  * and only the SQL differs.
  */
 export interface StoreReader {

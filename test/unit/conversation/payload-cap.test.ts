@@ -1,4 +1,4 @@
-import { capPayload, MAX_STORED_PAYLOAD_BYTES } from '../../../core/store/payload-cap';
+import { capPayload, MAX_STORED_PAYLOAD_BYTES } from '../../../core/conversation/payload-cap';
 
 const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 

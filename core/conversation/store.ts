@@ -1,4 +1,4 @@
-import type { CloseReason, ContactRecord, ConversationRecord, ConversationStatus, StoredMessage } from '../conversation/types';
+import type { CloseReason, ContactRecord, ConversationRecord, ConversationStatus, StoredMessage } from './types';
 import type { EventType, StoreEvent } from '../events/types';
 import type { MessagingTier } from '../policy/limits';
 import type { WindowState as PolicyWindowState } from '../policy/window';
@@ -186,7 +186,7 @@ export interface ConversationStore {
 	 * contacts[].wa_id and user_id, a status's recipient_id and recipient_user_id), the BSUID becomes an
 	 * alias of the phone number key for that business number, and rows stored under the BSUID alone
 	 * merge into the phone number key (contact, conversations, limit reservation; rules in
-	 * operations.ts mergeCustomer). A phone number is never an alias: a customer known by a number is
+	 * lifecycle.ts mergeCustomer). A phone number is never an alias: a customer known by a number is
 	 * keyed by it. Until Meta reports both ids together, a username customer and a phone number are two
 	 * customers; a BSUID later reported with another number is re-linked to that number.
 	 */
