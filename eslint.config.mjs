@@ -39,4 +39,20 @@ export default tseslint.config(
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 		},
 	},
+	{
+		// Nodes see the core only through core/index.ts, and share code through nodes/shared, so moves
+		// inside the core or inside one node touch no other node.
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ regex: '(^|/)core/', message: "Import the core through its entry point ('…/core')." },
+						{ regex: '^(\\.\\./)+WhatsApp', message: 'Code two nodes share belongs in nodes/shared.' },
+					],
+				},
+			],
+		},
+	},
 );

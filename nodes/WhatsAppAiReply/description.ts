@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { senderProperty } from '../shared/descriptions';
+import { DEFAULT_MODEL, senderProperty } from '../shared/descriptions';
 
-export const DEFAULT_MODEL = 'gpt-4o-mini';
 export const DEFAULT_INSTRUCTIONS =
 	'You are a friendly assistant answering customers on WhatsApp. Answer briefly and accurately. If you do not know something, say so and offer to connect the customer with a person.';
 

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { AiReplyRequest, ImageDetail } from '../../core';
-import { DEFAULT_INSTRUCTIONS, DEFAULT_MODEL } from './description';
-import type { AiConnectionOptions } from './ai-connection';
+import type { AiConnectionOptions } from '../shared/core-access';
+import { DEFAULT_MODEL } from '../shared/descriptions';
+import { DEFAULT_INSTRUCTIONS } from './description';
 
 interface ReplyOptions {
 	styleHint?: boolean;

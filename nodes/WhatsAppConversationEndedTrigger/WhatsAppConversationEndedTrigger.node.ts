@@ -12,8 +12,8 @@ import {
 
 import { IdleConversationSweeper } from '../../core';
 import { formatTranscript, transcriptItems } from '../shared/conversation-item';
-import { extractForTrigger, extractionProperties, readVariableDefinitions } from '../WhatsAppAiReply/trigger-ai';
 import { credentialTest } from '../shared/methods/credential-test';
+import { extractForTrigger, extractionProperties, readVariableDefinitions } from '../shared/trigger/ai';
 import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
 import { testListenerMethods } from '../shared/trigger/manual-listen';

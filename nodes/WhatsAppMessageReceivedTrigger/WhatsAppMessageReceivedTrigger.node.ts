@@ -12,9 +12,9 @@ import {
 } from 'n8n-workflow';
 
 import { isRecordedByAiReply, type StoreEvent } from '../../core';
-import { transcribeForTrigger, voiceTranscriptionProperties } from '../WhatsAppAiReply/trigger-ai';
+import { cloudApiClient } from '../shared/core-access';
 import { credentialTest } from '../shared/methods/credential-test';
-import { cloudApiClient } from '../shared/outbound';
+import { transcribeForTrigger, voiceTranscriptionProperties } from '../shared/trigger/ai';
 import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import { startEventTrigger } from '../shared/trigger/event-trigger';
 import { testListenerMethods } from '../shared/trigger/manual-listen';

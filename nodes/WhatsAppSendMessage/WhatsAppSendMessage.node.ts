@@ -10,7 +10,7 @@ import { PolicyError, sendSessionMessage } from '../../core';
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders } from '../shared/methods/list-search';
-import { forEachItemBySender, inInputOrder } from '../shared/outbound';
+import { forEachItemBySender, inInputOrder } from '../shared/core-access';
 import { buildSessionMessage } from './build-message';
 import { sendMessageProperties } from './description';
 

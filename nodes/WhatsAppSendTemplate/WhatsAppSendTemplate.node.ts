@@ -11,7 +11,7 @@ import { nowOf, remainingCapacity, sendTemplateMessage, tierLimit, type Outbound
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';
-import { forEachItemBySender, inInputOrder } from '../shared/outbound';
+import { forEachItemBySender, inInputOrder } from '../shared/core-access';
 import { sendTemplateProperties } from './description';
 import { getTemplateFields } from './methods/resource-mapping';
 import { buildTemplateInput, parseTemplateReference, resolveTemplate, type TemplateVariableValues } from './template-input';

@@ -14,6 +14,7 @@ import {
 import { storeFilePath } from './store-path';
 
 export const WHATSAPP_CREDENTIAL = 'whatsAppConversationsApi';
+export const AI_CREDENTIAL = 'openAiCompatibleApi';
 
 /** The WhatsApp credential as the nodes use it, read once from n8n's decrypted data. */
 export interface WhatsAppCredential {

@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+/** The chat model AI Reply and the triggers' end-of-conversation extraction use unless told otherwise. */
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+
 /** The sender picker every sending node shows; empty means the credential's phone number. */
 export const senderProperty: INodeProperties = {
 	displayName: 'Sender',

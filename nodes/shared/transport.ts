@@ -1,6 +1,13 @@
-import type { IHttpRequestOptions, IN8nHttpFullResponse, IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { ResponseTooLargeError, toTransportError, type HttpRequest, type HttpResponse, type HttpTransport } from '../../core';
+import {
+	ResponseTooLargeError,
+	toTransportError,
+	type HttpRequest,
+	type HttpResponse,
+	type HttpTransport,
+	type RawHttpRequester,
+} from '../../core';
 
 type HttpRequestHelper = (options: IHttpRequestOptions) => Promise<unknown>;
 
@@ -52,5 +59,31 @@ export function n8nTransport(httpRequest: HttpRequestHelper): HttpTransport {
 			}
 			return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body };
 		},
+	};
+}
+
+const METHODS: readonly IHttpRequestMethods[] = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT'];
+
+/**
+ * The AI client's seam: bytes in, bytes out over n8n's request helper, so model calls use the
+ * instance's proxy and TLS settings. Every status comes back as a response; the SDK maps them to errors.
+ */
+export function n8nRequester(httpRequest: HttpRequestHelper, timeoutMs: number): RawHttpRequester {
+	return async (request) => {
+		const method = METHODS.find((candidate) => candidate === request.method.toUpperCase()) ?? 'POST';
+		const response = (await httpRequest({
+			method,
+			url: request.url,
+			headers: request.headers,
+			body: request.body,
+			encoding: 'arraybuffer',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			abortSignal: request.signal,
+			timeout: timeoutMs,
+		})) as IN8nHttpFullResponse;
+		const body = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
+		return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body };
 	};
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { errorItemJson, toNodeError } from '../../shared/errors';
-import { whatsAppCredential, withStore } from '../../shared/outbound';
+import { whatsAppCredential, withStore } from '../../shared/core-access';
 import type { OperationExecute } from './common';
 import * as close from './close.operation';
 import * as get from './get.operation';

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { customerPhone } from '../../shared/conversation-item';
-import { whatsAppCredential, withStore } from '../../shared/outbound';
+import { whatsAppCredential, withStore } from '../../shared/core-access';
 
 const SHOWN = 50;
 

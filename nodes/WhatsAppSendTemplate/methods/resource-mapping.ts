@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import { describeTemplateFields, type TemplateDefinition, type TemplateField } from '../../../core';
-import { templateCatalog, whatsAppCredential } from '../../shared/outbound';
+import { templateCatalog, whatsAppCredential } from '../../shared/core-access';
 import {
 	HEADER_FILENAME_KEY,
 	HEADER_LOCATION_KEYS,

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { cloudApiClient, templateCatalog, whatsAppCredential } from '../outbound';
+import { cloudApiClient, templateCatalog, whatsAppCredential } from '../core-access';
 
 function matches(filter: string | undefined, ...values: Array<string | null>): boolean {
 	if (!filter) return true;

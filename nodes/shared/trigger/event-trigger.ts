@@ -10,7 +10,7 @@ import {
 	type EventAttempt,
 	type StoreEvent,
 } from '../../../core';
-import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
+import { whatsAppCredential } from '../core-access';
 import { maintainTriggerStore } from './maintenance';
 import { takeManualStart } from './manual-listen';
 import { phoneNumberFilter, type EventTriggerOptions } from './options';
@@ -23,7 +23,7 @@ import { guardTrigger } from './webhook-auth';
  * or else the next matching one.
  */
 export async function startEventTrigger(this: ITriggerFunctions, options: EventTriggerOptions): Promise<ITriggerResponse> {
-	const credential = readWhatsAppCredential(await this.getCredentials(WHATSAPP_CREDENTIAL));
+	const credential = await whatsAppCredential(this);
 	// Refuses to activate when this trigger's URL could not authenticate deliveries.
 	options = guardTrigger(this, credential, options);
 	const store = acquireStore(credential.store);

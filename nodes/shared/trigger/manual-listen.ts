@@ -3,7 +3,8 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { acquireStore, EventSubscriber, releaseStore } from '../../../core';
-import { readWhatsAppCredential, WHATSAPP_CREDENTIAL, type WhatsAppCredential } from '../credentials';
+import { whatsAppCredential } from '../core-access';
+import type { WhatsAppCredential } from '../credentials';
 import { phoneNumberFilter, type EventTriggerOptions } from './options';
 import { guardTrigger } from './webhook-auth';
 
@@ -137,7 +138,7 @@ export function testListenerMethods(listenFor: (context: IHookFunctions) => Even
 			return false;
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
-			const credential = readWhatsAppCredential(await this.getCredentials(WHATSAPP_CREDENTIAL));
+			const credential = await whatsAppCredential(this);
 			const options = guardTrigger(this, credential, listenFor(this));
 			if (this.getMode() === 'manual') await startTestListener.call(this, options, credential);
 			return true;

@@ -13,7 +13,8 @@ import {
 	type ConversationStore,
 	type StoreConfig,
 } from '../../../core';
-import { readWhatsAppCredential, WHATSAPP_CREDENTIAL } from '../credentials';
+import { whatsAppCredential } from '../core-access';
+import { WHATSAPP_CREDENTIAL } from '../credentials';
 import { acceptWakeRequest } from './manual-listen';
 import { acceptsUnsigned, webhookAuthentication } from './webhook-auth';
 
@@ -59,7 +60,7 @@ function answer(response: ServerResponse, status: number, body: string): IWebhoo
 
 /** Answers Meta; never starts an execution itself (triggers emit from the event log). */
 export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const credential = readWhatsAppCredential(await this.getCredentials(WHATSAPP_CREDENTIAL));
+	const credential = await whatsAppCredential(this);
 	const response: ServerResponse = this.getResponseObject();
 	const wake = this.getMode() === 'manual' ? acceptWakeRequest.call(this) : null;
 	if (wake) return wake;

@@ -1,4 +1,4 @@
-// What the triggers call for AI (nodes/WhatsAppAiReply/trigger-ai.ts), with a context whose request
+// What the triggers call for AI (nodes/shared/trigger/ai.ts), with a context whose request
 // helper is plain node:http, against the local model server, the Meta simulator and a real store.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -10,8 +10,8 @@ import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { CloudApiClient } from '../../../core/cloud-api/client';
 import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
-import type { AiCredentialHost } from '../../../nodes/WhatsAppAiReply/ai-connection';
-import { extractForTrigger, readVariableDefinitions, transcribeForTrigger } from '../../../nodes/WhatsAppAiReply/trigger-ai';
+import type { AiCredentialHost } from '../../../nodes/shared/core-access';
+import { extractForTrigger, readVariableDefinitions, transcribeForTrigger } from '../../../nodes/shared/trigger/ai';
 import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';
 import { startOpenAiServer, type OpenAiTestServer } from '../../ai-server/openai-server';
 import { startMetaSimulator, type MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';

@@ -1,7 +1,7 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { fetchOverRequester } from '../../../core/ai/fetch';
-import { n8nRequester } from '../../../nodes/WhatsAppAiReply/ai-connection';
+import { n8nRequester } from '../../../nodes/shared/transport';
 
 describe('the model fetch over n8n’s request helper', () => {
 	it('hands the helper raw bytes and takes every status back as a response', async () => {

@@ -1,17 +1,37 @@
+/**
+ * The one place where the nodes turn their credentials into core objects: the Cloud API client, the
+ * store, the template catalog, a send's outbound context and the AI connection, all over n8n's request
+ * helper. Nodes and triggers ask here rather than build these themselves.
+ */
 import { createHash } from 'node:crypto';
 
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 
-import { acquireStore, CloudApiClient, releaseStore, TemplateCatalog, type ConversationStore, type OutboundContext } from '../../core';
-import { cloudApiConfig, readWhatsAppCredential, WHATSAPP_CREDENTIAL, type WhatsAppCredential } from './credentials';
-import { n8nTransport } from './transport';
+import {
+	acquireStore,
+	AiConnection,
+	CloudApiClient,
+	fetchOverRequester,
+	releaseStore,
+	TemplateCatalog,
+	type ConversationStore,
+	type OutboundContext,
+} from '../../core';
+import { AI_CREDENTIAL, cloudApiConfig, readWhatsAppCredential, WHATSAPP_CREDENTIAL, type WhatsAppCredential } from './credentials';
+import { n8nRequester, n8nTransport } from './transport';
 
-type HelperContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Any n8n context that reads credentials: executions, load options, triggers, webhooks. */
+interface CredentialHost {
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+}
 
 /** Any n8n context with the request helper: executions, load options, triggers, webhooks. */
 interface HttpRequestHost {
 	helpers: { httpRequest(options: IHttpRequestOptions): Promise<unknown> };
 }
+
+/** What the AI connection needs of an n8n context: execute, trigger and webhook functions all have it. */
+export type AiCredentialHost = CredentialHost & HttpRequestHost;
 
 // One template catalog per account and token in the process: sends and the template picker share
 // it. A refresh lists through the client of the execution that asks, so its proxy settings apply.
@@ -34,7 +54,7 @@ function catalogFor(credential: WhatsAppCredential, client: CloudApiClient): Tem
 	return entry.catalog;
 }
 
-export async function whatsAppCredential(context: HelperContext): Promise<WhatsAppCredential> {
+export async function whatsAppCredential(context: CredentialHost): Promise<WhatsAppCredential> {
 	return readWhatsAppCredential(await context.getCredentials(WHATSAPP_CREDENTIAL));
 }
 
@@ -104,4 +124,26 @@ export async function forEachItemBySender(
 export function inInputOrder(items: INodeExecutionData[]): INodeExecutionData[] {
 	const index = (item: INodeExecutionData) => (item.pairedItem as { item: number }).item;
 	return items.sort((a, b) => index(a) - index(b));
+}
+
+export interface AiConnectionOptions {
+	timeoutMs: number;
+	maxRetries: number;
+}
+
+/**
+ * The OpenAI-compatible credential as a connection whose requests go through n8n's helper. The
+ * triggers (voice transcription, end-of-conversation extraction) can call it with their own context.
+ */
+export async function aiConnection(context: AiCredentialHost, options: AiConnectionOptions = { timeoutMs: 120_000, maxRetries: 2 }): Promise<AiConnection> {
+	const data = await context.getCredentials(AI_CREDENTIAL);
+	const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '');
+	return new AiConnection({
+		baseUrl: text('baseUrl') || undefined,
+		apiKey: text('apiKey'),
+		organization: text('organization'),
+		timeoutMs: options.timeoutMs,
+		retry: { maxRetries: options.maxRetries },
+		fetch: fetchOverRequester(n8nRequester((request) => context.helpers.httpRequest(request), options.timeoutMs)),
+	});
 }

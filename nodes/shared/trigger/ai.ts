@@ -18,9 +18,9 @@ import {
 	type VariableDefinition,
 	type VariableType,
 	type VoiceTranscription,
-} from '../../core';
-import { aiConnection, type AiCredentialHost } from './ai-connection';
-import { DEFAULT_MODEL } from './description';
+} from '../../../core';
+import { aiConnection, type AiCredentialHost } from '../core-access';
+import { DEFAULT_MODEL } from '../descriptions';
 
 const showWhen = (parameter: string) => ({ show: { [parameter]: [true] } });
 
