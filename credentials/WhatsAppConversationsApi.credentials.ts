@@ -11,7 +11,7 @@ export class WhatsAppConversationsApi implements ICredentialType {
 
 	icon: Icon = 'file:whatsapp.svg';
 
-	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-conversations/n8n-nodes-whatsapp-conversations#connect-meta';
+	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-conversations/n8n-nodes-whatsapp-conversations/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		{
