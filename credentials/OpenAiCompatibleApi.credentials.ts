@@ -8,7 +8,7 @@ export class OpenAiCompatibleApi implements ICredentialType {
 
 	icon: Icon = 'file:openai-compatible.svg';
 
-	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-conversations/n8n-nodes-whatsapp-conversations/blob/main/docs/credentials.md';
+	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-conversations/n8n-nodes-whatsapp-conversations/blob/main/docs/credentials.md#openai-compatible-api';
 
 	properties: INodeProperties[] = [
 		{
