@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { NodeOperationError, type INodeExecutionData, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import { NodeOperationError, type INodeExecutionData, type IRun, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import {
 	acquireStore,
@@ -14,6 +14,7 @@ import { whatsAppCredential } from '../core-access';
 import { maintainTriggerStore } from './maintenance';
 import { takeManualStart } from './manual-listen';
 import { phoneNumberFilter, type EventTriggerOptions } from './options';
+import { runOutcome } from './run-outcome';
 import { guardTrigger } from './webhook-auth';
 
 /**
@@ -67,8 +68,14 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 				manualDone = true;
 				return;
 			}
-			// The key lets n8n drop a second emit of the same event, e.g. after a crash before the ack.
-			this.emit([[item]], undefined, undefined, `${subscriberId}:${event.id}`);
+			// The key lets n8n drop a second emit of the same event, e.g. after a crash before the ack; the
+			// redelivery of a lost run has a key of its own, so n8n also lets through at most one of those.
+			const key = `${subscriberId}:${event.id}${attempt.redelivery ? ':redelivery' : ''}`;
+			if (attempt.redelivery) this.logger.warn(`WhatsApp trigger emits event ${event.id} (${event.type}) again: n8n lost its execution`);
+			// n8n resolves `done` with the execution's end, in queue mode too (main hears of the job's end).
+			const done = this.helpers.createDeferredPromise<IRun>();
+			this.emit([[item]], undefined, done, key);
+			return { outcome: done.promise.then(runOutcome) };
 		},
 		onError: (error, event) => {
 			if (event === undefined) this.logger.error(`WhatsApp trigger could not read its events: ${describe(error)}`);
