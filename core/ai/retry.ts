@@ -1,4 +1,5 @@
-import type { AiError } from './errors';
+import { withRetries } from '../retry';
+import { AiError } from './errors';
 
 export interface AiRetryPolicy {
 	/** Further attempts after the first one. */
@@ -33,15 +34,17 @@ export function retryDelay(error: AiError, retry: number, policy: AiRetryPolicy)
  * honouring Retry-After. The SDK's own retries are off, so 400s, auth failures and an exhausted quota
  * (a 429 that waiting does not fix) fail at once.
  */
-export async function withAiRetry<T>(attempt: () => Promise<T>, toError: (error: unknown) => AiError, policy: AiRetryPolicy): Promise<T> {
-	for (let retry = 0; ; retry++) {
+export function withAiRetry<T>(attempt: () => Promise<T>, toError: (error: unknown) => AiError, policy: AiRetryPolicy): Promise<T> {
+	// Every failure is named as an AiError first, so that is what the rule sees and what is thrown.
+	const named = async () => {
 		try {
 			return await attempt();
 		} catch (caught) {
-			const error = toError(caught);
-			const delay = retryDelay(error, retry, policy);
-			if (delay === null) throw error;
-			await policy.sleep(delay);
+			throw toError(caught);
 		}
-	}
+	};
+	return withRetries(named, {
+		delayAfter: (error, attempt) => (error instanceof AiError ? retryDelay(error, attempt - 1, policy) : null),
+		sleep: (ms) => policy.sleep(ms),
+	});
 }

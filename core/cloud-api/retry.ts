@@ -1,7 +1,9 @@
 /**
- * Bounded retries for retryable Cloud API errors: exponential back-off with jitter, or the server's
- * Retry-After when it sent one. Anything not retryable is rethrown at once, untouched.
+ * The Cloud API's retry rule: only errors marked retryable (errors.ts decides: for a send, throttling
+ * alone, never an outcome that may have been sent), after exponential back-off with jitter, or the
+ * server's Retry-After when it sent one. Anything not retryable is rethrown at once, untouched.
  */
+import { withRetries } from '../retry';
 import { CloudApiError } from './errors';
 
 export interface RetryPolicy {
@@ -10,11 +12,6 @@ export interface RetryPolicy {
 	maxDelayMs: number;
 	sleep: (ms: number) => Promise<void>;
 	random: () => number;
-}
-
-export interface RetryContext {
-	/** 1 for the first try. */
-	attempt: number;
 }
 
 /**
@@ -30,18 +27,12 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDel
  * Runs `operation` until it succeeds, throws a non-retryable error, or `maxAttempts` is used up (then
  * the last error is thrown).
  */
-export async function withRetry<T>(operation: (context: RetryContext) => Promise<T>, policy: RetryPolicy): Promise<T> {
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return await operation({ attempt });
-		} catch (error) {
-			const retry = error instanceof CloudApiError && error.retryable && attempt < policy.maxAttempts;
-			if (!retry) throw error;
-			const delay =
-				error.retryAfterMs !== null
-					? Math.min(error.retryAfterMs, policy.maxDelayMs)
-					: backoffDelay(attempt, policy);
-			await policy.sleep(delay);
-		}
-	}
+export function withRetry<T>(operation: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+	return withRetries(operation, {
+		delayAfter(error, attempt) {
+			if (!(error instanceof CloudApiError && error.retryable && attempt < policy.maxAttempts)) return null;
+			return error.retryAfterMs !== null ? Math.min(error.retryAfterMs, policy.maxDelayMs) : backoffDelay(attempt, policy);
+		},
+		sleep: (ms) => policy.sleep(ms),
+	});
 }
