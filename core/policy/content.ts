@@ -192,8 +192,20 @@ export function assertList(list: ListMessage): void {
 		longHint: 'Shorten the text above the list button; a longer text can go in a separate message first.',
 	});
 	assertOptionalHeaderFooter(list.header, list.footer);
+	assertListButtonLabel(list.button);
 
-	const label = typeof list.button === 'string' ? list.button : '';
+	const sections = asArray(list.sections);
+	assertListSize(sections);
+	const seenRowIds = new Map<string, string>();
+	sections.forEach((section, sectionIndex) => {
+		const sectionNo = sectionIndex + 1;
+		const rows = assertListSection(section, sectionNo, sections.length > 1);
+		rows.forEach((row, rowIndex) => assertListRow(row, sectionNo, rowIndex + 1, seenRowIds));
+	});
+}
+
+function assertListButtonLabel(button: string): void {
+	const label = typeof button === 'string' ? button : '';
 	if (label.trim() === '') {
 		throw listInvalid(
 			'The list has no button label.',
@@ -209,8 +221,10 @@ export function assertList(list: ListMessage): void {
 			{ field: 'button', length: labelLength, max: LIST_BUTTON_LABEL_MAX_LENGTH },
 		);
 	}
+}
 
-	const sections = asArray(list.sections);
+/** 1–10 sections and at most 10 rows across them, checked before any section's content. */
+function assertListSize(sections: readonly ListSection[]): void {
 	if (sections.length === 0) {
 		throw listInvalid('The list has no sections.', 'Add at least one section with at least one row.', {
 			field: 'sections',
@@ -233,65 +247,67 @@ export function assertList(list: ListMessage): void {
 			{ count: totalRows, max: LIST_ROWS_MAX },
 		);
 	}
+}
 
-	const seenRowIds = new Map<string, string>();
-	sections.forEach((section, sectionIndex) => {
-		const sectionNo = sectionIndex + 1;
-		const title = typeof section.title === 'string' ? section.title : '';
-		if (sections.length > 1 && title.trim() === '') {
-			throw listInvalid(
-				`Section ${sectionNo} has no title; a list with several sections needs a title for each.`,
-				'Give every section a title, or put all rows in a single section.',
-				{ section: sectionNo, field: 'title' },
-			);
-		}
-		const titleLength = countCharacters(title);
-		if (titleLength > LIST_SECTION_TITLE_MAX_LENGTH) {
-			throw listInvalid(
-				`The title of section ${sectionNo}, ${quoteValue(title)}, is ${formatCount(titleLength)} characters long; WhatsApp allows at most ${LIST_SECTION_TITLE_MAX_LENGTH}.`,
-				`Shorten the section title to ${LIST_SECTION_TITLE_MAX_LENGTH} characters or fewer.`,
-				{ section: sectionNo, field: 'title', length: titleLength, max: LIST_SECTION_TITLE_MAX_LENGTH },
-			);
-		}
-		const rows = asArray(section.rows);
-		if (rows.length === 0) {
-			throw listInvalid(`Section ${sectionNo} has no rows.`, 'Add at least one row to every section, or remove the empty section.', {
-				section: sectionNo,
-				field: 'rows',
-			});
-		}
-		rows.forEach((row, rowIndex) => {
-			const where = `row ${rowIndex + 1} of section ${sectionNo}`;
-			const at = { section: sectionNo, row: rowIndex + 1 };
-			assertRowField(row.title, where, 'title', LIST_ROW_TITLE_MAX_LENGTH, at, true);
-			assertRowField(row.description, where, 'description', LIST_ROW_DESCRIPTION_MAX_LENGTH, at, false);
-			const id = typeof row.id === 'string' ? row.id : '';
-			if (id.trim() === '') {
-				throw listInvalid(
-					`The ${where} has no id.`,
-					'Give every row an id; it comes back in the reply so the workflow knows which option was chosen.',
-					{ ...at, field: 'id' },
-				);
-			}
-			const idLength = countCharacters(id);
-			if (idLength > LIST_ROW_ID_MAX_LENGTH) {
-				throw listInvalid(
-					`The id of ${where} is ${formatCount(idLength)} characters long; WhatsApp allows at most ${LIST_ROW_ID_MAX_LENGTH}.`,
-					'Use a shorter id, such as a key to look the details up later.',
-					{ ...at, field: 'id', length: idLength, max: LIST_ROW_ID_MAX_LENGTH },
-				);
-			}
-			const sameId = seenRowIds.get(id);
-			if (sameId !== undefined) {
-				throw listInvalid(
-					`The ${where} has the same id ${quoteValue(id)} as ${sameId}.`,
-					'Give each row a different id, so the reply tells which option was chosen.',
-					{ ...at, field: 'id' },
-				);
-			}
-			seenRowIds.set(id, where);
+/** A section's title (required when the list has several) and that it has rows, which it returns. */
+function assertListSection(section: ListSection, sectionNo: number, several: boolean): readonly ListRow[] {
+	const title = typeof section.title === 'string' ? section.title : '';
+	if (several && title.trim() === '') {
+		throw listInvalid(
+			`Section ${sectionNo} has no title; a list with several sections needs a title for each.`,
+			'Give every section a title, or put all rows in a single section.',
+			{ section: sectionNo, field: 'title' },
+		);
+	}
+	const titleLength = countCharacters(title);
+	if (titleLength > LIST_SECTION_TITLE_MAX_LENGTH) {
+		throw listInvalid(
+			`The title of section ${sectionNo}, ${quoteValue(title)}, is ${formatCount(titleLength)} characters long; WhatsApp allows at most ${LIST_SECTION_TITLE_MAX_LENGTH}.`,
+			`Shorten the section title to ${LIST_SECTION_TITLE_MAX_LENGTH} characters or fewer.`,
+			{ section: sectionNo, field: 'title', length: titleLength, max: LIST_SECTION_TITLE_MAX_LENGTH },
+		);
+	}
+	const rows = asArray(section.rows);
+	if (rows.length === 0) {
+		throw listInvalid(`Section ${sectionNo} has no rows.`, 'Add at least one row to every section, or remove the empty section.', {
+			section: sectionNo,
+			field: 'rows',
 		});
-	});
+	}
+	return rows;
+}
+
+/** One row: title, description and an id unique across the whole list (`seenRowIds` spans sections). */
+function assertListRow(row: ListRow, sectionNo: number, rowNo: number, seenRowIds: Map<string, string>): void {
+	const where = `row ${rowNo} of section ${sectionNo}`;
+	const at = { section: sectionNo, row: rowNo };
+	assertRowField(row.title, where, 'title', LIST_ROW_TITLE_MAX_LENGTH, at, true);
+	assertRowField(row.description, where, 'description', LIST_ROW_DESCRIPTION_MAX_LENGTH, at, false);
+	const id = typeof row.id === 'string' ? row.id : '';
+	if (id.trim() === '') {
+		throw listInvalid(
+			`The ${where} has no id.`,
+			'Give every row an id; it comes back in the reply so the workflow knows which option was chosen.',
+			{ ...at, field: 'id' },
+		);
+	}
+	const idLength = countCharacters(id);
+	if (idLength > LIST_ROW_ID_MAX_LENGTH) {
+		throw listInvalid(
+			`The id of ${where} is ${formatCount(idLength)} characters long; WhatsApp allows at most ${LIST_ROW_ID_MAX_LENGTH}.`,
+			'Use a shorter id, such as a key to look the details up later.',
+			{ ...at, field: 'id', length: idLength, max: LIST_ROW_ID_MAX_LENGTH },
+		);
+	}
+	const sameId = seenRowIds.get(id);
+	if (sameId !== undefined) {
+		throw listInvalid(
+			`The ${where} has the same id ${quoteValue(id)} as ${sameId}.`,
+			'Give each row a different id, so the reply tells which option was chosen.',
+			{ ...at, field: 'id' },
+		);
+	}
+	seenRowIds.set(id, where);
 }
 
 function assertRowField(
