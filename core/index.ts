@@ -25,7 +25,7 @@ export { capPayload, MAX_STORED_PAYLOAD_BYTES } from './conversation/payload-cap
 export { PostgresConversationStore, type PostgresStoreOptions } from './store/postgres/postgres-store';
 
 export * from './policy';
-export type * from './template/definition';
+export * from './template';
 
 export * from './cloud-api';
 export * from './outbound';

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod/v4';
 import type { TemplateDefinition } from '../template/definition';
+import type { TemplateSendRequest } from '../template/request';
 import {
 	endpoints,
 	META_MEDIA_HOST,
@@ -26,7 +27,6 @@ import {
 	type ListMessageInput,
 	type MediaMessageInput,
 	type OutgoingMessage,
-	type TemplateMessageInput,
 	type TextMessageInput,
 } from './messages';
 import { executeCall, jsonBody, mediaTooLarge, multipartBody, parseResponse, type CallSpec } from './pipeline';
@@ -89,7 +89,7 @@ export class CloudApiClient {
 		return this.sendMessage(buildListMessage(input));
 	}
 
-	sendTemplate(input: TemplateMessageInput): Promise<SendResult> {
+	sendTemplate(input: TemplateSendRequest): Promise<SendResult> {
 		return this.sendMessage(buildTemplateMessage(input));
 	}
 

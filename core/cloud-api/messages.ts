@@ -4,6 +4,7 @@
  * (text length, button count, window, templates) are the policy layer's job and Meta's.
  */
 import { CloudApiError } from './errors';
+import type { TemplateButtonInput, TemplateHeaderInput, TemplateSendRequest, TemplateTextValue } from '../template/request';
 
 export type MediaKind = 'image' | 'audio' | 'video' | 'document' | 'sticker';
 export const MEDIA_KINDS: readonly MediaKind[] = ['image', 'audio', 'video', 'document', 'sticker'];
@@ -149,31 +150,6 @@ export interface ListMessageInput extends MessageTarget {
 	footer?: string;
 }
 
-/** A positional value, or a value bound to a named placeholder ({{first_name}}). */
-export type TemplateTextValue = string | { text: string; parameterName?: string };
-
-export type TemplateHeaderInput =
-	| { type: 'text'; text: string; parameterName?: string }
-	| ({ type: 'image' | 'video' | 'document'; filename?: string } & MediaSource)
-	| { type: 'location'; latitude: number; longitude: number; name?: string; address?: string };
-
-export type TemplateButtonInput =
-	/** Payload echoed back in the webhook when the customer taps this quick-reply button. */
-	| { subType: 'quick_reply'; index: number; payload: string }
-	/** Appended to the button's dynamic URL ({{1}} at its end). */
-	| { subType: 'url'; index: number; text: string }
-	| { subType: 'copy_code'; index: number; couponCode: string };
-
-export interface TemplateMessageInput extends MessageTarget {
-	name: string;
-	/** Language code exactly as approved, e.g. en_US. */
-	languageCode: string;
-	header?: TemplateHeaderInput;
-	/** An array for positional ({{1}}, {{2}}) templates, an object for named ones. */
-	body?: TemplateTextValue[] | Record<string, string>;
-	buttons?: TemplateButtonInput[];
-}
-
 // ---- builders ----
 
 function invalid(message: string, hint: string): CloudApiError {
@@ -317,7 +293,7 @@ function templateButton(button: TemplateButtonInput): TemplateComponentPayload {
 	}
 }
 
-export function buildTemplateMessage(input: TemplateMessageInput): TemplatePayload {
+export function buildTemplateMessage(input: TemplateSendRequest): TemplatePayload {
 	const components: TemplateComponentPayload[] = [];
 	if (input.header) components.push({ type: 'header', parameters: [templateHeader(input.header)] });
 	const body = input.body;

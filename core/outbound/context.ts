@@ -1,7 +1,7 @@
 import type { CloudApiClient } from '../cloud-api/client';
 import type { MessagingTier } from '../policy/limits';
 import type { ConversationStore } from '../conversation/store';
-import type { TemplateCatalog } from './template-catalog';
+import type { TemplateCatalog } from '../template/catalog';
 
 /** Everything a send needs: where the conversation lives, how to reach Meta, and the account's rules. */
 export interface OutboundContext {

@@ -1,8 +1,8 @@
-import type { TemplateMessageInput } from '../cloud-api/messages';
 import { CloudApiError } from '../cloud-api/errors';
 import { isBusinessInitiated } from '../policy/limits';
 import { assertNotOptedOut } from '../policy/optout';
-import { assertTemplateSendable, type TemplateSendRequest } from '../policy/template';
+import { assertTemplateSendable } from '../template/send-check';
+import type { TemplateSendRequest } from '../template/request';
 import type { LimitReservation, CustomerWindow } from '../conversation/store';
 import { nowOf, type OutboundContext } from './context';
 import { resolveRecipient, toRecipient } from './recipient';
@@ -15,31 +15,6 @@ export interface TemplateSendResult extends SentMessage {
 	dailyLimit: { counted: boolean; used: number; limit: number | null; remaining: number | null } | null;
 }
 
-/** The policy's view of a template send, derived from what the API client will send. */
-function toPolicyRequest(input: TemplateMessageInput): TemplateSendRequest {
-	const header = input.header;
-	const body = Array.isArray(input.body)
-		? input.body.map((value) => (typeof value === 'string' ? value : value.text))
-		: input.body;
-	const buttons: Record<string, string> = {};
-	for (const button of input.buttons ?? []) {
-		buttons[String(button.index)] =
-			button.subType === 'quick_reply' ? button.payload : button.subType === 'url' ? button.text : button.couponCode;
-	}
-	return {
-		name: input.name,
-		language: input.languageCode,
-		bodyParameters: body,
-		headerParameters: header?.type === 'text' ? [header.text] : undefined,
-		headerMedia:
-			header && (header.type === 'image' || header.type === 'video' || header.type === 'document')
-				? { type: header.type, id: header.id, link: header.link }
-				: undefined,
-		headerLocation: header?.type === 'location' ? header : undefined,
-		buttonParameters: input.buttons ? buttons : undefined,
-	};
-}
-
 /**
  * Sends an approved template after every check Meta would make and the ones it leaves to us: the
  * template and its parameters, marketing opt-out, and the daily limit, reserved before the call and
@@ -47,10 +22,10 @@ function toPolicyRequest(input: TemplateMessageInput): TemplateSendRequest {
  */
 export async function sendTemplateMessage(
 	context: OutboundContext,
-	input: TemplateMessageInput,
+	input: TemplateSendRequest,
 ): Promise<TemplateSendResult> {
 	const parsed = toRecipient(input.to, context.defaultCountry);
-	const template = assertTemplateSendable(await context.templates.all(), toPolicyRequest(input));
+	const template = assertTemplateSendable(await context.templates.all(), input);
 	const now = nowOf(context);
 	const recipient = await resolveRecipient(context.store, context.phoneNumberId, parsed);
 	const contact = await context.store.getContact(context.phoneNumberId, recipient.customerId);

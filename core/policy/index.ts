@@ -5,5 +5,4 @@ export * from './content';
 export * from './window';
 export * from './limits';
 export * from './optout';
-export * from './template';
 export { countCharacters } from './text';

@@ -7,14 +7,24 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { nowOf, remainingCapacity, sendTemplateMessage, tierLimit, type OutboundContext, type TemplateSendResult } from '../../core';
+import {
+	buildTemplateInput,
+	nowOf,
+	parseTemplateReference,
+	remainingCapacity,
+	resolveTemplate,
+	sendTemplateMessage,
+	tierLimit,
+	type OutboundContext,
+	type TemplateSendResult,
+	type TemplateVariableValues,
+} from '../../core';
 import { errorItemJson, toNodeError } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';
 import { forEachItemBySender, inInputOrder } from '../shared/core-access';
 import { sendTemplateProperties } from './description';
 import { getTemplateFields } from './methods/resource-mapping';
-import { buildTemplateInput, parseTemplateReference, resolveTemplate, type TemplateVariableValues } from './template-input';
 
 /**
  * Where the daily limit stands after the send. A template inside an open window (or to someone

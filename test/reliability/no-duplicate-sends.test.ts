@@ -13,7 +13,8 @@ import { join } from 'node:path';
 
 import { CloudApiClient, CloudApiError, ThrottleRegistry } from '../../core/cloud-api';
 import { PolicyError } from '../../core/errors';
-import { sendSessionMessage, sendTemplateMessage, TemplateCatalog, type OutboundContext } from '../../core/outbound';
+import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../core/outbound';
+import { TemplateCatalog } from '../../core/template';
 import { tierLimit } from '../../core/policy/limits';
 import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { startMetaSimulator, type FaultSpec, type FaultTarget, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';

@@ -1,14 +1,16 @@
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
-import { describeTemplateFields, type TemplateDefinition, type TemplateField } from '../../../core';
-import { templateCatalog, whatsAppCredential } from '../../shared/core-access';
 import {
+	describeTemplateFields,
 	HEADER_FILENAME_KEY,
 	HEADER_LOCATION_KEYS,
 	HEADER_MEDIA_KEY,
 	parseTemplateReference,
 	resolveTemplate,
-} from '../template-input';
+	type TemplateDefinition,
+	type TemplateField,
+} from '../../../core';
+import { templateCatalog, whatsAppCredential } from '../../shared/core-access';
 
 function field(id: string, displayName: string, options: { required?: boolean; type?: 'string' | 'number' } = {}): ResourceMapperField {
 	return {

@@ -10,7 +10,7 @@ import { replyToCustomer, type AiReplyAnswered, type AiReplyEnvironment, type Ai
 import { transcriber } from '../../../core/ai/transcribe';
 import { CloudApiClient } from '../../../core/cloud-api/client';
 import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
-import { TemplateCatalog } from '../../../core/outbound';
+import { TemplateCatalog } from '../../../core/template';
 import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
 import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';
 import { startOpenAiServer, type OpenAiTestServer } from '../../ai-server/openai-server';

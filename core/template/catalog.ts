@@ -1,5 +1,5 @@
 import type { CloudApiClient } from '../cloud-api/client';
-import type { TemplateDefinition } from '../template/definition';
+import type { TemplateDefinition } from './definition';
 
 /**
  * The account's templates, fetched once and kept for a short while: every template send checks its

@@ -1,54 +1,8 @@
 import { buildTemplateMessage } from '../../../core/cloud-api/messages';
-import type { TemplateDefinition } from '../../../core/template/definition';
-import { templateMapperFields } from '../../../nodes/WhatsAppSendTemplate/methods/resource-mapping';
-import {
-	buildTemplateInput,
-	parseTemplateReference,
-	resolveTemplate,
-} from '../../../nodes/WhatsAppSendTemplate/template-input';
+import { buildTemplateInput, parseTemplateReference, resolveTemplate, type TemplateDefinition } from '../../../core/template';
+import { mediaHeader, named, positional, template, withButtons } from './templates';
 
 const target = { to: '+16505551234', name: 'x', languageCode: 'en_US' };
-
-function template(overrides: Partial<TemplateDefinition> & Pick<TemplateDefinition, 'components'>): TemplateDefinition {
-	return { name: 'x', language: 'en_US', status: 'APPROVED', category: 'UTILITY', ...overrides };
-}
-
-const positional = template({
-	parameter_format: 'POSITIONAL',
-	components: [
-		{ type: 'HEADER', format: 'TEXT', text: 'Hi {{1}}', example: { header_text: ['Pablo'] } },
-		{ type: 'BODY', text: 'Order {{2}} for {{1}}, total {{3}}.', example: { body_text: [['Pablo', '#12', '9 €']] } },
-	],
-});
-
-const named = template({
-	parameter_format: 'NAMED',
-	components: [
-		{ type: 'HEADER', format: 'TEXT', text: 'Hello {{first_name}}' },
-		{
-			type: 'BODY',
-			text: 'Thank you, {{first_name}}! Your order number is {{order_number}}.',
-			example: { body_text_named_params: [{ param_name: 'first_name', example: 'Pablo' }, { param_name: 'order_number', example: '860198' }] },
-		},
-	],
-});
-
-const withButtons = template({
-	components: [
-		{ type: 'BODY', text: 'Your order {{1}} has shipped.' },
-		{
-			type: 'BUTTONS',
-			buttons: [
-				{ type: 'QUICK_REPLY', text: 'Stop updates' },
-				{ type: 'URL', text: 'Track order', url: 'https://shop.example/track/{{1}}', example: ['https://shop.example/track/ZX81'] },
-				{ type: 'COPY_CODE', example: 'SAVE10' },
-			],
-		},
-	],
-});
-
-const mediaHeader = (format: string) =>
-	template({ components: [{ type: 'HEADER', format }, { type: 'BODY', text: 'See attached.' }] });
 
 describe('parseTemplateReference', () => {
 	it('reads name|language as the template list gives it', () => {
@@ -192,43 +146,5 @@ describe('buildTemplateInput', () => {
 		expect(buildTemplateInput(target, undefined, { 'body.2': 'b', 'body.1': 'a' })).toEqual({ ...target, body: ['a', 'b'] });
 		expect(buildTemplateInput(target, undefined, { 'body.name': 'a' }).body).toEqual({ name: 'a' });
 		expect(buildTemplateInput(target, undefined, null)).toEqual(target);
-	});
-});
-
-describe('templateMapperFields', () => {
-	it('asks for every placeholder, required, with the example in the label', () => {
-		expect(templateMapperFields(positional).map((f) => [f.id, f.displayName, f.required, f.type])).toEqual([
-			['header.1', 'Header {{1}} (e.g. Pablo)', true, 'string'],
-			['body.1', 'Body {{1}} (e.g. Pablo)', true, 'string'],
-			['body.2', 'Body {{2}} (e.g. #12)', true, 'string'],
-			['body.3', 'Body {{3}} (e.g. 9 €)', true, 'string'],
-		]);
-		expect(templateMapperFields(named).map((f) => f.id)).toEqual(['header.first_name', 'body.first_name', 'body.order_number']);
-	});
-
-	it('asks for header media as a link or id, and an optional file name for documents', () => {
-		expect(templateMapperFields(mediaHeader('DOCUMENT')).map((f) => [f.id, f.displayName, f.required])).toEqual([
-			['header.media', 'Header document: https link or uploaded media ID', true],
-			['header.filename', 'Header document: file name shown (optional)', false],
-		]);
-	});
-
-	it('asks for dynamic buttons, and optionally for quick-reply payloads', () => {
-		expect(templateMapperFields(withButtons).map((f) => [f.id, f.displayName])).toEqual([
-			['body.1', 'Body {{1}}'],
-			['button.1', 'Button 2 "Track order": link suffix (e.g. ZX81)'],
-			['button.2', 'Button 3: coupon code (e.g. SAVE10)'],
-			['button.0', 'Button 1 "Stop updates": payload sent back when tapped (optional)'],
-		]);
-	});
-
-	it('asks for a location as latitude, longitude and optional name and address', () => {
-		const location = template({ components: [{ type: 'HEADER', format: 'LOCATION' }, { type: 'BODY', text: 'Here.' }] });
-		expect(templateMapperFields(location).map((f) => [f.id, f.type, f.required])).toEqual([
-			['header.location.latitude', 'number', true],
-			['header.location.longitude', 'number', true],
-			['header.location.name', 'string', false],
-			['header.location.address', 'string', false],
-		]);
 	});
 });

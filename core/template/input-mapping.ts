@@ -1,22 +1,18 @@
 /**
- * From the node's parameters to the core's template message: which template the user means, and the
- * values of the resource mapper (one field per placeholder, keyed as the core's describeTemplateFields
- * keys them) as the API client's TemplateMessageInput. Pure: no n8n, no I/O.
+ * From the Send Template node's parameters to a TemplateSendRequest: which template the user means,
+ * and the values of its resource mapper (one field per placeholder, keyed as describeTemplateFields
+ * keys them). Pure: no n8n, no I/O.
  */
-import {
-	extractPlaceholders,
-	type MediaHeaderType,
-	type TemplateButtonInput,
-	type TemplateDefinition,
-	type TemplateHeaderInput,
-	type TemplateMessageInput,
-} from '../../core';
+import type { TemplateDefinition } from './definition';
+import { languageKey, statusOf } from './find';
+import { buttonsOf, extractPlaceholders, isMediaHeader, isPosition, type MediaHeaderType } from './placeholders';
+import type { TemplateButtonInput, TemplateHeaderInput, TemplateSendRequest } from './request';
 
 /** The mapper field of a media header: an https link, or the id of media uploaded to Meta. */
 export const HEADER_MEDIA_KEY = 'header.media';
 /** Document headers only, optional: the file name the customer sees. */
 export const HEADER_FILENAME_KEY = 'header.filename';
-/** A location header is asked for in four fields rather than the core's single `header.location`. */
+/** A location header is asked for in four fields rather than describeTemplateFields' single `header.location`. */
 export const HEADER_LOCATION_KEYS = {
 	latitude: 'header.location.latitude',
 	longitude: 'header.location.longitude',
@@ -47,19 +43,15 @@ export function parseTemplateReference(value: unknown, language?: unknown): Temp
 	return { name, language: fromValue || given };
 }
 
-function languageKey(language: unknown): string {
-	return typeof language === 'string' ? language.trim().replace(/-/g, '_').toLowerCase() : '';
-}
-
 function isApproved(template: TemplateDefinition): boolean {
-	return typeof template.status === 'string' && template.status.trim().toUpperCase() === 'APPROVED';
+	return statusOf(template) === 'APPROVED';
 }
 
 /**
- * Finds the template a reference means, the way the core's check does (name and language compared
+ * Finds the template a reference means, the way the send check does (name and language compared
  * case-insensitively, an approved version first). Without a language, a template that exists in one
  * language only (approved versions counted first) is taken in that language; otherwise the language
- * stays empty and the core's check names the languages there are.
+ * stays empty and the send check names the languages there are.
  */
 export function resolveTemplate(
 	templates: readonly TemplateDefinition[],
@@ -88,8 +80,6 @@ function numberOf(value: unknown): number | undefined {
 	return undefined;
 }
 
-const isPosition = (name: string) => /^\d+$/.test(name);
-
 /** Values of one component's placeholders ("body.first_name" → first_name), in the order given. */
 function componentValues(values: TemplateVariableValues, component: 'header' | 'body'): Array<[string, string]> {
 	const result: Array<[string, string]> = [];
@@ -105,11 +95,11 @@ function componentValues(values: TemplateVariableValues, component: 'header' | '
 
 /**
  * Positional templates get a list ordered by placeholder number ({{2}} after {{1}} whatever order the
- * fields come in; a gap becomes an empty value the core then names); named templates get an object.
- * Keys that do not fit the template's format are passed on as an object, so the core's check reports
+ * fields come in; a gap becomes an empty value the send check then names); named templates get an object.
+ * Keys that do not fit the template's format are passed on as an object, so the send check reports
  * them by name instead of this code dropping them.
  */
-function bodyValues(entries: Array<[string, string]>, named: boolean): TemplateMessageInput['body'] {
+function bodyValues(entries: Array<[string, string]>, named: boolean): TemplateSendRequest['body'] {
 	if (entries.length === 0) return undefined;
 	if (named || !entries.every(([name]) => isPosition(name))) return Object.fromEntries(entries);
 	const byPosition = new Map(entries.map(([name, text]) => [Number(name), text]));
@@ -122,7 +112,7 @@ function mediaHeader(values: TemplateVariableValues, type: MediaHeaderType): Tem
 	if (source === undefined) return undefined;
 	const trimmed = source.trim();
 	const filename = type === 'document' ? textOf(values[HEADER_FILENAME_KEY])?.trim() || undefined : undefined;
-	// Empty: neither id nor link, which the core's check reports as an empty header value.
+	// Empty: neither id nor link, which the send check reports as an empty header value.
 	if (trimmed === '') return { type, filename };
 	return /^https?:\/\//i.test(trimmed) ? { type, link: trimmed, filename } : { type, id: trimmed, filename };
 }
@@ -130,18 +120,17 @@ function mediaHeader(values: TemplateVariableValues, type: MediaHeaderType): Tem
 function locationHeader(values: TemplateVariableValues): TemplateHeaderInput | undefined {
 	const latitude = numberOf(values[HEADER_LOCATION_KEYS.latitude]);
 	const longitude = numberOf(values[HEADER_LOCATION_KEYS.longitude]);
-	// Neither: no location at all, which the core's check reports when the template needs one.
+	// Neither: no location at all, which the send check reports when the template needs one.
 	if (latitude === undefined && longitude === undefined) return undefined;
 	const name = textOf(values[HEADER_LOCATION_KEYS.name])?.trim() || undefined;
 	const address = textOf(values[HEADER_LOCATION_KEYS.address])?.trim() || undefined;
-	// A missing coordinate stays NaN so the core's check says which range it needs.
+	// A missing coordinate stays NaN so the send check says which range it needs.
 	return { type: 'location', latitude: latitude ?? Number.NaN, longitude: longitude ?? Number.NaN, name, address };
 }
 
 function buttonTypes(template: TemplateDefinition | undefined): string[] {
-	const components = Array.isArray(template?.components) ? template.components : [];
-	const buttons = components.find((c) => typeof c?.type === 'string' && c.type.toUpperCase() === 'BUTTONS')?.buttons;
-	return Array.isArray(buttons) ? buttons.map((b) => (typeof b?.type === 'string' ? b.type.toUpperCase() : '')) : [];
+	if (template === undefined) return [];
+	return buttonsOf(template).map((b) => (typeof b?.type === 'string' ? b.type.toUpperCase() : ''));
 }
 
 /**
@@ -169,15 +158,15 @@ function buttonValues(values: TemplateVariableValues, template: TemplateDefiniti
 }
 
 /**
- * The mapper's values as the core's template message. `template` is the catalog's definition (it
+ * The mapper's values as a template send request. `template` is the catalog's definition (it
  * decides positional or named, the header's kind and each button's type); without it (a name that
- * does not exist) the values are passed on as they are and the core reports the missing template.
+ * does not exist) the values are passed on as they are and the send check reports the missing template.
  */
 export function buildTemplateInput(
 	target: { to: string; name: string; languageCode: string },
 	template: TemplateDefinition | undefined,
 	values: TemplateVariableValues | null | undefined,
-): TemplateMessageInput {
+): TemplateSendRequest {
 	const given = values ?? {};
 	const placeholders = template === undefined ? undefined : extractPlaceholders(template);
 	const bodyEntries = componentValues(given, 'body');
@@ -186,7 +175,7 @@ export function buildTemplateInput(
 
 	const headerFormat = placeholders?.header.format ?? null;
 	let header: TemplateHeaderInput | undefined;
-	if (headerFormat === 'IMAGE' || headerFormat === 'VIDEO' || headerFormat === 'DOCUMENT') {
+	if (isMediaHeader(headerFormat)) {
 		header = mediaHeader(given, headerFormat.toLowerCase() as MediaHeaderType);
 	} else if (headerFormat === 'LOCATION') {
 		header = locationHeader(given);
@@ -194,11 +183,11 @@ export function buildTemplateInput(
 		const [name, text] = headerEntries[0];
 		header = named && !isPosition(name) ? { type: 'text', text, parameterName: name } : { type: 'text', text };
 	} else {
-		// Media or a location for a template without such a header: passed on so the core names the mismatch.
+		// Media or a location for a template without such a header: passed on so the send check names the mismatch.
 		header = mediaHeader(given, 'image') ?? locationHeader(given);
 	}
 
-	const input: TemplateMessageInput = { to: target.to, name: target.name, languageCode: target.languageCode };
+	const input: TemplateSendRequest = { to: target.to, name: target.name, languageCode: target.languageCode };
 	if (header !== undefined) input.header = header;
 	const body = bodyValues(bodyEntries, named);
 	if (body !== undefined) input.body = body;
