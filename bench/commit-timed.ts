@@ -3,7 +3,7 @@
  * itself: the ingest call resolves a few microtasks later, possibly after a subscriber in the same
  * process already saw the event.
  */
-import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../core/conversation/open';
 import type { StoreWriter } from '../core/conversation/engine';
 
 /** Wall-clock epoch ms with sub-millisecond precision, comparable across processes on one host. */

@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 
 import { ingestWebhookRequest } from '../core/ingress';
 import { applySqlitePragmas } from '../core/store/sqlite/connection';
-import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../core/conversation/open';
 import { loadPostgres } from './postgres';
 import { formatBytes, formatCount, info, nowNs, report, secondsSince, size } from './support';
 import { APP_SECRET, BENCH_EPOCH_MS, benchWebhooks, INACTIVITY_TIMEOUT_MS, type SignedWebhook } from './webhooks';

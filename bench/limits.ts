@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 
 import { tierLimit, type MessagingTier } from '../core/policy/limits';
-import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../core/conversation/open';
 import type { ConversationStore } from '../core/conversation/store';
 import { goTogether, overlapMs, type Span } from '../tools/processes/barrier';
 import { spawnBenchChild } from './child';

@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+import type { StoreEngine } from '../core/conversation/engine';
 import type { ConversationStore } from '../core/conversation/store';
-import type { StoreWriter } from '../core/conversation/engine';
-import { epochMs, type CommitTimed } from './commit-timed';
+import { CommitTimedStore, type CommitTimed } from './commit-timed';
 
 export const PG_BENCH_URL = process.env.WA_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const ENGINE_FILE = 'core/store/postgres/postgres-store.ts';
+const ENGINE_FILE = 'core/store/postgres/postgres-engine.ts';
 const ROOT = resolve(__dirname, '..');
 
 interface PostgresOptions {
@@ -20,11 +20,8 @@ interface PostgresOptions {
 	poolSize?: number;
 }
 
-/** The engine's class as far as the benches use it; `write` is its (protected) transaction entry. */
-type PostgresStoreClass = new (options: PostgresOptions) => ConversationStore & {
-	ready(): Promise<void>;
-	write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>;
-};
+/** The engine's class as far as the benches use it. */
+type PostgresEngineClass = new (options: PostgresOptions) => StoreEngine & { ready(): Promise<void> };
 
 interface PgClient {
 	connect(): Promise<void>;
@@ -53,7 +50,7 @@ export async function loadPostgres(): Promise<PostgresBench | null> {
 	// Imported by computed names on purpose: static imports would tie the benches to the engine and pg.
 	const enginePath = resolve(ROOT, ENGINE_FILE);
 	const pgName = 'pg';
-	const engine = (await import(enginePath)) as { PostgresConversationStore: PostgresStoreClass };
+	const engine = (await import(enginePath)) as { PostgresEngine: PostgresEngineClass };
 	const pg = (await import(pgName)) as { Client: new (options: { connectionString: string }) => PgClient };
 	const admin = async (sql: string) => {
 		const client = new pg.Client({ connectionString: PG_BENCH_URL });
@@ -69,19 +66,10 @@ export async function loadPostgres(): Promise<PostgresBench | null> {
 	} catch {
 		return null;
 	}
-	class CommitTimedPostgresStore extends engine.PostgresConversationStore implements CommitTimed {
-		lastCommitAt = 0;
-
-		override async write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
-			const result = await super.write(work);
-			this.lastCommitAt = epochMs();
-			return result;
-		}
-	}
 	return {
 		open: async (schema) => {
-			const store = new CommitTimedPostgresStore({ connectionString: PG_BENCH_URL, schema, poolSize: 4 });
-			await store.ready();
+			const store = new CommitTimedStore(new engine.PostgresEngine({ connectionString: PG_BENCH_URL, schema, poolSize: 4 }));
+			await store.storage.ready();
 			return store;
 		},
 		dropSchema: (schema) => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`),

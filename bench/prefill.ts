@@ -9,7 +9,7 @@ import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import { join } from 'node:path';
 
 import { ingestWebhookRequest } from '../core/ingress';
-import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../core/conversation/open';
 import { formatBytes, formatCount, info, nowNs, secondsSince, size } from './support';
 import { APP_SECRET, BENCH_EPOCH_MS, INACTIVITY_TIMEOUT_MS, textWebhook } from './webhooks';
 import { storeBytes } from './ingest';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 
-import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../core/conversation/open';
 import { BUSINESS, inbound, webhookOf } from '../tools/traffic/builders';
 import { checkpointedSize, simulateTraffic } from '../tools/traffic/traffic';
 import { countMessages } from './ingest';

@@ -11,7 +11,7 @@ import { ThrottleRegistry } from '../core/cloud-api/throttle';
 import { ingestWebhookRequest } from '../core/ingress';
 import { sendSessionMessage, type OutboundContext } from '../core/outbound';
 import { TemplateCatalog } from '../core/template';
-import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../core/conversation/open';
 import { DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from '../tools/meta-simulator/seed';
 import { spawnBenchChild, waitForLine } from './child';
 import { formatCount, nowNs, report, secondsSince, size } from './support';

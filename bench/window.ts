@@ -3,7 +3,7 @@
  * makes before reaching Meta, timed one call at a time on the pre-filled store, customers drawn
  * uniformly (seeded) from all of its conversations.
  */
-import { SqliteConversationStore } from '../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../core/conversation/open';
 import { prefilledCustomer, type PrefilledStore } from './prefill';
 import { formatCount, microsSince, nowNs, percentile, report, seededRandom, size, sortedCopy } from './support';
 import { BENCH_EPOCH_MS, PHONE_NUMBER_ID } from './webhooks';

@@ -18,11 +18,11 @@ export { EventSubscriber, type Delivery, type EventAttempt, type EventSubscriber
 
 export type * from './conversation/store';
 export { acquireStore, defaultSqlitePath, n8nDataFolder, openConversationStore, releaseStore, storeKey, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './conversation/open';
-export { SqliteConversationStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store';
+export { SqliteConversationStore, type SqliteStoreOptions } from './conversation/open';
 export { pathInsideFolders } from './store/sqlite/allowed-path';
 export { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS, maintainStore, StoreMaintenance, type RetentionPolicy, type StoreMaintenanceOptions } from './conversation/maintenance';
 export { capPayload, MAX_STORED_PAYLOAD_BYTES } from './conversation/payload-cap';
-export { PostgresConversationStore, type PostgresStoreOptions } from './store/postgres/postgres-store';
+export { PostgresConversationStore, type PostgresStoreOptions } from './conversation/open';
 
 export * from './policy';
 export * from './template';

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 
 import type { ConversationRecord } from '../core/conversation/types';
 import { openConversationStore } from '../core/conversation/open';
-import type { StoreWriter } from '../core/conversation/engine';
+import { ConversationService } from '../core/conversation/service';
 import type { ConversationStore } from '../core/conversation/store';
 import { startN8n, type N8nServer, type Owner, type WorkflowJson } from '../tools/n8n-harness/n8n-server';
 import { startMetaSimulator, type MetaSimulator } from '../tools/meta-simulator/meta-simulator';
@@ -143,10 +143,10 @@ export const SANDBOX_PG_SCHEMA = 'whatsapp_conversations_sandbox';
  * inactivity timeout). Written through the store's own transaction primitives, so any engine does it.
  */
 async function ageCustomer(store: ConversationStore, phoneNumberId: string, customerId: string, ms: number): Promise<ConversationRecord | null> {
-	// The engines' write transaction is protected: the sandbox is the one place that may rewrite time.
-	const writable = store as unknown as { write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> };
-	if (typeof writable.write !== 'function') throw new Error('This store engine cannot be aged.');
-	return writable.write(async (tx) => {
+	// Below the lifecycle rules, in the engine's own transaction: the sandbox is the one place that may rewrite time.
+	if (!(store instanceof ConversationService)) throw new Error('This store engine cannot be aged.');
+	const { storage }: ConversationService = store;
+	return storage.write(async (tx) => {
 		const contact = await tx.getContact(phoneNumberId, customerId);
 		if (contact?.lastInboundAt != null) await tx.putContact({ ...contact, lastInboundAt: contact.lastInboundAt - ms }, Date.now());
 		const open = await tx.findOpenConversation(phoneNumberId, customerId);

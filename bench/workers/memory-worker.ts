@@ -3,7 +3,7 @@
  * a conversation list, a transcript), then reports its resident memory at each step.
  * argv: <store path> <conversations>; prints one JSON line.
  */
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { prefilledCustomer } from '../prefill';
 import { seededRandom } from '../support';
 import { BENCH_EPOCH_MS, PHONE_NUMBER_ID } from '../webhooks';

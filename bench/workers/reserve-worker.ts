@@ -6,7 +6,7 @@
  */
 import { PolicyError } from '../../core/errors';
 import type { MessagingTier } from '../../core/policy/limits';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import type { ConversationStore } from '../../core/conversation/store';
 import { afterGo } from '../../tools/processes/barrier';
 import { loadPostgres } from '../postgres';

@@ -4,7 +4,7 @@
  * argv: <store path>; prints "ready", then "seen <wamid> <epoch ms>" lines until killed.
  */
 import { EventSubscriber } from '../../core/events/subscriber';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { epochMs } from '../commit-timed';
 
 async function main(): Promise<void> {

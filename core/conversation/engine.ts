@@ -3,6 +3,25 @@ import type { NewStoreEvent, StoreEvent } from '../events/types';
 import type { ConversationFilter, ReadEventsOptions } from './store';
 
 /**
+ * A storage engine (SQLite, PostgreSQL) as the conversation service holds it: transactions, the
+ * wake-up for other processes' commits, and closing. Everything else a store does is the service's.
+ */
+export interface StoreEngine {
+	/** 'sqlite' or 'postgres'; the store reports it as its `engine`. */
+	readonly name: string;
+	/** One read transaction: one snapshot, so a page of events and the log's head agree. */
+	read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T>;
+	/** One write transaction; the work may run again when the engine retries a conflict. */
+	write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>;
+	/**
+	 * Calls `wake` whenever another process may have committed events (polling, LISTEN/NOTIFY), from
+	 * now until it is called with null. Commits of this process are the service's to announce.
+	 */
+	watchOtherProcesses(wake: (() => void) | null): void;
+	close(): Promise<void>;
+}
+
+/**
  * The primitive reads and writes an engine offers inside one transaction. The lifecycle rules
  * (lifecycle.ts) are written once against this interface, so every engine applies the same rules
  * and only the SQL differs.

@@ -3,10 +3,52 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { StoreError } from '../errors';
-import { postgresTarget } from '../store/postgres/connection';
-import { PostgresConversationStore, type PostgresStoreOptions } from '../store/postgres/postgres-store';
-import { SqliteConversationStore } from '../store/sqlite/sqlite-store';
+import type { CopyableStore, StoreDataPort } from '../store/migrate-data';
+import { postgresTarget, type PostgresTarget } from '../store/postgres/connection';
+import { PostgresEngine, type PostgresStoreOptions } from '../store/postgres/postgres-engine';
+import { SqliteEngine, type SqliteStoreOptions } from '../store/sqlite/sqlite-engine';
+import { ConversationService } from './service';
 import type { ConversationStore } from './store';
+
+export type { PostgresStoreOptions, SqliteStoreOptions };
+
+/** A conversation store on one SQLite file (see SqliteEngine). */
+export class SqliteConversationStore extends ConversationService<SqliteEngine> implements CopyableStore {
+	constructor(options: SqliteStoreOptions) {
+		super(new SqliteEngine(options));
+	}
+
+	dataPort(): StoreDataPort {
+		return this.storage.dataPort();
+	}
+}
+
+/**
+ * A conversation store on PostgreSQL (see PostgresEngine). The constructor does no I/O; the schema is
+ * created or migrated by the first operation, or by `ready()` for callers that want to fail early.
+ */
+export class PostgresConversationStore extends ConversationService<PostgresEngine> implements CopyableStore {
+	constructor(options: PostgresStoreOptions) {
+		super(new PostgresEngine(options));
+	}
+
+	get target(): PostgresTarget {
+		return this.storage.target;
+	}
+
+	/** True while other processes' events arrive by LISTEN/NOTIFY rather than by polling. */
+	get listening(): boolean {
+		return this.storage.listening;
+	}
+
+	ready(): Promise<void> {
+		return this.storage.ready();
+	}
+
+	dataPort(): StoreDataPort {
+		return this.storage.dataPort();
+	}
+}
 
 export interface SqliteStoreConfig {
 	engine: 'sqlite';

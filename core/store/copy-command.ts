@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { StoreError } from '../errors';
-import { copyStore, type CopyableStore, type CopySummary } from './migrate-data';
-import { PostgresConversationStore } from './postgres/postgres-store';
-import { SqliteConversationStore } from './sqlite/sqlite-store';
-import type { ConversationStore } from '../conversation/store';
+import { copyStore, type CopySummary } from './migrate-data';
+import { PostgresEngine } from './postgres/postgres-engine';
+import { SqliteEngine } from './sqlite/sqlite-engine';
 
 /**
  * `copy-store`: copies a conversation store into a new, empty one, keeping every id.
@@ -17,7 +16,8 @@ import type { ConversationStore } from '../conversation/store';
  * `--to-schema` pick a PostgreSQL schema (default whatsapp_conversations). Give the password in
  * PGPASSWORD rather than in the URL, so it does not show in the process list.
  */
-type Store = ConversationStore & CopyableStore;
+/** The copy moves rows between engines; no conversation rule runs on them. */
+type Engine = SqliteEngine | PostgresEngine;
 
 function usage(message: string): StoreError {
 	return new StoreError(
@@ -27,15 +27,15 @@ function usage(message: string): StoreError {
 	);
 }
 
-function openSpec(spec: string | undefined, schema: string | undefined, role: 'from' | 'to'): Store {
+function openSpec(spec: string | undefined, schema: string | undefined, role: 'from' | 'to'): Engine {
 	if (!spec) throw usage(`--${role} is missing`);
 	if (spec.startsWith('sqlite:')) {
 		const path = resolve(spec.slice('sqlite:'.length));
 		// Opening a missing file would create an empty store and copy nothing.
 		if (role === 'from' && !existsSync(path)) throw usage(`There is no SQLite store at ${path}`);
-		return new SqliteConversationStore({ path });
+		return new SqliteEngine({ path });
 	}
-	if (/^postgres(ql)?:\/\//.test(spec)) return new PostgresConversationStore({ connectionString: spec, schema, poolSize: 2 });
+	if (/^postgres(ql)?:\/\//.test(spec)) return new PostgresEngine({ connectionString: spec, schema, poolSize: 2 });
 	throw usage(`--${role} must be sqlite:<file> or a postgres:// URL`);
 }
 
@@ -52,10 +52,10 @@ function parseArgs(args: readonly string[]): Map<string, string> {
 export async function runCopyCommand(args: readonly string[]): Promise<CopySummary> {
 	const options = parseArgs(args);
 	const from = openSpec(options.get('from'), options.get('from-schema'), 'from');
-	let to: Store | null = null;
+	let to: Engine | null = null;
 	try {
 		to = openSpec(options.get('to'), options.get('to-schema'), 'to');
-		if (to instanceof PostgresConversationStore) await to.ready();
+		if (to instanceof PostgresEngine) await to.ready();
 		return await copyStore(from, to);
 	} finally {
 		await from.close();

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { delivery, type Delivery } from './support/deliveries';
 import { seededRandom } from '../../tools/traffic/random';
 import { postDelivery, startWebhookWorker, type PrintedEvent } from './support/worker-process';

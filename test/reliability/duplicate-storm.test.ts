@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 
 import { EventSubscriber } from '../../core/events/subscriber';
 import type { StoreEvent } from '../../core/events/types';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { signPayload } from '../../core/webhook/signature';
 import { startWebhookServer } from '../../core/webhook-server';
 import { overlapMs, SpanRecorder } from '../../tools/processes/barrier';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 
 import { ingestWebhookRequest } from '../../core/ingress';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { parseWebhookBody } from '../../core/webhook/parse';
 import { signPayload } from '../../core/webhook/signature';
 import { generatedWebhook } from './support/generated';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { tierLimit } from '../../core/policy/limits';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { startMetaSimulator, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { overlapMs, type Span } from '../../tools/processes/barrier';
 import { lastJsonLine, runTogether } from '../support/child';

@@ -16,7 +16,7 @@ import { PolicyError } from '../../core/errors';
 import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../core/outbound';
 import { TemplateCatalog } from '../../core/template';
 import { tierLimit } from '../../core/policy/limits';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { startMetaSimulator, type FaultSpec, type FaultTarget, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { seededRandom } from '../../tools/traffic/random';

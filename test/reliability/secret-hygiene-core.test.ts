@@ -14,7 +14,7 @@ import { ThrottleRegistry } from '../../core/cloud-api/throttle';
 import { ingestWebhookRequest } from '../../core/ingress';
 import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../core/outbound';
 import { TemplateCatalog } from '../../core/template';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { answerVerificationChallenge } from '../../core/webhook/verification';
 import { signPayload } from '../../core/webhook/signature';
 import { startWebhookServer } from '../../core/webhook-server';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 import fc from 'fast-check';
 
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { signPayload } from '../../core/webhook/signature';
 import { startWebhookServer } from '../../core/webhook-server';
 import { escapeLikeMeta } from './support/json-paths';

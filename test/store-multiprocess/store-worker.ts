@@ -7,8 +7,7 @@
  */
 import { PolicyError } from '../../core/errors';
 import type { MessagingTier } from '../../core/policy/limits';
-import { PostgresConversationStore } from '../../core/store/postgres/postgres-store';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { PostgresConversationStore, SqliteConversationStore } from '../../core/conversation/open';
 import type { ConversationStore } from '../../core/conversation/store';
 import { afterGo } from '../../tools/processes/barrier';
 import { inbound, status, webhookOf } from '../../tools/traffic/builders';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chatCompleter } from '../../../core/ai/chat';
 import { AiConnection } from '../../../core/ai/client';
 import { extractAndStoreConversationVariables, type VariableDefinition } from '../../../core/ai/extract';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';
 import { startOpenAiServer, type OpenAiTestServer } from '../../ai-server/openai-server';
 

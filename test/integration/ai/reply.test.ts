@@ -11,7 +11,7 @@ import { transcriber } from '../../../core/ai/transcribe';
 import { CloudApiClient } from '../../../core/cloud-api/client';
 import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
 import { TemplateCatalog } from '../../../core/template';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';
 import { startOpenAiServer, type OpenAiTestServer } from '../../ai-server/openai-server';
 import { startMetaSimulator, type MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';

@@ -9,7 +9,7 @@ import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { CloudApiClient } from '../../../core/cloud-api/client';
 import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import type { AiCredentialHost } from '../../../nodes/shared/core-access';
 import { extractForTrigger, readVariableDefinitions, transcribeForTrigger } from '../../../nodes/shared/trigger/ai';
 import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { EventSubscriber, type RunOutcome } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { inbound, webhookOf } from '../../../tools/traffic/builders';
 import { waitFor } from '../../store-conformance/conformance';
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 
 import { WebhookError } from '../../../core/errors';
 import { ingestWebhookRequest, type WebhookIngressOptions } from '../../../core/ingress';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { signPayload } from '../../../core/webhook/signature';
 
 const SAMPLES = resolve(__dirname, '../../fixtures/meta-samples');

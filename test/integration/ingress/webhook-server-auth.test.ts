@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { WebhookError } from '../../../core/errors';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { signPayload } from '../../../core/webhook/signature';
 import { createWebhookHandler, startWebhookServer } from '../../../core/webhook-server';
 

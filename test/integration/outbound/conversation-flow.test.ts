@@ -2,7 +2,7 @@ import { CloudApiError } from '../../../core/cloud-api/errors';
 import { PolicyError } from '../../../core/errors';
 import type { StoreEvent } from '../../../core/events/types';
 import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
-import type { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import type { SqliteConversationStore } from '../../../core/conversation/open';
 import type { startWebhookServer } from '../../../core/webhook-server';
 import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { HOUR, startCoreFlow } from './support/core-flow';

@@ -1,5 +1,5 @@
 import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
-import type { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import type { SqliteConversationStore } from '../../../core/conversation/open';
 import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
 import { HOUR, startCoreFlow } from './support/core-flow';
 

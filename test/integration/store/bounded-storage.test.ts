@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { checkpointedSize, simulateTraffic } from '../../../tools/traffic/traffic';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { STORE_TABLES, TABLE_COLUMNS, copyStore, type CopyableStore, type DataRow, type StoreTable } from '../../../core/store/migrate-data';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import type { ConversationStore } from '../../../core/conversation/store';
 import { BUSINESS, inbound, status, webhookOf } from '../../../tools/traffic/builders';
 import { lastJsonLine, runTs } from '../../support/child';

@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 
 import { postgresMigrations } from '../../../core/store/postgres/migrations';
 import { SQLITE_MIGRATIONS } from '../../../core/store/sqlite/migrations';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import type { ConversationStore } from '../../../core/conversation/store';
 import { SchemaFixture, withAdmin } from './postgres-support';
 

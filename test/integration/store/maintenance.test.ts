@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EventSubscriber } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
 import { maintainStore, StoreMaintenance } from '../../../core/conversation/maintenance';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import type { PruneOptions } from '../../../core/conversation/store';
 import { waitFor } from '../../store-conformance/conformance';
 import { BUSINESS, inbound, webhookOf } from '../../../tools/traffic/builders';

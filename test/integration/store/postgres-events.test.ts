@@ -1,9 +1,10 @@
 import { StoreError } from '../../../core/errors';
 import { EventSubscriber, type EventSubscriberOptions } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
-import { acquireStore, openConversationStore, releaseStore, storeKey } from '../../../core/conversation/open';
+import { acquireStore, openConversationStore, PostgresConversationStore, releaseStore, storeKey } from '../../../core/conversation/open';
+import { ConversationService } from '../../../core/conversation/service';
 import { postgresMigrations } from '../../../core/store/postgres/migrations';
-import { PostgresConversationStore, type PostgresStoreOptions } from '../../../core/store/postgres/postgres-store';
+import { PostgresEngine, type PostgresStoreOptions } from '../../../core/store/postgres/postgres-engine';
 import { inbound, webhookOf } from '../../../tools/traffic/builders';
 import { waitFor } from '../../store-conformance/conformance';
 import { PG_TEST_URL, SchemaFixture, dropSchema, freshSchemaName, testStoreOptions, withAdmin } from './postgres-support';
@@ -12,13 +13,15 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const lifecycle = { now: T0, inactivityTimeoutMs: 30 * 60_000 };
 
 /** Stalls a write between taking its event ids and committing: the moment a reader must not pass. */
-class StallingStore extends PostgresConversationStore {
+class StallingEngine extends PostgresEngine {
 	stall: (() => Promise<void>) | null = null;
 
-	protected async beforeCommit(): Promise<void> {
+	protected override async beforeCommit(): Promise<void> {
 		await this.stall?.();
 	}
 }
+
+type StallingStore = ConversationService<StallingEngine>;
 
 function delay(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,9 +50,9 @@ describe('postgres event log under concurrent writers', () => {
 	});
 
 	async function openStalling(): Promise<StallingStore> {
-		const store = new StallingStore(testStoreOptions(fixture.schema));
+		const store = new ConversationService(new StallingEngine(testStoreOptions(fixture.schema)));
 		stalling.push(store);
-		await store.ready();
+		await store.storage.ready();
 		return store;
 	}
 
@@ -63,8 +66,8 @@ describe('postgres event log under concurrent writers', () => {
 		let stalled!: () => void;
 		const gate = new Promise<void>((resolve) => (release = resolve));
 		const reachedCommit = new Promise<void>((resolve) => (stalled = resolve));
-		slow.stall = async () => {
-			slow.stall = null;
+		slow.storage.stall = async () => {
+			slow.storage.stall = null;
 			stalled();
 			await gate;
 		};
@@ -95,7 +98,7 @@ describe('postgres event log under concurrent writers', () => {
 
 	it('delivers every event exactly once to a reader that reads while writers commit in random order', async () => {
 		const writers = await Promise.all([openStalling(), openStalling(), openStalling()]);
-		for (const writer of writers) writer.stall = () => delay(Math.random() * 15);
+		for (const writer of writers) writer.storage.stall = () => delay(Math.random() * 15);
 		const reader = await fixture.open();
 		await reader.subscribe('reader', 'beginning');
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 
-import { PostgresConversationStore, type PostgresStoreOptions } from '../../../core/store/postgres/postgres-store';
+import { PostgresConversationStore, type PostgresStoreOptions } from '../../../core/conversation/open';
 
 /**
  * The real PostgreSQL the store tests run against (CI: 127.0.0.1:5432, database `test`, trust auth).

@@ -7,7 +7,7 @@ import type { PoolClient } from 'pg';
 
 import { postgresMigrations } from '../../../core/store/postgres/migrations';
 import { SQLITE_MIGRATIONS } from '../../../core/store/sqlite/migrations';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import type { ConversationStore } from '../../../core/conversation/store';
 import { BUSINESS } from '../../../tools/traffic/builders';
 import { SchemaFixture, withAdmin } from './postgres-support';

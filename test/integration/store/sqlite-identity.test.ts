@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 
 import { StoreError } from '../../../core/errors';
 import { STORE_APPLICATION_ID } from '../../../core/store/sqlite/connection';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { inbound, webhookOf } from '../../../tools/traffic/builders';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);

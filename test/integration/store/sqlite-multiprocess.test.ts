@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import type { ConversationStore } from '../../../core/conversation/store';
 import { describeMultiProcess } from '../../store-multiprocess/suite';
 

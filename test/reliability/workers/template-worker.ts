@@ -10,7 +10,7 @@ import { ThrottleRegistry } from '../../../core/cloud-api/throttle';
 import { PolicyError, WhatsAppConversationsError } from '../../../core/errors';
 import { sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
 import { TemplateCatalog } from '../../../core/template';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from '../../../tools/meta-simulator/seed';
 import { afterGo } from '../../../tools/processes/barrier';
 

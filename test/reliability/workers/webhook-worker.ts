@@ -8,7 +8,7 @@
  */
 import { EventSubscriber } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
-import { SqliteConversationStore } from '../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../core/conversation/open';
 import { startWebhookServer } from '../../../core/webhook-server';
 import { SpanRecorder } from '../../../tools/processes/barrier';
 

@@ -7,7 +7,7 @@ import type { RetryOptions } from '../../../../core/cloud-api/config';
 import { ThrottleRegistry } from '../../../../core/cloud-api/throttle';
 import type { OutboundContext } from '../../../../core/outbound';
 import { TemplateCatalog } from '../../../../core/template';
-import { SqliteConversationStore } from '../../../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../../../core/conversation/open';
 import { startWebhookServer } from '../../../../core/webhook-server';
 import { DEFAULT_APP_SECRET, startMetaSimulator, type MetaSimulator } from '../../../../tools/meta-simulator/meta-simulator';
 

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 
+import type { StoreEngine, StoreReader, StoreWriter } from '../../conversation/engine';
 import type { CopyableStore, StoreDataPort } from '../migrate-data';
-import { TransactionalStore } from '../transactional-store';
-import type { StoreReader, StoreWriter } from '../../conversation/engine';
 import { openSqliteDatabase, type SqliteConnectionOptions } from './connection';
 import { sqliteDataPort } from './sqlite-data';
 import { SqliteTransaction } from './sqlite-transaction';
@@ -45,8 +44,8 @@ function queueFor(path: string): TransactionQueue {
  * write lock with BEGIN IMMEDIATE, which is what makes limit reservations and sweeps exact across
  * processes.
  */
-export class SqliteConversationStore extends TransactionalStore implements CopyableStore {
-	readonly engine = 'sqlite';
+export class SqliteEngine implements StoreEngine, CopyableStore {
+	readonly name = 'sqlite';
 	private readonly db: DatabaseSync;
 	private readonly tx: SqliteTransaction;
 	private readonly queue: TransactionQueue;
@@ -55,19 +54,18 @@ export class SqliteConversationStore extends TransactionalStore implements Copya
 	private closed = false;
 
 	constructor(options: SqliteStoreOptions) {
-		super();
 		this.db = openSqliteDatabase(options);
 		this.tx = new SqliteTransaction(this.db);
 		this.queue = queueFor(resolve(options.path));
 		this.pollIntervalMs = options.pollIntervalMs ?? 100;
 	}
 
-	protected read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
+	read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
 		// One read transaction gives one snapshot, so a page of events and the head agree.
 		return this.inTransaction('BEGIN', work);
 	}
 
-	protected write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+	write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
 		return this.inTransaction('BEGIN IMMEDIATE', work);
 	}
 
@@ -85,8 +83,8 @@ export class SqliteConversationStore extends TransactionalStore implements Copya
 		});
 	}
 
-	protected watchOtherProcesses(active: boolean): void {
-		if (!active || this.closed) {
+	watchOtherProcesses(wake: (() => void) | null): void {
+		if (!wake || this.closed) {
 			if (this.poller) clearInterval(this.poller);
 			this.poller = null;
 			return;
@@ -99,7 +97,7 @@ export class SqliteConversationStore extends TransactionalStore implements Copya
 			const version = Number(dataVersion.get()?.data_version ?? 0);
 			if (version !== seen) {
 				seen = version;
-				this.appended.emit('appended');
+				wake();
 			}
 		}, this.pollIntervalMs);
 		this.poller.unref();
@@ -112,8 +110,7 @@ export class SqliteConversationStore extends TransactionalStore implements Copya
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
-		this.watchOtherProcesses(false);
-		this.appended.removeAllListeners();
+		this.watchOtherProcesses(null);
 		await this.queue.run(async () => this.db.close());
 	}
 }

@@ -1,9 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 
+import type { StoreEngine, StoreReader, StoreWriter } from '../../conversation/engine';
 import { StoreError, WhatsAppConversationsError } from '../../errors';
 import type { CopyableStore, StoreDataPort } from '../migrate-data';
-import { TransactionalStore } from '../transactional-store';
-import type { StoreReader, StoreWriter } from '../../conversation/engine';
 import {
 	clientConfig,
 	createPool,
@@ -62,18 +61,18 @@ function passwordInUrl(connectionString: string | undefined): string | undefined
  * The constructor does no I/O (nodes open stores synchronously); the schema is created or migrated
  * by the first operation, or by `ready()` for callers that want to fail early.
  */
-export class PostgresConversationStore extends TransactionalStore implements CopyableStore {
-	readonly engine = 'postgres';
+export class PostgresEngine implements StoreEngine, CopyableStore {
+	readonly name = 'postgres';
 	readonly target: PostgresTarget;
 	private readonly pool: Pool;
 	private readonly schema: PostgresSchema;
 	private readonly watch: NotificationWatch;
 	private readonly secrets: (string | undefined)[];
 	private migration: Promise<void> | null = null;
+	private wake: (() => void) | null = null;
 	private closed = false;
 
 	constructor(options: PostgresStoreOptions) {
-		super();
 		this.target = postgresTarget(options);
 		this.schema = { s: quoteIdent(this.target.schema), channel: `wa_events.${this.target.schema}`.slice(0, 63) };
 		this.secrets = [options.password, passwordInUrl(options.connectionString)];
@@ -81,7 +80,7 @@ export class PostgresConversationStore extends TransactionalStore implements Cop
 		this.watch = new NotificationWatch({
 			clientConfig: clientConfig(options, 'n8n-whatsapp-conversations:listen'),
 			channel: this.schema.channel,
-			wake: () => this.appended.emit('appended'),
+			wake: () => this.wake?.(),
 			readHead: () => this.read((tx) => tx.latestEventId()),
 			pollIntervalMs: options.pollIntervalMs ?? 1_000,
 		});
@@ -104,7 +103,7 @@ export class PostgresConversationStore extends TransactionalStore implements Cop
 		return this.watch.listening;
 	}
 
-	protected read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
+	read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
 		return this.withClient(async (client) => {
 			// One snapshot for the whole read, so a page of events and the head agree.
 			await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -114,7 +113,7 @@ export class PostgresConversationStore extends TransactionalStore implements Cop
 		});
 	}
 
-	protected async write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+	async write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
 		for (let attempt = 1; ; attempt++) {
 			try {
 				return await this.withClient(async (client) => {
@@ -167,8 +166,9 @@ export class PostgresConversationStore extends TransactionalStore implements Cop
 		}
 	}
 
-	protected watchOtherProcesses(active: boolean): void {
-		if (active && !this.closed) this.watch.start();
+	watchOtherProcesses(wake: (() => void) | null): void {
+		this.wake = wake;
+		if (wake && !this.closed) this.watch.start();
 		else void this.watch.stop();
 	}
 
@@ -179,7 +179,6 @@ export class PostgresConversationStore extends TransactionalStore implements Cop
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
-		this.appended.removeAllListeners();
 		await this.watch.stop();
 		await this.pool.end();
 	}

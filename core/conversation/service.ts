@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 
-import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../conversation/types';
 import { StoreError } from '../errors';
 import { LIMIT_WINDOW_MS } from '../policy/limits';
-import * as operations from '../conversation/lifecycle';
-import type { StoreReader, StoreWriter } from '../conversation/engine';
+import type { StoreEngine, StoreWriter } from './engine';
+import * as lifecycle from './lifecycle';
 import type {
 	ConversationFilter,
 	ConversationStore,
@@ -24,69 +23,73 @@ import type {
 	SubscribeFrom,
 	SweepOptions,
 	CustomerWindow,
-} from '../conversation/store';
+} from './store';
+import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from './types';
 
 const DEFAULT_EVENT_BATCH = 100;
 /** Rows one prune transaction deletes: a few milliseconds of holding the write lock. */
 const DEFAULT_PRUNE_BATCH = 500;
 
 /**
- * Everything a store does, expressed through an engine's `read` and `write` transactions. Engines
- * extend this and supply the two transaction kinds plus, for other processes' commits, a wake-up.
+ * The conversation store: runs the lifecycle rules (lifecycle.ts) and the event log's reads in the
+ * transactions of the engine it holds, and wakes event listeners after its own commits and, through
+ * the engine, after other processes' commits.
  */
-export abstract class TransactionalStore implements ConversationStore {
-	abstract readonly engine: string;
-	/** In-process wake-ups; engines add their cross-process signal (polling, LISTEN/NOTIFY). */
-	protected readonly appended = new EventEmitter();
+export class ConversationService<E extends StoreEngine = StoreEngine> implements ConversationStore {
+	/** In-process wake-ups; the engine adds other processes' commits (polling, LISTEN/NOTIFY). */
+	private readonly appended = new EventEmitter();
+	private readonly wake = () => this.appended.emit('appended');
 
-	constructor() {
+	/**
+	 * `storage` is public for tools that must write below the rules (the sandbox's time travel, the
+	 * benches' commit clock); workflows go through the methods.
+	 */
+	constructor(readonly storage: E) {
 		this.appended.setMaxListeners(0);
 	}
 
-	protected abstract read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T>;
-	protected abstract write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>;
-	/** Starts and stops the engine's watch for other processes' events while anyone listens. */
-	protected abstract watchOtherProcesses(active: boolean): void;
-	abstract close(): Promise<void>;
+	get engine(): string {
+		return this.storage.name;
+	}
 
 	/** A write that may have appended events: listeners hear of it once it is committed. */
-	protected async writeAndNotify<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
-		const result = await this.write(work);
-		this.appended.emit('appended');
+	private async writeAndNotify<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+		const result = await this.storage.write(work);
+		this.wake();
 		return result;
 	}
 
-	async ingest(webhook: Parameters<typeof operations.ingestWebhook>[1], options: IngestOptions): Promise<IngestResult> {
-		if (webhook.messages.length === 0 && webhook.statuses.length === 0) return operations.emptyIngestResult();
-		return this.writeAndNotify((tx) => operations.ingestWebhook(tx, webhook, options));
+	async ingest(webhook: Parameters<typeof lifecycle.ingestWebhook>[1], options: IngestOptions): Promise<IngestResult> {
+		if (webhook.messages.length === 0 && webhook.statuses.length === 0) return lifecycle.emptyIngestResult();
+		return this.writeAndNotify((tx) => lifecycle.ingestWebhook(tx, webhook, options));
 	}
 
 	recordOutbound(message: OutboundMessage, options: LifecycleOptions): Promise<RecordOutboundResult> {
-		return this.writeAndNotify((tx) => operations.recordOutbound(tx, message, options));
+		return this.writeAndNotify((tx) => lifecycle.recordOutbound(tx, message, options));
 	}
 
 	recordCustomerMessage(message: CustomerMessage, options: LifecycleOptions): Promise<RecordCustomerMessageResult> {
-		return this.writeAndNotify((tx) => operations.recordCustomerMessage(tx, message, options));
+		return this.writeAndNotify((tx) => lifecycle.recordCustomerMessage(tx, message, options));
 	}
 
 	resolveCustomerId(phoneNumberId: string, customerId: string): Promise<string> {
-		return this.read((tx) => operations.resolveCustomer(tx, phoneNumberId, customerId));
+		return this.storage.read((tx) => lifecycle.resolveCustomer(tx, phoneNumberId, customerId));
 	}
 
 	getWindow(phoneNumberId: string, customerId: string, now: number): Promise<CustomerWindow> {
-		return this.read(async (tx) => {
-			const key = await operations.resolveCustomer(tx, phoneNumberId, customerId);
-			return operations.toCustomerWindow(await tx.getContact(phoneNumberId, key), now);
+		return this.storage.read(async (tx) => {
+			const key = await lifecycle.resolveCustomer(tx, phoneNumberId, customerId);
+			return lifecycle.toCustomerWindow(await tx.getContact(phoneNumberId, key), now);
 		});
 	}
 
 	getContact(phoneNumberId: string, customerId: string): Promise<ContactRecord | null> {
-		return this.read(async (tx) => tx.getContact(phoneNumberId, await operations.resolveCustomer(tx, phoneNumberId, customerId)));
+		return this.storage.read(async (tx) => tx.getContact(phoneNumberId, await lifecycle.resolveCustomer(tx, phoneNumberId, customerId)));
 	}
 
 	setOptOut(phoneNumberId: string, anyCustomerId: string, optedOut: boolean, now: number): Promise<ContactRecord> {
-		return this.write(async (tx) => {
-			const customerId = await operations.resolveCustomer(tx, phoneNumberId, anyCustomerId);
+		return this.storage.write(async (tx) => {
+			const customerId = await lifecycle.resolveCustomer(tx, phoneNumberId, anyCustomerId);
 			const previous = await tx.getContact(phoneNumberId, customerId);
 			const contact: ContactRecord = {
 				phoneNumberId,
@@ -103,50 +106,50 @@ export abstract class TransactionalStore implements ConversationStore {
 	}
 
 	reserveDailyLimit(request: LimitReservationRequest): Promise<LimitReservation> {
-		return this.write((tx) => operations.reserveLimit(tx, request));
+		return this.storage.write((tx) => lifecycle.reserveLimit(tx, request));
 	}
 
 	releaseDailyLimit(reservation: LimitReservation): Promise<void> {
-		return this.write((tx) => operations.releaseLimit(tx, reservation));
+		return this.storage.write((tx) => lifecycle.releaseLimit(tx, reservation));
 	}
 
 	dailyLimitUsage(scope: string, now: number): Promise<number> {
-		return this.read((tx) => tx.countReservations(scope, now - LIMIT_WINDOW_MS));
+		return this.storage.read((tx) => tx.countReservations(scope, now - LIMIT_WINDOW_MS));
 	}
 
 	getConversation(id: string): Promise<ConversationRecord | null> {
-		return this.read((tx) => tx.getConversation(id));
+		return this.storage.read((tx) => tx.getConversation(id));
 	}
 
 	findOpenConversation(phoneNumberId: string, customerId: string): Promise<ConversationRecord | null> {
-		return this.read(async (tx) =>
-			tx.findOpenConversation(phoneNumberId, await operations.resolveCustomer(tx, phoneNumberId, customerId)),
+		return this.storage.read(async (tx) =>
+			tx.findOpenConversation(phoneNumberId, await lifecycle.resolveCustomer(tx, phoneNumberId, customerId)),
 		);
 	}
 
 	listConversations(filter: ConversationFilter): Promise<ConversationRecord[]> {
-		return this.read(async (tx) => {
+		return this.storage.read(async (tx) => {
 			if (!filter.customerId) return tx.listConversations(filter);
-			const customerId = await operations.resolveCustomer(tx, filter.phoneNumberId ?? null, filter.customerId);
+			const customerId = await lifecycle.resolveCustomer(tx, filter.phoneNumberId ?? null, filter.customerId);
 			return tx.listConversations({ ...filter, customerId });
 		});
 	}
 
 	getTranscript(conversationId: string, options: { limit?: number } = {}): Promise<StoredMessage[]> {
-		return this.read((tx) => tx.getTranscript(conversationId, options.limit ?? null));
+		return this.storage.read((tx) => tx.getTranscript(conversationId, options.limit ?? null));
 	}
 
 	closeConversation(id: string, options: { now: number; reason?: CloseReason }): Promise<ConversationRecord> {
-		return this.writeAndNotify((tx) => operations.closeManually(tx, id, options.now, options.reason ?? 'manual'));
+		return this.writeAndNotify((tx) => lifecycle.closeManually(tx, id, options.now, options.reason ?? 'manual'));
 	}
 
 	sweepIdleConversations(options: SweepOptions): Promise<ConversationRecord[]> {
-		return this.writeAndNotify((tx) => operations.sweepIdle(tx, options));
+		return this.writeAndNotify((tx) => lifecycle.sweepIdle(tx, options));
 	}
 
 	setAiEnabled(conversationId: string, enabled: boolean): Promise<ConversationRecord> {
-		return this.write(async (tx) => {
-			const conversation = { ...(await operations.requireConversation(tx, conversationId)), aiEnabled: enabled };
+		return this.storage.write(async (tx) => {
+			const conversation = { ...(await lifecycle.requireConversation(tx, conversationId)), aiEnabled: enabled };
 			await tx.updateConversation(conversation);
 			return conversation;
 		});
@@ -156,8 +159,8 @@ export abstract class TransactionalStore implements ConversationStore {
 		conversationId: string,
 		variables: { input?: Record<string, unknown>; extracted?: Record<string, unknown> },
 	): Promise<ConversationRecord> {
-		return this.write(async (tx) => {
-			const current = await operations.requireConversation(tx, conversationId);
+		return this.storage.write(async (tx) => {
+			const current = await lifecycle.requireConversation(tx, conversationId);
 			const conversation: ConversationRecord = {
 				...current,
 				inputVariables: { ...current.inputVariables, ...variables.input },
@@ -169,7 +172,7 @@ export abstract class TransactionalStore implements ConversationStore {
 	}
 
 	subscribe(subscriberId: string, from: SubscribeFrom = 'now'): Promise<void> {
-		return this.write(async (tx) => {
+		return this.storage.write(async (tx) => {
 			const existing = await tx.subscriptionPosition(subscriberId);
 			// Kept where it is, and touched: a trigger starting again is alive.
 			if (existing !== null) return tx.advanceSubscription(subscriberId, existing, Date.now());
@@ -179,12 +182,12 @@ export abstract class TransactionalStore implements ConversationStore {
 	}
 
 	unsubscribe(subscriberId: string): Promise<void> {
-		return this.write((tx) => tx.deleteSubscription(subscriberId));
+		return this.storage.write((tx) => tx.deleteSubscription(subscriberId));
 	}
 
 	readEvents(subscriberId: string, options: ReadEventsOptions = {}): Promise<EventBatch> {
 		const limit = options.limit ?? DEFAULT_EVENT_BATCH;
-		return this.read(async (tx) => {
+		return this.storage.read(async (tx) => {
 			const position = await tx.subscriptionPosition(subscriberId);
 			if (position === null) {
 				throw new StoreError(
@@ -204,15 +207,15 @@ export abstract class TransactionalStore implements ConversationStore {
 	}
 
 	acknowledge(subscriberId: string, position: number, now: number = Date.now()): Promise<void> {
-		return this.write((tx) => tx.advanceSubscription(subscriberId, position, now));
+		return this.storage.write((tx) => tx.advanceSubscription(subscriberId, position, now));
 	}
 
 	onEventsAppended(listener: () => void): () => void {
 		this.appended.on('appended', listener);
-		this.watchOtherProcesses(true);
+		this.storage.watchOtherProcesses(this.wake);
 		return () => {
 			this.appended.off('appended', listener);
-			if (this.appended.listenerCount('appended') === 0) this.watchOtherProcesses(false);
+			if (this.appended.listenerCount('appended') === 0) this.storage.watchOtherProcesses(null);
 		};
 	}
 
@@ -230,7 +233,7 @@ export abstract class TransactionalStore implements ConversationStore {
 			let total = 0;
 			for (;;) {
 				if (batches++ > 0 && pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-				const deleted = await this.write(batch);
+				const deleted = await this.storage.write(batch);
 				total += deleted;
 				if (deleted < limit) return total;
 			}
@@ -249,7 +252,7 @@ export abstract class TransactionalStore implements ConversationStore {
 		}
 		// Forgotten cursors first, so that they no longer hold back the events below.
 		if (forgetSubscribersIdleSince !== undefined) {
-			result.forgottenSubscribers = await this.write((tx) => tx.deleteIdleSubscriptions(forgetSubscribersIdleSince));
+			result.forgottenSubscribers = await this.storage.write((tx) => tx.deleteIdleSubscriptions(forgetSubscribersIdleSince));
 		}
 		if (eventsBefore !== undefined) {
 			result.events = await drain(async (tx) => {
@@ -258,5 +261,10 @@ export abstract class TransactionalStore implements ConversationStore {
 			});
 		}
 		return result;
+	}
+
+	async close(): Promise<void> {
+		this.appended.removeAllListeners();
+		await this.storage.close();
 	}
 }
