@@ -3,8 +3,9 @@
  * itself: the ingest call resolves a few microtasks later, possibly after a subscriber in the same
  * process already saw the event.
  */
-import { SqliteConversationStore } from '../core/conversation/open';
-import type { StoreWriter } from '../core/conversation/engine';
+import type { StoreEngine, StoreWriter } from '../core/conversation/engine';
+import { ConversationService } from '../core/conversation/service';
+import { SqliteEngine, type SqliteStoreOptions } from '../core/store/sqlite/sqlite-engine';
 
 /** Wall-clock epoch ms with sub-millisecond precision, comparable across processes on one host. */
 export function epochMs(): number {
@@ -16,12 +17,23 @@ export interface CommitTimed {
 	lastCommitAt: number;
 }
 
-export class CommitTimedSqliteStore extends SqliteConversationStore implements CommitTimed {
+/** A store on any engine whose write transactions note their commit time. */
+export class CommitTimedStore<E extends StoreEngine> extends ConversationService<E> implements CommitTimed {
 	lastCommitAt = 0;
 
-	protected override async write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
-		const result = await super.write(work);
-		this.lastCommitAt = epochMs();
-		return result;
+	constructor(engine: E) {
+		super(engine);
+		const write = engine.write.bind(engine);
+		(engine as StoreEngine).write = async <T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> => {
+			const result = await write(work);
+			this.lastCommitAt = epochMs();
+			return result;
+		};
+	}
+}
+
+export class CommitTimedSqliteStore extends CommitTimedStore<SqliteEngine> {
+	constructor(options: SqliteStoreOptions) {
+		super(new SqliteEngine(options));
 	}
 }
