@@ -1,6 +1,7 @@
 /**
- * The package in a real n8n 2.30.8 server: the compiled nodes (dist/) loaded as custom extensions, one
- * WhatsApp credential created through the public API, and the Meta simulator standing in for Meta
+ * The package in a real n8n 2.30.8 server, installed from its `npm pack` tarball as Community Nodes
+ * installs it (n8n-smoke.e2e.test.ts checks that install itself), one WhatsApp credential created
+ * through the public API, and the Meta simulator standing in for Meta
  * (Cloud API and signed webhooks) on 127.0.0.1. Every assertion reads executions back through n8n's
  * public API, or the simulator's and the store's own records.
  *
@@ -10,15 +11,17 @@
  *
  * Needs `npm run build` first (npm run test:e2e does it).
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 import { ingestWebhookRequest } from '../../core/ingress';
-import { SqliteConversationStore } from '../../core/conversation/open';
+import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
 import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
+import { packPackage, readManifest } from '../../tools/n8n-harness/community-package';
 import { startN8n, type Execution, type N8nServer, type WorkflowJson } from '../../tools/n8n-harness/n8n-server';
 
-const DIST = resolve(__dirname, '../../dist');
+const PACKAGE_ROOT = resolve(__dirname, '../..');
+const DIST = join(PACKAGE_ROOT, 'dist');
 const APP_SECRET = 'e2e-app-secret';
 const VERIFY_TOKEN = 'e2e-verify-token';
 /** 0.05 minutes = 3 s: short enough for the Conversation Ended test (the editor's minimum is 1). */
@@ -26,11 +29,13 @@ const INACTIVITY_MINUTES = 0.05;
 const INACTIVITY_MS = INACTIVITY_MINUTES * 60_000;
 
 const CREDENTIAL_TYPE = 'whatsAppConversationsApi';
-const MESSAGE_RECEIVED = 'CUSTOM.whatsAppMessageReceivedTrigger';
-const CONVERSATION_ENDED = 'CUSTOM.whatsAppConversationEndedTrigger';
-const SEND_MESSAGE = 'CUSTOM.whatsAppSendMessage';
-const SEND_TEMPLATE = 'CUSTOM.whatsAppSendTemplate';
-const CONVERSATION = 'CUSTOM.whatsAppConversation';
+// A community package's node types carry the package's name.
+const PACKAGE_NAME = readManifest(PACKAGE_ROOT).name;
+const MESSAGE_RECEIVED = `${PACKAGE_NAME}.whatsAppMessageReceivedTrigger`;
+const CONVERSATION_ENDED = `${PACKAGE_NAME}.whatsAppConversationEndedTrigger`;
+const SEND_MESSAGE = `${PACKAGE_NAME}.whatsAppSendMessage`;
+const SEND_TEMPLATE = `${PACKAGE_NAME}.whatsAppSendTemplate`;
+const CONVERSATION = `${PACKAGE_NAME}.whatsAppConversation`;
 
 const TRIGGER_NAME = 'WhatsApp Message Received';
 
@@ -186,7 +191,12 @@ beforeAll(async () => {
 		throw new Error(`${DIST} holds no compiled nodes: run \`npm run build\` first (npm run test:e2e does)`);
 	}
 	const started = Date.now();
-	server = await startN8n({ customExtensionsDir: DIST });
+	const tarball = packPackage(PACKAGE_ROOT);
+	try {
+		server = await startN8n({ communityTarballs: [tarball] });
+	} finally {
+		rmSync(dirname(tarball), { recursive: true, force: true });
+	}
 	// The Store File Path must lead into the n8n user folder (or a folder n8n's environment allows).
 	sqlitePath = join(server.userFolder, '.n8n', 'conversations.sqlite');
 	timings.push(`n8n start ${Date.now() - started} ms`);

@@ -12,7 +12,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 
-export const N8N_BIN = resolve(__dirname, '../../e2e/n8n-server/node_modules/n8n/bin/n8n');
+import { installTarball } from './community-package';
+
+/**
+ * The n8n the suite's install (e2e/n8n-server) links to, or another install's folder given in
+ * N8N_E2E_INSTALL (scripts/test-matrix.sh runs the smoke suite on other n8n and Node versions).
+ */
+export const N8N_BIN = process.env.N8N_E2E_INSTALL
+	? join(process.env.N8N_E2E_INSTALL, 'node_modules/n8n/bin/n8n')
+	: resolve(__dirname, '../../e2e/n8n-server/node_modules/n8n/bin/n8n');
 
 /**
  * The scopes the harness needs (n8n 2.30: @n8n/permissions API_KEY_RESOURCES / OWNER_API_KEY_SCOPES).
@@ -52,6 +60,12 @@ export interface StartOptions {
 	 * as in a user's own n8n.
 	 */
 	communityPackages?: string[];
+	/**
+	 * Tarballs (`npm pack`, see community-package.ts) installed as Community Nodes installs a package from
+	 * the registry: unpacked into `<user folder>/.n8n/nodes/node_modules/<name>` and its runtime dependencies
+	 * installed by npm. Node types carry the package name, as with communityPackages.
+	 */
+	communityTarballs?: string[];
 	/**
 	 * A user folder kept across starts (the editor's database, owner, workflows and credentials stay);
 	 * default: a fresh temporary folder removed by stop().
@@ -135,6 +149,8 @@ export interface N8nServer {
 	api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
 	/** A call to the editor's REST API (`/rest` + path) as the owner; throws on a non-2xx answer. */
 	rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+	/** The node and credential types n8n loaded (the editor's /types/nodes.json and credentials.json). */
+	loadedTypes(): Promise<{ nodes: string[]; credentials: string[] }>;
 	/** Stops the server (gracefully) and starts it again on the same user folder and port. */
 	restart(): Promise<void>;
 	/** Stops the server and everything it started; removes the temporary folder unless N8N_E2E_KEEP is set. */
@@ -155,9 +171,12 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	if (!existsSync(N8N_BIN)) {
 		throw new Error(`n8n is not installed at ${N8N_BIN}: run \`bash scripts/with-node.sh bash scripts/ensure-n8n.sh\``);
 	}
+	// n8n runs on this process's Node: it must be one that n8n release accepts (2.x: >= 22.22).
+	const n8nManifest = JSON.parse(readFileSync(join(dirname(N8N_BIN), '../package.json'), 'utf8')) as { version: string; engines?: { node?: string } };
+	const minimum = /^>=\s*(\d+)\.(\d+)/.exec(n8nManifest.engines?.node ?? '');
 	const [major, minor] = process.versions.node.split('.').map(Number);
-	if (major < 22 || (major === 22 && minor < 22)) {
-		throw new Error(`n8n 2.x needs Node >= 22.22, this is ${process.version}: run the suite under scripts/with-node.sh`);
+	if (minimum && (major < Number(minimum[1]) || (major === Number(minimum[1]) && minor < Number(minimum[2])))) {
+		throw new Error(`n8n ${n8nManifest.version} needs Node ${n8nManifest.engines?.node}, this is ${process.version}: run the suite under scripts/with-node.sh`);
 	}
 	const startTimeoutMs = options.startTimeoutMs ?? 120_000;
 	const owner = options.owner ?? OWNER;
@@ -167,6 +186,7 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	mkdirSync(userFolder, { recursive: true });
 	const logFile = root === undefined ? join(userFolder, 'n8n.log') : join(root, 'n8n.log');
 	for (const packageDir of options.communityPackages ?? []) installCommunityPackage(userFolder, packageDir);
+	for (const tarball of options.communityTarballs ?? []) installTarball(userFolder, tarball);
 	const port = options.port ?? (await freePort());
 	const baseUrl = `http://127.0.0.1:${port}`;
 	// Each server needs its own task-runner broker port too (default 5679), or two suites collide.
@@ -354,6 +374,13 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 		api,
 		rest,
 		logTail,
+		async loadedTypes() {
+			const names = async (file: string): Promise<string[]> => {
+				const list = await json<Array<{ name: string }>>(await request(`${baseUrl}/types/${file}`, 'GET', { cookie, 'browser-id': browserId }), `GET /types/${file}`);
+				return [...new Set(list.map((type) => type.name))];
+			};
+			return { nodes: await names('nodes.json'), credentials: await names('credentials.json') };
+		},
 		async importWorkflow(workflow) {
 			const body = {
 				name: workflow.name ?? `e2e ${randomBytes(4).toString('hex')}`,
