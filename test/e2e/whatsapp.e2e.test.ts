@@ -15,7 +15,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 import { ingestWebhookRequest } from '../../core/ingress';
-import { SqliteConversationStore } from '../../core/store/sqlite/sqlite-store';
+import { SqliteConversationStore } from '../../core/conversation/open';
 import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { packPackage, readManifest } from '../../tools/n8n-harness/community-package';
 import { startN8n, type Execution, type N8nServer, type WorkflowJson } from '../../tools/n8n-harness/n8n-server';
