@@ -1,5 +1,5 @@
 import { StoreError } from '../errors';
-import type { Row } from './rows';
+import { toBoolean, toNumber, type Row, type RowValue } from './rows';
 
 /**
  * Moving a store's data from one engine to another (SQLite → PostgreSQL when a deployment moves to
@@ -87,8 +87,7 @@ export const TABLE_KEYS: Record<StoreTable, readonly string[]> = {
 };
 
 /** A row in the neutral form: epoch ms as numbers, flags as booleans, JSON as JSON text. */
-export type DataValue = string | number | boolean | null;
-export type DataRow = Record<string, DataValue>;
+export type DataRow = Record<string, RowValue>;
 
 /** Engine row → neutral row (PostgreSQL gives BIGINT as strings and JSONB as objects, SQLite flags as 0/1). */
 export function toDataRow(table: StoreTable, row: Row): DataRow {
@@ -96,8 +95,8 @@ export function toDataRow(table: StoreTable, row: Row): DataRow {
 	for (const [column, kind] of Object.entries(TABLE_COLUMNS[table])) {
 		const value = row[column];
 		if (value === null || value === undefined) result[column] = null;
-		else if (kind === 'number') result[column] = Number(value);
-		else if (kind === 'boolean') result[column] = value === true || value === 1 || value === 1n || value === 't' || value === '1';
+		else if (kind === 'number') result[column] = toNumber(value);
+		else if (kind === 'boolean') result[column] = toBoolean(value);
 		else if (kind === 'json') result[column] = typeof value === 'string' ? value : JSON.stringify(value);
 		else result[column] = String(value);
 	}

@@ -2,12 +2,17 @@ import type { CloseReason, ContactRecord, ConversationRecord, Initiator, StoredM
 import type { EventType, StoreEvent } from '../events/types';
 
 /**
- * Engine rows → records. Engines name columns alike (snake_case); numbers may arrive as bigint or
- * numeric strings (PostgreSQL BIGINT), so every number goes through `toNumber`.
+ * Records ↔ engine rows, one builder per row type for both engines. Engines name columns alike
+ * (snake_case); numbers may arrive as bigint or numeric strings (PostgreSQL BIGINT), so every number
+ * goes through `toNumber`. Values go out as JSON text for JSON columns and booleans as booleans
+ * (SQLite's statements turn them into 0/1).
  */
 export type Row = Record<string, unknown>;
 
-function toNumber(value: unknown): number {
+/** A column value as both engines take it. */
+export type RowValue = string | number | boolean | null;
+
+export function toNumber(value: unknown): number {
 	return typeof value === 'number' ? value : Number(value);
 }
 
@@ -25,7 +30,7 @@ function toJsonObject(value: unknown): Record<string, unknown> {
 	return value as Record<string, unknown>;
 }
 
-function toBoolean(value: unknown): boolean {
+export function toBoolean(value: unknown): boolean {
 	return value === true || value === 1 || value === 1n || value === '1' || value === 't';
 }
 
@@ -34,8 +39,25 @@ export const CONVERSATION_COLUMNS = `id, business_account_id, phone_number_id, d
 	status, initiated_by, started_at, last_message_at, closed_at, close_reason, message_count, ai_enabled,
 	input_variables, extracted_variables`;
 
-/** A conversation as a row for either engine (the inverse of `toConversation`). */
-export function conversationValues(conversation: ConversationRecord): Array<string | number | boolean | null> {
+/** The contacts table's columns, in the order `contactValues` gives them. */
+export const CONTACT_COLUMNS = 'phone_number_id, customer_id, wa_id, name, last_inbound_at, opted_out, opted_out_at, updated_at';
+
+/** A contact as a row, stamped with its update time (the inverse of `toContact`). */
+export function contactValues(contact: ContactRecord, now: number): RowValue[] {
+	return [
+		contact.phoneNumberId,
+		contact.customerId,
+		contact.waId,
+		contact.name,
+		contact.lastInboundAt,
+		contact.optedOut,
+		contact.optedOutAt,
+		now,
+	];
+}
+
+/** A conversation as a row (the inverse of `toConversation`). */
+export function conversationValues(conversation: ConversationRecord): RowValue[] {
 	return [
 		conversation.id,
 		conversation.businessAccountId,
@@ -53,6 +75,47 @@ export function conversationValues(conversation: ConversationRecord): Array<stri
 		conversation.aiEnabled,
 		JSON.stringify(conversation.inputVariables),
 		JSON.stringify(conversation.extractedVariables),
+	];
+}
+
+/**
+ * What `updateConversation` writes, in this order, the id last for the WHERE: display_phone_number,
+ * customer_name, last_message_at, message_count, ai_enabled, input_variables, extracted_variables.
+ */
+export function conversationUpdateValues(conversation: ConversationRecord): RowValue[] {
+	return [
+		conversation.displayPhoneNumber,
+		conversation.customerName,
+		conversation.lastMessageAt,
+		conversation.messageCount,
+		conversation.aiEnabled,
+		JSON.stringify(conversation.inputVariables),
+		JSON.stringify(conversation.extractedVariables),
+		conversation.id,
+	];
+}
+
+/** A message's error as its column holds it. */
+export function errorValue(error: StoredMessage['error']): string | null {
+	return error === null ? null : JSON.stringify(error);
+}
+
+/**
+ * A new message as a row: wamid, conversation_id, direction, type, text, timestamp, status,
+ * status_at, error, payload (seq is the engine's).
+ */
+export function messageValues(message: Omit<StoredMessage, 'seq'>): RowValue[] {
+	return [
+		message.wamid,
+		message.conversationId,
+		message.direction,
+		message.type,
+		message.text,
+		message.timestamp,
+		message.status,
+		message.statusAt,
+		errorValue(message.error),
+		JSON.stringify(message.payload),
 	];
 }
 

@@ -2,7 +2,20 @@ import type { PoolClient } from 'pg';
 
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
 import type { NewStoreEvent, StoreEvent } from '../../events/types';
-import { CONVERSATION_COLUMNS, conversationValues, toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
+import {
+	CONTACT_COLUMNS,
+	CONVERSATION_COLUMNS,
+	contactValues,
+	conversationUpdateValues,
+	conversationValues,
+	errorValue,
+	messageValues,
+	toContact,
+	toConversation,
+	toStoreEvent,
+	toStoredMessage,
+	type Row,
+} from '../rows';
 import type { StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 
@@ -91,18 +104,8 @@ export class PostgresTransaction implements StoreWriter {
 
 	async putContact(contact: ContactRecord, now: number): Promise<void> {
 		const key = JSON.stringify([contact.phoneNumberId, contact.customerId]);
-		const values = [
-			contact.phoneNumberId,
-			contact.customerId,
-			contact.waId,
-			contact.name,
-			contact.lastInboundAt,
-			contact.optedOut,
-			contact.optedOutAt,
-			now,
-		];
-		const insert = `INSERT INTO ${this.s}.contacts (phone_number_id, customer_id, wa_id, name, last_inbound_at, opted_out, opted_out_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
+		const values = contactValues(contact, now);
+		const insert = `INSERT INTO ${this.s}.contacts (${CONTACT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 		if (this.absentContacts.delete(key)) {
 			// Computed from "no contact yet": overwriting a contact another writer just created would
 			// lose its changes (an opt-out, say).
@@ -167,16 +170,7 @@ export class PostgresTransaction implements StoreWriter {
 		await this.changes(
 			`UPDATE ${this.s}.conversations SET display_phone_number = $1, customer_name = $2, last_message_at = $3,
 				message_count = $4, ai_enabled = $5, input_variables = $6, extracted_variables = $7 WHERE id = $8`,
-			[
-				conversation.displayPhoneNumber,
-				conversation.customerName,
-				conversation.lastMessageAt,
-				conversation.messageCount,
-				conversation.aiEnabled,
-				JSON.stringify(conversation.inputVariables),
-				JSON.stringify(conversation.extractedVariables),
-				conversation.id,
-			],
+			conversationUpdateValues(conversation),
 		);
 	}
 
@@ -223,18 +217,7 @@ export class PostgresTransaction implements StoreWriter {
 			(await this.changes(
 				`INSERT INTO ${this.s}.messages (wamid, conversation_id, direction, "type", "text", "timestamp", status, status_at, error, payload)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (wamid) DO NOTHING`,
-				[
-					message.wamid,
-					message.conversationId,
-					message.direction,
-					message.type,
-					message.text,
-					message.timestamp,
-					message.status,
-					message.statusAt,
-					message.error === null ? null : JSON.stringify(message.error),
-					JSON.stringify(message.payload),
-				],
+				messageValues(message),
 			)) === 1;
 		// The same delivery being ingested by another process committed between our dedupe check and
 		// here: our conversation update and events would count the message twice.
@@ -246,7 +229,7 @@ export class PostgresTransaction implements StoreWriter {
 		await this.changes(`UPDATE ${this.s}.messages SET status = $1, status_at = $2, error = $3 WHERE wamid = $4`, [
 			status,
 			statusAt,
-			error === null ? null : JSON.stringify(error),
+			errorValue(error),
 			wamid,
 		]);
 	}

@@ -1,12 +1,9 @@
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 
 import { STORE_TABLES, TABLE_COLUMNS, TABLE_KEYS, storeNotEmptyError, toDataRow, type DataRow, type StoreDataPort } from '../migrate-data';
+import { sqliteValue } from './sqlite-transaction';
 
 type RunExclusive = <T>(work: () => Promise<T>) => Promise<T>;
-
-function toSqlite(value: DataRow[string]): SQLInputValue {
-	return typeof value === 'boolean' ? (value ? 1 : 0) : value;
-}
 
 /**
  * Export and import for the embedded store. `exclusive` is the store's transaction queue: while a
@@ -54,7 +51,7 @@ export function sqliteDataPort(db: DatabaseSync, exclusive: RunExclusive): Store
 						const insert = db.prepare(
 							`INSERT INTO ${table} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
 						);
-						for (const row of rows) insert.run(...columns.map((column) => toSqlite(row[column] ?? null)));
+						for (const row of rows) insert.run(...columns.map((column) => sqliteValue(row[column] ?? null)));
 					});
 					// AUTOINCREMENT continues from sqlite_sequence: keep the source's high-water mark.
 					db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'events', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')`).run();

@@ -2,9 +2,28 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
 import type { NewStoreEvent, StoreEvent } from '../../events/types';
-import { CONVERSATION_COLUMNS, conversationValues, toContact, toConversation, toStoreEvent, toStoredMessage, type Row } from '../rows';
+import {
+	CONTACT_COLUMNS,
+	CONVERSATION_COLUMNS,
+	contactValues,
+	conversationUpdateValues,
+	conversationValues,
+	errorValue,
+	messageValues,
+	toContact,
+	toConversation,
+	toStoreEvent,
+	toStoredMessage,
+	type Row,
+	type RowValue,
+} from '../rows';
 import type { StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
+
+/** node:sqlite takes no booleans: flags are stored as 0/1. */
+export function sqliteValue(value: RowValue): SQLInputValue {
+	return typeof value === 'boolean' ? Number(value) : value;
+}
 
 /**
  * The store primitives on node:sqlite. Statements are prepared once per connection; the SQL is
@@ -43,19 +62,11 @@ export class SqliteTransaction implements StoreWriter {
 
 	async putContact(contact: ContactRecord, now: number): Promise<void> {
 		this.run(
-			`INSERT INTO contacts (phone_number_id, customer_id, wa_id, name, last_inbound_at, opted_out, opted_out_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			`INSERT INTO contacts (${CONTACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (phone_number_id, customer_id) DO UPDATE SET wa_id = excluded.wa_id, name = excluded.name,
 				last_inbound_at = excluded.last_inbound_at, opted_out = excluded.opted_out,
 				opted_out_at = excluded.opted_out_at, updated_at = excluded.updated_at`,
-			contact.phoneNumberId,
-			contact.customerId,
-			contact.waId,
-			contact.name,
-			contact.lastInboundAt,
-			contact.optedOut ? 1 : 0,
-			contact.optedOutAt,
-			now,
+			...contactValues(contact, now).map(sqliteValue),
 		);
 	}
 
@@ -103,8 +114,7 @@ export class SqliteTransaction implements StoreWriter {
 	async insertConversation(conversation: ConversationRecord): Promise<void> {
 		this.run(
 			`INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			// node:sqlite takes no booleans: ai_enabled is stored as 0/1.
-			...conversationValues(conversation).map((value) => (typeof value === 'boolean' ? Number(value) : value)),
+			...conversationValues(conversation).map(sqliteValue),
 		);
 	}
 
@@ -112,14 +122,7 @@ export class SqliteTransaction implements StoreWriter {
 		this.run(
 			`UPDATE conversations SET display_phone_number = ?, customer_name = ?, last_message_at = ?, message_count = ?,
 				ai_enabled = ?, input_variables = ?, extracted_variables = ? WHERE id = ?`,
-			conversation.displayPhoneNumber,
-			conversation.customerName,
-			conversation.lastMessageAt,
-			conversation.messageCount,
-			conversation.aiEnabled ? 1 : 0,
-			JSON.stringify(conversation.inputVariables),
-			JSON.stringify(conversation.extractedVariables),
-			conversation.id,
+			...conversationUpdateValues(conversation).map(sqliteValue),
 		);
 	}
 
@@ -166,16 +169,7 @@ export class SqliteTransaction implements StoreWriter {
 			this.run(
 				`INSERT INTO messages (wamid, conversation_id, direction, type, text, timestamp, status, status_at, error, payload)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
-				message.wamid,
-				message.conversationId,
-				message.direction,
-				message.type,
-				message.text,
-				message.timestamp,
-				message.status,
-				message.statusAt,
-				message.error === null ? null : JSON.stringify(message.error),
-				JSON.stringify(message.payload),
+				...messageValues(message).map(sqliteValue),
 			) === 1
 		);
 	}
@@ -185,7 +179,7 @@ export class SqliteTransaction implements StoreWriter {
 			'UPDATE messages SET status = ?, status_at = ?, error = ? WHERE wamid = ?',
 			status,
 			statusAt,
-			error === null ? null : JSON.stringify(error),
+			errorValue(error),
 			wamid,
 		);
 	}
