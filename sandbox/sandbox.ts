@@ -177,8 +177,20 @@ function wireWorkflow(workflow: WorkflowJson, wiring: { whatsApp: string; openAi
 	return { ...workflow, nodes };
 }
 
-export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-	const log = options.log ?? (() => undefined);
+type Cleanups = Array<() => Promise<void> | void>;
+type Log = (line: string) => void;
+type CredentialIds = Sandbox['credentialIds'];
+type WorkflowIds = Record<WorkflowKey, string>;
+
+/** The model the workflows call: its key, address and name (none: each workflow's own). */
+interface ModelSettings {
+	apiKey: string;
+	baseUrl: string;
+	name: string | undefined;
+}
+
+/** The state folder (emptied first on `reset`), with what an earlier start saved and the CRM file. */
+function prepareStateDir(options: SandboxOptions) {
 	const stateDir = resolve(options.stateDir);
 	if (options.reset) rmSync(stateDir, { recursive: true, force: true });
 	mkdirSync(stateDir, { recursive: true });
@@ -189,8 +201,158 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 	const crmCsvPath = join(crmDir, 'conversations.csv');
 	if (!existsSync(crmCsvPath)) writeFileSync(crmCsvPath, `${CRM_COLUMNS.join(',')}\n`);
 	const storePath = join(stateDir, 'conversations.sqlite');
+	return { stateDir, statePath, saved, crmDir, crmCsvPath, storePath };
+}
 
-	const cleanups: Array<() => Promise<void> | void> = [];
+/** The WhatsApp credential's store fields for PostgreSQL, or null for the SQLite file. */
+function postgresCredentialData(postgres: SandboxOptions['postgres']): Json | null {
+	if (!postgres) return null;
+	if (!credentialOffersPostgres()) throw new Error('The PostgreSQL store is not available in this build yet: run the sandbox without --postgres.');
+	return {
+		storeEngine: 'postgres',
+		postgresConnectionString: postgres.connectionString,
+		postgresSsl: 'disable',
+		postgresSchema: SANDBOX_PG_SCHEMA,
+	};
+}
+
+/** The model: the user's, or the offline stand-in (started here, closed by `cleanups`). */
+async function startModel(openAi: OpenAiSettings | undefined, cleanups: Cleanups): Promise<{ standInModel: StandInModel | null; model: ModelSettings }> {
+	if (openAi) return { standInModel: null, model: { apiKey: openAi.apiKey, baseUrl: openAi.baseUrl ?? 'https://api.openai.com/v1', name: openAi.model } };
+	const standInModel = await startStandInModel();
+	cleanups.push(() => standInModel.close());
+	return { standInModel, model: { apiKey: 'sandbox-stand-in', baseUrl: standInModel.url, name: undefined } };
+}
+
+/** The chat page, served by the simulator, drives the simulator and the sandbox: both exist once started. */
+function sandboxChatRoutes(live: { sandbox?: Sandbox; simulator?: MetaSimulator }): ChatRoutes {
+	return createChatRoutes({
+		simulator: () => {
+			if (!live.simulator) throw new Error('the simulator is not running');
+			return live.simulator;
+		},
+		onJump: (customer, hours) => {
+			if (!live.sandbox) throw new Error('the sandbox is still starting');
+			return live.sandbox.jump(customer, hours);
+		},
+		links: () => {
+			const running = live.sandbox;
+			if (!running) return {};
+			return {
+				'n8n editor': running.urls.editor,
+				...Object.fromEntries((Object.keys(WORKFLOWS) as WorkflowKey[]).map((key) => [`Workflow: ${WORKFLOWS[key].label}`, running.urls.workflows[key]])),
+			};
+		},
+	});
+}
+
+/** The Meta Cloud API simulator, which also serves the chat page. */
+function startChatSimulator(chat: ChatRoutes, port: number): Promise<MetaSimulator> {
+	return startMetaSimulator({
+		webhook: { appSecret: APP_SECRET, statuses: { stages: ['sent', 'delivered'], delayMs: 300 } },
+		extraRoutes: (request, response, rawBody) => chat.handle(request, response, rawBody),
+		port,
+	});
+}
+
+/** n8n, with the package installed the way Community Nodes installs it. */
+function startSandboxN8n(stateDir: string, crmDir: string, port: number): Promise<N8nServer> {
+	return startN8n({
+		communityPackages: [PACKAGE_ROOT],
+		userFolder: join(stateDir, 'n8n'),
+		port,
+		owner: SANDBOX_OWNER,
+		env: {
+			// Read/Write Files from Disk may touch the CRM folder only.
+			N8N_RESTRICT_FILE_ACCESS_TO: crmDir,
+			// The store file sits beside the sandbox's state, outside n8n's user folder: allow that folder.
+			WHATSAPP_CONVERSATIONS_STORE_DIRS: stateDir,
+		},
+	});
+}
+
+/** The WhatsApp credential pointing at the simulator, with the store `storeData` names. */
+function whatsAppCredentialData(meta: MetaSimulator, storeData: Json): Json {
+	return {
+		provider: 'custom',
+		baseUrl: meta.url,
+		apiVersion: 'v25.0',
+		accessToken: meta.accessToken,
+		phoneNumberId: meta.phoneNumberId,
+		businessAccountId: meta.businessAccountId,
+		appSecret: APP_SECRET,
+		verifyToken: VERIFY_TOKEN,
+		messagingTier: 'TIER_250',
+		inactivityTimeoutMinutes: INACTIVITY_MINUTES,
+		...storeData,
+	};
+}
+
+/** Credentials: created once, brought up to date on every start (ports and keys may change). */
+async function upsertCredentials(n8n: N8nServer, saved: SavedState, data: { whatsApp: Json; openAi: Json }, log: Log): Promise<CredentialIds> {
+	const upsertCredential = async (id: string | undefined, type: string, name: string, credentialData: Json): Promise<string> => {
+		if (id !== undefined) {
+			try {
+				await n8n.rest('PATCH', `/credentials/${id}`, { name, type, data: credentialData });
+				return id;
+			} catch (error) {
+				log(`credential ${name} is recreated (${error instanceof Error ? error.message.slice(0, 120) : String(error)})`);
+			}
+		}
+		return n8n.createCredential(type, name, credentialData);
+	};
+	return {
+		whatsApp: await upsertCredential(saved.credentials?.whatsApp, WHATSAPP_CREDENTIAL, 'WhatsApp (sandbox simulator)', data.whatsApp),
+		openAi: await upsertCredential(saved.credentials?.openAi, OPENAI_CREDENTIAL, 'OpenAI-compatible (sandbox)', data.openAi),
+	};
+}
+
+/** Workflows: imported once (the user's edits in the editor stay); a saved one n8n no longer has is imported again. */
+async function importWorkflows(n8n: N8nServer, saved: SavedState, wiring: Parameters<typeof wireWorkflow>[1], log: Log): Promise<WorkflowIds> {
+	const workflowIds = {} as WorkflowIds;
+	for (const key of Object.keys(WORKFLOWS) as WorkflowKey[]) {
+		let id = saved.workflows?.[key];
+		if (id !== undefined) {
+			try {
+				await n8n.api('GET', `/workflows/${id}`);
+			} catch {
+				id = undefined;
+			}
+		}
+		if (id === undefined) {
+			const workflow = wireWorkflow(readWorkflow(key), wiring);
+			id = await n8n.importWorkflow(workflow);
+			log(`imported workflow "${workflow.name}"`);
+		}
+		workflowIds[key] = id;
+	}
+	return workflowIds;
+}
+
+/** Activated on every start; one that fails is logged and the others still run. */
+async function activateWorkflows(n8n: N8nServer, workflowIds: WorkflowIds, log: Log): Promise<void> {
+	for (const key of Object.keys(WORKFLOWS) as WorkflowKey[]) {
+		try {
+			await n8n.activate(workflowIds[key]);
+		} catch (error) {
+			log(`workflow ${WORKFLOWS[key].label} could not be activated: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
+}
+
+/** The simulator's memory of open 24-hour windows, restored from the store's last day. */
+async function reopenWindows(store: ConversationStore, meta: MetaSimulator): Promise<void> {
+	for (const conversation of await store.listConversations({ phoneNumberId: meta.phoneNumberId, since: Date.now() - 24 * HOUR_MS, limit: 500 })) {
+		const contact = await store.getContact(meta.phoneNumberId, conversation.customerId);
+		if (contact?.lastInboundAt != null && !meta.state.lastInboundAt.has(conversation.customerId)) meta.openWindow(conversation.customerId, contact.lastInboundAt);
+	}
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+	const log = options.log ?? (() => undefined);
+	const { stateDir, statePath, saved, crmDir, crmCsvPath, storePath } = prepareStateDir(options);
+
+	const cleanups: Cleanups = [];
 	const stop = async () => {
 		for (const cleanup of cleanups.splice(0).reverse()) {
 			try {
@@ -202,133 +364,35 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 	};
 
 	try {
-		let postgresData: Json | null = null;
-		if (options.postgres) {
-			if (!credentialOffersPostgres()) throw new Error('The PostgreSQL store is not available in this build yet: run the sandbox without --postgres.');
-			postgresData = {
-				storeEngine: 'postgres',
-				postgresConnectionString: options.postgres.connectionString,
-				postgresSsl: 'disable',
-				postgresSchema: SANDBOX_PG_SCHEMA,
-			};
-		}
-
-		// The model: the user's, or the stand-in.
-		let standInModel: StandInModel | null = null;
-		if (options.openAi === undefined) {
-			standInModel = await startStandInModel();
-			cleanups.push(() => standInModel?.close());
-		}
-		const model = options.openAi
-			? { apiKey: options.openAi.apiKey, baseUrl: options.openAi.baseUrl ?? 'https://api.openai.com/v1', name: options.openAi.model }
-			: { apiKey: 'sandbox-stand-in', baseUrl: (standInModel as StandInModel).url, name: undefined };
+		const postgresData = postgresCredentialData(options.postgres);
+		const { standInModel, model } = await startModel(options.openAi, cleanups);
 
 		// Ports first: the simulator must know the trigger URL on n8n's port before either starts.
 		const n8nPort = await portOr(options.n8nPort ?? 5678);
-		// The chat page is served by the simulator and drives the sandbox: both exist once started.
 		const live: { sandbox?: Sandbox; simulator?: MetaSimulator } = {};
-		const chat = createChatRoutes({
-			simulator: () => {
-				if (!live.simulator) throw new Error('the simulator is not running');
-				return live.simulator;
-			},
-			onJump: (customer, hours) => {
-				if (!live.sandbox) throw new Error('the sandbox is still starting');
-				return live.sandbox.jump(customer, hours);
-			},
-			links: () => {
-				const running = live.sandbox;
-				if (!running) return {};
-				return {
-					'n8n editor': running.urls.editor,
-					...Object.fromEntries((Object.keys(WORKFLOWS) as WorkflowKey[]).map((key) => [`Workflow: ${WORKFLOWS[key].label}`, running.urls.workflows[key]])),
-				};
-			},
-		});
+		const chat = sandboxChatRoutes(live);
 		cleanups.push(() => chat.close());
-		const simulatorOptions = {
-			webhook: { appSecret: APP_SECRET, statuses: { stages: ['sent', 'delivered'] as Array<'sent' | 'delivered'>, delayMs: 300 } },
-			extraRoutes: (request: Parameters<ChatRoutes['handle']>[0], response: Parameters<ChatRoutes['handle']>[1], rawBody: Buffer) => chat.handle(request, response, rawBody),
-		};
-		const chatPort = await portOr(options.chatPort ?? 5680);
-		const meta = await startMetaSimulator({ ...simulatorOptions, port: chatPort });
+		const meta = await startChatSimulator(chat, await portOr(options.chatPort ?? 5680));
 		live.simulator = meta;
 		cleanups.push(() => meta.close());
 
-		// n8n, with the package installed the way Community Nodes installs it.
 		const started = Date.now();
-		const n8n = await startN8n({
-			communityPackages: [PACKAGE_ROOT],
-			userFolder: join(stateDir, 'n8n'),
-			port: n8nPort,
-			owner: SANDBOX_OWNER,
-			env: {
-				// Read/Write Files from Disk may touch the CRM folder only.
-				N8N_RESTRICT_FILE_ACCESS_TO: crmDir,
-				// The store file sits beside the sandbox's state, outside n8n's user folder: allow that folder.
-				WHATSAPP_CONVERSATIONS_STORE_DIRS: stateDir,
-			},
-		});
+		const n8n = await startSandboxN8n(stateDir, crmDir, n8nPort);
 		const n8nStartMs = Date.now() - started;
 		cleanups.push(() => n8n.stop());
 
-		// Credentials: created once, brought up to date on every start (ports and keys may change).
-		const whatsAppData: Json = {
-			provider: 'custom',
-			baseUrl: meta.url,
-			apiVersion: 'v25.0',
-			accessToken: meta.accessToken,
-			phoneNumberId: meta.phoneNumberId,
-			businessAccountId: meta.businessAccountId,
-			appSecret: APP_SECRET,
-			verifyToken: VERIFY_TOKEN,
-			messagingTier: 'TIER_250',
-			inactivityTimeoutMinutes: INACTIVITY_MINUTES,
-			...(postgresData ?? { storeEngine: 'sqlite', sqlitePath: storePath }),
-		};
-		const openAiData: Json = { apiKey: model.apiKey, baseUrl: model.baseUrl, organization: '' };
-		const upsertCredential = async (id: string | undefined, type: string, name: string, data: Json): Promise<string> => {
-			if (id !== undefined) {
-				try {
-					await n8n.rest('PATCH', `/credentials/${id}`, { name, type, data });
-					return id;
-				} catch (error) {
-					log(`credential ${name} is recreated (${error instanceof Error ? error.message.slice(0, 120) : String(error)})`);
-				}
-			}
-			return n8n.createCredential(type, name, data);
-		};
-		const credentialIds = {
-			whatsApp: await upsertCredential(saved.credentials?.whatsApp, WHATSAPP_CREDENTIAL, 'WhatsApp (sandbox simulator)', whatsAppData),
-			openAi: await upsertCredential(saved.credentials?.openAi, OPENAI_CREDENTIAL, 'OpenAI-compatible (sandbox)', openAiData),
-		};
-
-		// Workflows: imported once (the user's edits in the editor stay), activated on every start.
-		const workflowIds = {} as Record<WorkflowKey, string>;
-		for (const key of Object.keys(WORKFLOWS) as WorkflowKey[]) {
-			let id = saved.workflows?.[key];
-			if (id !== undefined) {
-				try {
-					await n8n.api('GET', `/workflows/${id}`);
-				} catch {
-					id = undefined;
-				}
-			}
-			if (id === undefined) {
-				const workflow = wireWorkflow(readWorkflow(key), { ...credentialIds, crmCsvPath, model: model.name });
-				id = await n8n.importWorkflow(workflow);
-				log(`imported workflow "${workflow.name}"`);
-			}
-			workflowIds[key] = id;
-		}
+		const credentialIds = await upsertCredentials(
+			n8n,
+			saved,
+			{
+				whatsApp: whatsAppCredentialData(meta, postgresData ?? { storeEngine: 'sqlite', sqlitePath: storePath }),
+				openAi: { apiKey: model.apiKey, baseUrl: model.baseUrl, organization: '' },
+			},
+			log,
+		);
+		const workflowIds = await importWorkflows(n8n, saved, { ...credentialIds, crmCsvPath, model: model.name }, log);
 		writeFileSync(statePath, `${JSON.stringify({ credentials: credentialIds, workflows: workflowIds } satisfies SavedState, null, '\t')}\n`);
-		for (const key of Object.keys(WORKFLOWS) as WorkflowKey[]) {
-			try {
-				await n8n.activate(workflowIds[key]);
-			} catch (error) {
-				log(`workflow ${WORKFLOWS[key].label} could not be activated: ${error instanceof Error ? error.message : String(error)}`);
-			}
-		}
+		await activateWorkflows(n8n, workflowIds, log);
 
 		// Meta calls the bot's trigger: its production URL is the "callback URL" of this fake Meta app.
 		const bot = readWorkflow('bot').nodes.find((node) => node.name === BOT_TRIGGER);
@@ -339,10 +403,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 			options.postgres ? { engine: 'postgres', connectionString: options.postgres.connectionString, schema: SANDBOX_PG_SCHEMA } : { engine: 'sqlite', path: storePath },
 		);
 		cleanups.push(() => store.close());
-		for (const conversation of await store.listConversations({ phoneNumberId: meta.phoneNumberId, since: Date.now() - 24 * HOUR_MS, limit: 500 })) {
-			const contact = await store.getContact(meta.phoneNumberId, conversation.customerId);
-			if (contact?.lastInboundAt != null && !meta.state.lastInboundAt.has(conversation.customerId)) meta.openWindow(conversation.customerId, contact.lastInboundAt);
-		}
+		await reopenWindows(store, meta);
 
 		// A failed run of an example workflow shows in the customer's chat (with the node and the reason),
 		// so a broken edit in the editor is not silent there.
@@ -360,7 +421,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 			urls: {
 				editor,
 				chat: `${meta.url}/chat`,
-				workflows: Object.fromEntries((Object.keys(WORKFLOWS) as WorkflowKey[]).map((key) => [key, `${editor}/workflow/${workflowIds[key]}`])) as Record<WorkflowKey, string>,
+				workflows: Object.fromEntries((Object.keys(WORKFLOWS) as WorkflowKey[]).map((key) => [key, `${editor}/workflow/${workflowIds[key]}`])) as WorkflowIds,
 			},
 			workflowIds,
 			credentialIds,
@@ -372,37 +433,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 				? `${model.baseUrl} with your OPENAI_API_KEY${model.name ? ` (model ${model.name})` : ''}`
 				: `offline stand-in model at ${model.baseUrl} (canned answers, labelled in every reply; set OPENAI_API_KEY for a real model)`,
 			n8nStartMs,
-			async jump(who, hours) {
-				// A username customer is known to the business (and its store) by the BSUID only.
-				const customerId = typeof who === 'string' ? digits(who) : (who.userId ?? who.phone);
-				const ms = hours * HOUR_MS;
-				const notes: string[] = [];
-				const lastInbound = meta.state.lastInboundAt.get(meta.state.userKey(customerId));
-				if (lastInbound !== undefined) meta.openWindow(customerId, lastInbound - ms);
-				const aged = await ageCustomer(store, meta.phoneNumberId, customerId, ms);
-				notes.push(`${hours} hours later: the 24-hour window is closed`);
-				chat.note(customerId, notes[0]);
-				// The inactivity sweep the Conversation Ended trigger runs, done at once.
-				const closed = await store.sweepIdleConversations({ now: Date.now(), inactivityTimeoutMs: INACTIVITY_MINUTES * 60_000, phoneNumberId: meta.phoneNumberId });
-				if (aged !== null && closed.some((conversation) => conversation.id === aged.id)) {
-					const note = 'Conversation ended (inactivity): the CRM sync workflow appends it to the CSV file';
-					notes.push(note);
-					chat.note(customerId, note);
-					void waitForCsvRow(crmCsvPath, aged.id, 20_000).then((found) => {
-						if (found) chat.note(customerId, `CRM row written to ${crmCsvPath}`);
-					});
-				}
-				// The re-engagement schedule, run now (by its trigger's name: an edit in the editor may rename it).
-				let run = 'Re-engagement workflow ran: outside the window only an approved template may be sent';
-				try {
-					await n8n.runManually(workflowIds.reengage, REENGAGE_TRIGGER);
-				} catch (error) {
-					run = `The re-engagement workflow could not be run from here (${error instanceof Error ? error.message.slice(0, 160) : String(error)}); its schedule still runs it`;
-				}
-				notes.push(run);
-				chat.note(customerId, run);
-				return { notes };
-			},
+			jump: (who, hours) => jumpAhead(sandbox, who, hours),
 			stop,
 		};
 		live.sandbox = sandbox;
@@ -411,6 +442,43 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 		await stop();
 		throw error;
 	}
+}
+
+/**
+ * What the chat page's "25 hours later" does: ages the customer's chat by `hours`, runs the inactivity
+ * sweep and the re-engagement workflow at once, and tells the chat what happened.
+ */
+async function jumpAhead(sandbox: Sandbox, who: string | ChatCustomer, hours: number): Promise<JumpResult> {
+	const { simulator: meta, store, chat, n8n, workflowIds, crmCsvPath } = sandbox;
+	// A username customer is known to the business (and its store) by the BSUID only.
+	const customerId = typeof who === 'string' ? digits(who) : (who.userId ?? who.phone);
+	const ms = hours * HOUR_MS;
+	const notes: string[] = [];
+	const lastInbound = meta.state.lastInboundAt.get(meta.state.userKey(customerId));
+	if (lastInbound !== undefined) meta.openWindow(customerId, lastInbound - ms);
+	const aged = await ageCustomer(store, meta.phoneNumberId, customerId, ms);
+	notes.push(`${hours} hours later: the 24-hour window is closed`);
+	chat.note(customerId, notes[0]);
+	// The inactivity sweep the Conversation Ended trigger runs, done at once.
+	const closed = await store.sweepIdleConversations({ now: Date.now(), inactivityTimeoutMs: INACTIVITY_MINUTES * 60_000, phoneNumberId: meta.phoneNumberId });
+	if (aged !== null && closed.some((conversation) => conversation.id === aged.id)) {
+		const note = 'Conversation ended (inactivity): the CRM sync workflow appends it to the CSV file';
+		notes.push(note);
+		chat.note(customerId, note);
+		void waitForCsvRow(crmCsvPath, aged.id, 20_000).then((found) => {
+			if (found) chat.note(customerId, `CRM row written to ${crmCsvPath}`);
+		});
+	}
+	// The re-engagement schedule, run now (by its trigger's name: an edit in the editor may rename it).
+	let run = 'Re-engagement workflow ran: outside the window only an approved template may be sent';
+	try {
+		await n8n.runManually(workflowIds.reengage, REENGAGE_TRIGGER);
+	} catch (error) {
+		run = `The re-engagement workflow could not be run from here (${error instanceof Error ? error.message.slice(0, 160) : String(error)}); its schedule still runs it`;
+	}
+	notes.push(run);
+	chat.note(customerId, run);
+	return { notes };
 }
 
 function redactPassword(connectionString: string): string {

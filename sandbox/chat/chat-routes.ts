@@ -24,7 +24,13 @@ import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 import type { TemplateDefinition } from '../../core/template/definition';
-import { CUSTOMER_SERVICE_WINDOW_MS, isBsuid, type MetaSimulator, type SentMessage } from '../../tools/meta-simulator/meta-simulator';
+import {
+	CUSTOMER_SERVICE_WINDOW_MS,
+	isBsuid,
+	type InboundDelivery,
+	type MetaSimulator,
+	type SentMessage,
+} from '../../tools/meta-simulator/meta-simulator';
 
 type Json = Record<string, unknown>;
 
@@ -376,16 +382,66 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 
 const PAGE = join(__dirname, 'chat.html');
 
-export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
-	const notes = new Map<string, Array<{ at: number; text: string }>>();
-	const streams = new Map<ServerResponse, { customer: ChatCustomer; last: string }>();
-	const links = () => options.links?.() ?? {};
-	const stateOf = (who: ChatCustomer | string) => {
-		const customer: ChatCustomer = typeof who === 'string' ? { phone: digits(who), username: null, userId: null } : who;
-		return chatState(options.simulator(), customer, notes.get(customerKey(customer)) ?? [], links());
-	};
+/** The customer a request is about (its phone, and a username when the page gave one), or what is wrong. */
+function customerParam(url: URL, body: Json): ChatCustomer | string {
+	const phone = digits(str(body.phone) ?? url.searchParams.get('phone') ?? '');
+	if (phone.length < 6 || phone.length > 15) return 'Give the customer phone number (6-15 digits) as phone.';
+	const typed = (str(body.username) ?? url.searchParams.get('username') ?? '').trim();
+	const username = cleanUsername(typed);
+	if (typed !== '' && username === null) return 'A username is 3 to 35 letters, digits, periods or underscores.';
+	return { phone, username, userId: username === null ? null : sandboxUserId(phone) };
+}
 
-	// Pushes a chat to its open pages whenever it changed (cheap: a few hundred items at most).
+/**
+ * The customer writes: a text, or a tap on a reply button, list row or quick reply, delivered as Meta's
+ * signed webhook. Null when the body has neither.
+ */
+async function sendAsCustomer(simulator: MetaSimulator, customer: ChatCustomer, body: Json): Promise<InboundDelivery | null> {
+	const name = (str(body.name) ?? '').trim() || 'Sandbox Customer';
+	const reply = record(body.reply);
+	const text = str(body.text);
+	// A username customer reaches the business by BSUID only; Meta still knows both are one person.
+	if (customer.userId !== null) simulator.state.linkUser(customer.userId, customer.phone);
+	const sender = customer.userId === null ? { from: customer.phone, name } : { userId: customer.userId, username: customer.username ?? undefined, name };
+	if (reply.kind === 'button' || reply.kind === 'list') {
+		const id = str(reply.id) ?? '';
+		const title = str(reply.title) ?? id;
+		return simulator.simulateInbound(
+			reply.kind === 'button'
+				? { ...sender, type: 'interactive', buttonReply: { id, title } }
+				: { ...sender, type: 'interactive', listReply: { id, title } },
+		);
+	}
+	if (reply.kind === 'quick') {
+		const title = str(reply.title) ?? '';
+		return simulator.simulateInbound({ ...sender, type: 'button', button: { text: title, payload: str(reply.id) ?? title } });
+	}
+	if (text !== undefined && text.trim() !== '') return simulator.simulateInbound({ ...sender, text: text.slice(0, 4096) });
+	return null;
+}
+
+/** The customer reads the business's messages (all, or those of `body.wamids`) not read yet; their wamids. */
+async function readAsCustomer(simulator: MetaSimulator, items: readonly ChatItem[], body: Json): Promise<string[]> {
+	const wanted = new Set(list(body.wamids).map(str).filter((id): id is string => id !== undefined));
+	const marked: string[] = [];
+	for (const item of items) {
+		if (item.kind !== 'business' || item.wamid === undefined || (wanted.size > 0 && !wanted.has(item.wamid))) continue;
+		if (item.status !== 'sent' && item.status !== 'delivered') continue;
+		if (item.status === 'sent') await simulator.deliverStatus(item.wamid, 'delivered');
+		await simulator.deliverStatus(item.wamid, 'read');
+		marked.push(item.wamid);
+	}
+	return marked;
+}
+
+/** The pages listening for changes (GET /chat/api/events), with the last state each was sent. */
+type Streams = Map<ServerResponse, { customer: ChatCustomer; last: string }>;
+
+/**
+ * Pushes a chat to its open pages whenever it changed (cheap: a few hundred items at most), with a
+ * keep-alive comment every 15 s; the function returned stops both.
+ */
+function pushToStreams(streams: Streams, stateOf: (customer: ChatCustomer) => ChatState): () => void {
 	const timer = setInterval(() => {
 		for (const [response, stream] of streams) {
 			const text = JSON.stringify(stateOf(stream.customer));
@@ -399,15 +455,22 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 		for (const response of streams.keys()) response.write(': keep-alive\n\n');
 	}, 15_000);
 	heartbeat.unref();
-
-	const customerParam = (url: URL, body: Json): ChatCustomer | string => {
-		const phone = digits(str(body.phone) ?? url.searchParams.get('phone') ?? '');
-		if (phone.length < 6 || phone.length > 15) return 'Give the customer phone number (6-15 digits) as phone.';
-		const typed = (str(body.username) ?? url.searchParams.get('username') ?? '').trim();
-		const username = cleanUsername(typed);
-		if (typed !== '' && username === null) return 'A username is 3 to 35 letters, digits, periods or underscores.';
-		return { phone, username, userId: username === null ? null : sandboxUserId(phone) };
+	return () => {
+		clearInterval(timer);
+		clearInterval(heartbeat);
 	};
+}
+
+export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
+	const notes = new Map<string, Array<{ at: number; text: string }>>();
+	const streams: Streams = new Map();
+	const links = () => options.links?.() ?? {};
+	const stateOf = (who: ChatCustomer | string) => {
+		const customer: ChatCustomer = typeof who === 'string' ? { phone: digits(who), username: null, userId: null } : who;
+		return chatState(options.simulator(), customer, notes.get(customerKey(customer)) ?? [], links());
+	};
+
+	const stopPushing = pushToStreams(streams, stateOf);
 
 	async function handle(request: IncomingMessage, response: ServerResponse, rawBody: Buffer): Promise<boolean> {
 		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -439,46 +502,14 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 			return true;
 		}
 		if (method === 'POST' && path === '/chat/api/send') {
-			const name = (str(body.name) ?? '').trim() || 'Sandbox Customer';
-			const reply = record(body.reply);
-			const text = str(body.text);
-			const simulator = options.simulator();
-			// A username customer reaches the business by BSUID only; Meta still knows both are one person.
-			if (customer.userId !== null) simulator.state.linkUser(customer.userId, customer.phone);
-			const sender = customer.userId === null ? { from: customer.phone, name } : { userId: customer.userId, username: customer.username ?? undefined, name };
-			let delivery;
-			if (reply.kind === 'button' || reply.kind === 'list') {
-				const id = str(reply.id) ?? '';
-				const title = str(reply.title) ?? id;
-				delivery = await simulator.simulateInbound(
-					reply.kind === 'button'
-						? { ...sender, type: 'interactive', buttonReply: { id, title } }
-						: { ...sender, type: 'interactive', listReply: { id, title } },
-				);
-			} else if (reply.kind === 'quick') {
-				const title = str(reply.title) ?? '';
-				delivery = await simulator.simulateInbound({ ...sender, type: 'button', button: { text: title, payload: str(reply.id) ?? title } });
-			} else if (text !== undefined && text.trim() !== '') {
-				delivery = await simulator.simulateInbound({ ...sender, text: text.slice(0, 4096) });
-			} else {
-				sendJson(response, 400, { error: 'Give text, or a reply { kind: button | list | quick, id, title }.' });
-				return true;
-			}
-			sendJson(response, 200, { wamid: delivery.wamid, status: delivery.status, error: delivery.error });
+			const delivery = await sendAsCustomer(options.simulator(), customer, body);
+			if (delivery === null) sendJson(response, 400, { error: 'Give text, or a reply { kind: button | list | quick, id, title }.' });
+			else sendJson(response, 200, { wamid: delivery.wamid, status: delivery.status, error: delivery.error });
 			return true;
 		}
 		if (method === 'POST' && path === '/chat/api/read') {
 			const simulator = options.simulator();
-			const wanted = new Set(list(body.wamids).map(str).filter((id): id is string => id !== undefined));
-			const marked: string[] = [];
-			for (const item of stateOf(customer).items) {
-				if (item.kind !== 'business' || item.wamid === undefined || (wanted.size > 0 && !wanted.has(item.wamid))) continue;
-				if (item.status !== 'sent' && item.status !== 'delivered') continue;
-				if (item.status === 'sent') await simulator.deliverStatus(item.wamid, 'delivered');
-				await simulator.deliverStatus(item.wamid, 'read');
-				marked.push(item.wamid);
-			}
-			sendJson(response, 200, { read: marked });
+			sendJson(response, 200, { read: await readAsCustomer(simulator, stateOf(customer).items, body) });
 			return true;
 		}
 		if (method === 'POST' && path === '/chat/api/jump') {
@@ -506,8 +537,7 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 		},
 		state: stateOf,
 		close() {
-			clearInterval(timer);
-			clearInterval(heartbeat);
+			stopPushing();
 			for (const response of streams.keys()) response.end();
 			streams.clear();
 		},
