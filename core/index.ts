@@ -17,7 +17,7 @@ export { EVENT_TYPES } from './events/types';
 export { EventSubscriber, type Delivery, type EventAttempt, type EventSubscriberOptions, type RunOutcome } from './events/subscriber';
 
 export type * from './conversation/store';
-export { acquireStore, defaultSqlitePath, n8nDataFolder, openConversationStore, releaseStore, storeKey, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './conversation/open';
+export { acquireStore, defaultSqlitePath, holdStore, n8nDataFolder, openConversationStore, releaseStore, storeKey, type PostgresStoreConfig, type SqliteStoreConfig, type StoreConfig } from './conversation/open';
 export { SqliteConversationStore, type SqliteStoreOptions } from './conversation/open';
 export { pathInsideFolders } from './store/sqlite/allowed-path';
 export { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS, maintainStore, StoreMaintenance, type RetentionPolicy, type StoreMaintenanceOptions } from './conversation/maintenance';

@@ -96,10 +96,15 @@ export function openConversationStore(config: StoreConfig): ConversationStore {
 }
 
 interface SharedStore {
+	key: string;
 	store: ConversationStore;
+	/** Acquisitions not yet released; a holder's counts as one. */
 	users: number;
+	/** Who keeps this store for the life of the process (see holdStore). */
+	holders: Set<string>;
 }
 
+/** The process's one cache of stores, by storeKey. */
 const shared = new Map<string, SharedStore>();
 
 /** JSON with keys in a fixed order, so equal configurations give equal text. */
@@ -133,12 +138,36 @@ export function storeKey(config: StoreConfig): string {
  */
 export function acquireStore(config: StoreConfig): ConversationStore {
 	const key = storeKey(config);
+	return acquireEntry(key, config).store;
+}
+
+function acquireEntry(key: string, config: StoreConfig): SharedStore {
 	let entry = shared.get(key);
 	if (!entry) {
-		entry = { store: openConversationStore(config), users: 0 };
+		entry = { key, store: openConversationStore(config), users: 0, holders: new Set() };
 		shared.set(key, entry);
 	}
 	entry.users++;
+	return entry;
+}
+
+/**
+ * The store for `config`, kept open for the life of the process on behalf of `holder` (the webhook
+ * endpoint ingests on every request, so it holds each credential's store rather than reopening it,
+ * and re-checking its schema, per delivery). Asked again with another configuration (the credential
+ * was edited: a corrected password, another file), the holder lets go of its former store, which
+ * closes once no one else uses it either.
+ */
+export function holdStore(holder: string, config: StoreConfig): ConversationStore {
+	const key = storeKey(config);
+	const former = [...shared.values()].find((entry) => entry.holders.has(holder));
+	if (former?.key === key) return former.store;
+	const entry = acquireEntry(key, config);
+	entry.holders.add(holder);
+	if (former) {
+		former.holders.delete(holder);
+		void releaseStore(former.store);
+	}
 	return entry.store;
 }
 

@@ -2,17 +2,7 @@ import type { ServerResponse } from 'node:http';
 
 import type { IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import {
-	acquireStore,
-	answerVerificationChallenge,
-	ingestWebhookRequest,
-	releaseStore,
-	SIGNATURE_HEADER,
-	storeKey,
-	WebhookError,
-	type ConversationStore,
-	type StoreConfig,
-} from '../../../core';
+import { answerVerificationChallenge, holdStore, ingestWebhookRequest, SIGNATURE_HEADER, storeKey, WebhookError } from '../../../core';
 import { whatsAppCredential } from '../core-access';
 import { WHATSAPP_CREDENTIAL } from '../credentials';
 import { acceptWakeRequest } from './manual-listen';
@@ -27,22 +17,6 @@ export const metaWebhooks: IWebhookDescription[] = [
 	{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
 ];
-
-// Webhook processes ingest on every request: each credential's store stays open for the life of the
-// process rather than being reopened (and its schema re-checked) per delivery.
-const ingestStores = new Map<string, { key: string; store: ConversationStore }>();
-
-function ingestStore(credentialId: string | null | undefined, config: StoreConfig): ConversationStore {
-	const key = storeKey(config);
-	const held = ingestStores.get(credentialId ?? key);
-	if (held?.key === key) return held.store;
-	const store = acquireStore(config);
-	ingestStores.set(credentialId ?? key, { key, store });
-	// The credential was edited (a corrected password, another file): its former store is let go, and
-	// closes once no active trigger uses it either.
-	if (held) void releaseStore(held.store);
-	return store;
-}
 
 function rawBodyOf(request: ReturnType<IWebhookFunctions['getRequestObject']>): Buffer {
 	const raw = (request as { rawBody?: unknown }).rawBody;
@@ -71,9 +45,11 @@ export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebho
 		}
 		const auth = webhookAuthentication(credential, acceptsUnsigned(this));
 		const request = this.getRequestObject();
+		// Held per credential for the life of the process; an edited credential's former store is let go.
+		const store = holdStore(this.getNode().credentials?.[WHATSAPP_CREDENTIAL]?.id ?? storeKey(credential.store), credential.store);
 		await ingestWebhookRequest(
 			{ rawBody: rawBodyOf(request), signature: request.headers[SIGNATURE_HEADER], headers: request.headers },
-			{ store: ingestStore(this.getNode().credentials?.[WHATSAPP_CREDENTIAL]?.id, credential.store), ...auth, inactivityTimeoutMs: credential.inactivityTimeoutMs },
+			{ store, ...auth, inactivityTimeoutMs: credential.inactivityTimeoutMs },
 		);
 		return answer(response, 200, 'OK');
 	} catch (error) {
