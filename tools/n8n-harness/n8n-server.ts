@@ -198,31 +198,7 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	let exited: Promise<void> = Promise.resolve();
 	const startDurations: number[] = [];
 
-	const env: NodeJS.ProcessEnv = {
-		...withoutN8nEnv(process.env),
-		// n8n starts its JavaScript task runner as `node` from PATH: the same Node as this one.
-		PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
-		NODE_ENV: 'production',
-		N8N_USER_FOLDER: userFolder,
-		...(options.customExtensionsDir === undefined ? {} : { N8N_CUSTOM_EXTENSIONS: options.customExtensionsDir }),
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_HOST: '127.0.0.1',
-		N8N_PORT: String(port),
-		N8N_PROTOCOL: 'http',
-		N8N_WEBHOOK_URL: `${baseUrl}/`,
-		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
-		N8N_SECURE_COOKIE: 'false',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		N8N_LOG_OUTPUT: 'console',
-		...options.env,
-	};
+	const env = n8nEnv({ userFolder, port, brokerPort, customExtensionsDir: options.customExtensionsDir, env: options.env });
 
 	const logTail = (lines = 60): string => {
 		try {
@@ -258,17 +234,14 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	}
 
 	async function launch(): Promise<void> {
-		const log = openSync(logFile, 'a');
 		// The log is appended across restarts: only what this start writes counts.
+		closeSync(openSync(logFile, 'a'));
 		const logOffset = statSync(logFile).size;
 		const started = Date.now();
-		// Its own process group, so stop() reaches the task runner and anything else n8n starts.
-		const proc = spawn(process.execPath, [N8N_BIN, 'start'], { env, detached: true, stdio: ['ignore', log, log] });
-		closeSync(log);
+		const spawned = spawnN8n('start', env, logFile);
+		const proc = spawned.proc;
 		child = proc;
-		// Tracked from the spawn on: a process that exits while n8n is still starting takes it along.
-		if (proc.pid !== undefined) livePgids.add(proc.pid);
-		exited = new Promise((resolveExit) => proc.once('exit', () => resolveExit()));
+		exited = spawned.exited;
 		let exitCode: number | null | undefined;
 		proc.once('exit', (code, signal) => (exitCode = code ?? (signal ? -1 : null)));
 		const deadline = started + startTimeoutMs;
@@ -296,26 +269,7 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	async function stopProcess(): Promise<void> {
 		const proc = child;
 		child = undefined;
-		if (!proc || proc.pid === undefined) return;
-		const pgid = proc.pid;
-		if (proc.exitCode === null && proc.signalCode === null) {
-			signalGroup(pgid, 'SIGTERM');
-			// n8n waits for running executions up to N8N_GRACEFUL_SHUTDOWN_TIMEOUT (30 s by default).
-			let timer: NodeJS.Timeout | undefined;
-			const done = await Promise.race([
-				exited.then(() => true),
-				new Promise<boolean>((resolveTimeout) => (timer = setTimeout(() => resolveTimeout(false), 45_000))),
-			]);
-			clearTimeout(timer);
-			if (!done) signalGroup(pgid, 'SIGKILL');
-			await exited;
-		}
-		// Whatever n8n left behind in its group (task runner) goes too.
-		for (let i = 0; i < 50 && groupAlive(pgid); i++) {
-			signalGroup(pgid, i < 20 ? 'SIGTERM' : 'SIGKILL');
-			await sleep(100);
-		}
-		livePgids.delete(pgid);
+		if (proc) await stopN8nProcess({ proc, exited });
 	}
 
 	const launchAndTrack = async (): Promise<void> => {
@@ -441,6 +395,87 @@ export async function startN8n(options: StartOptions): Promise<N8nServer> {
 	return server;
 }
 
+/** The settings of one n8n process (main, webhook or worker) the harness starts. */
+export interface N8nProcessSettings {
+	userFolder: string;
+	port: number;
+	/** The JavaScript task runner's broker port (default 5679: two processes would collide). */
+	brokerPort: number;
+	customExtensionsDir?: string;
+	/** Extra environment (wins over the defaults). */
+	env?: Record<string, string>;
+}
+
+/** The environment of an n8n process: this Node, offline and headless, on 127.0.0.1. */
+export function n8nEnv(settings: N8nProcessSettings): NodeJS.ProcessEnv {
+	const baseUrl = `http://127.0.0.1:${settings.port}`;
+	return {
+		...withoutN8nEnv(process.env),
+		// n8n starts its JavaScript task runner as `node` from PATH: the same Node as this one.
+		PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
+		NODE_ENV: 'production',
+		N8N_USER_FOLDER: settings.userFolder,
+		...(settings.customExtensionsDir === undefined ? {} : { N8N_CUSTOM_EXTENSIONS: settings.customExtensionsDir }),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PORT: String(settings.port),
+		N8N_PROTOCOL: 'http',
+		N8N_WEBHOOK_URL: `${baseUrl}/`,
+		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		N8N_RUNNERS_BROKER_PORT: String(settings.brokerPort),
+		N8N_LOG_OUTPUT: 'console',
+		...settings.env,
+	};
+}
+
+/** A running n8n command and the promise of its exit. */
+export interface N8nProcess {
+	proc: ChildProcess;
+	exited: Promise<void>;
+}
+
+/** Starts `n8n <command>` in a process group of its own (stop reaches its task runner too), logging to `logFile`. */
+export function spawnN8n(command: 'start' | 'webhook' | 'worker', env: NodeJS.ProcessEnv, logFile: string): N8nProcess {
+	const log = openSync(logFile, 'a');
+	const proc = spawn(process.execPath, [N8N_BIN, command], { env, detached: true, stdio: ['ignore', log, log] });
+	closeSync(log);
+	// Tracked from the spawn on: a test process that exits while n8n is still starting takes it along.
+	if (proc.pid !== undefined) livePgids.add(proc.pid);
+	const exited = new Promise<void>((resolveExit) => proc.once('exit', () => resolveExit()));
+	return { proc, exited };
+}
+
+/** SIGTERM, then SIGKILL after 45 s; whatever n8n left in its group goes too. `signal` SIGKILL kills at once. */
+export async function stopN8nProcess({ proc, exited }: N8nProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+	if (proc.pid === undefined) return;
+	const pgid = proc.pid;
+	if (proc.exitCode === null && proc.signalCode === null) {
+		signalGroup(pgid, signal);
+		// n8n waits for running executions up to N8N_GRACEFUL_SHUTDOWN_TIMEOUT (30 s by default).
+		let timer: NodeJS.Timeout | undefined;
+		const done = await Promise.race([
+			exited.then(() => true),
+			new Promise<boolean>((resolveTimeout) => (timer = setTimeout(() => resolveTimeout(false), 45_000))),
+		]);
+		clearTimeout(timer);
+		if (!done) signalGroup(pgid, 'SIGKILL');
+		await exited;
+	}
+	for (let i = 0; i < 50 && groupAlive(pgid); i++) {
+		signalGroup(pgid, i < 20 && signal !== 'SIGKILL' ? 'SIGTERM' : 'SIGKILL');
+		await sleep(100);
+	}
+	livePgids.delete(pgid);
+}
+
 /**
  * What n8n's Community Nodes does on install, without the registry: the package in
  * `<user folder>/.n8n/nodes/node_modules/<name>`. package.json is copied and `dist` linked, so a rebuild
@@ -481,11 +516,14 @@ function groupAlive(pgid: number): boolean {
 	}
 }
 
-/** n8n prints this once start-up is complete (after the active workflows were activated). */
-function readyLine(logFile: string, fromOffset: number): boolean {
+/**
+ * Whether the log has, after `fromOffset`, the line n8n prints once start-up is complete (main: after
+ * the active workflows were activated).
+ */
+export function readyLine(logFile: string, fromOffset: number, line = 'Editor is now accessible via'): boolean {
 	try {
 		if (statSync(logFile).size <= fromOffset) return false;
-		return readFileSync(logFile).subarray(fromOffset).includes('Editor is now accessible via');
+		return readFileSync(logFile).subarray(fromOffset).includes(line);
 	} catch {
 		return false;
 	}
@@ -507,7 +545,7 @@ function sessionCookie(response: Response): string {
 	return auth.join('; ');
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolvePort, reject) => {
 		const probe = createServer();
 		probe.unref();
