@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MODEL, senderProperty } from '../shared/descriptions';
+import { DEFAULT_MODEL, senderProperty, transcriptionLanguageProperty, transcriptionModelProperty } from '../shared/descriptions';
 
 export const DEFAULT_INSTRUCTIONS =
 	'You are a friendly assistant answering customers on WhatsApp. Answer briefly and accurately. If you do not know something, say so and offer to connect the customer with a person.';
@@ -182,20 +182,8 @@ export const aiReplyProperties: INodeProperties[] = [
 				default: true,
 				description: "Whether to turn the customer's voice note into text with the transcription endpoint and answer that",
 			},
-			{
-				displayName: 'Transcription Language',
-				name: 'transcriptionLanguage',
-				type: 'string',
-				default: '',
-				placeholder: 'en',
-				description: 'ISO-639-1 code of the spoken language; empty lets the model detect it',
-			},
-			{
-				displayName: 'Transcription Model',
-				name: 'transcriptionModel',
-				type: 'string',
-				default: 'whisper-1',
-			},
+			transcriptionLanguageProperty,
+			transcriptionModelProperty,
 		],
 	},
 ];

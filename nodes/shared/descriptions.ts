@@ -1,7 +1,25 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_TRANSCRIPTION_MODEL } from '../../core';
+
 /** The chat model AI Reply and the triggers' end-of-conversation extraction use unless told otherwise. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+/** Voice transcription settings, offered alike by AI Reply (an option) and Message Received. */
+export const transcriptionModelProperty: INodeProperties = {
+	displayName: 'Transcription Model',
+	name: 'transcriptionModel',
+	type: 'string',
+	default: DEFAULT_TRANSCRIPTION_MODEL,
+};
+export const transcriptionLanguageProperty: INodeProperties = {
+	displayName: 'Transcription Language',
+	name: 'transcriptionLanguage',
+	type: 'string',
+	default: '',
+	placeholder: 'en',
+	description: 'ISO-639-1 code of the spoken language; empty lets the model detect it',
+};
 
 /** The sender picker every sending node shows; empty means the credential's phone number. */
 export const senderProperty: INodeProperties = {

@@ -7,7 +7,6 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	chatCompleter,
-	DEFAULT_TRANSCRIPTION_MODEL,
 	extractAndStoreConversationVariables,
 	transcriber,
 	transcribeVoiceMessage,
@@ -20,7 +19,7 @@ import {
 	type VoiceTranscription,
 } from '../../../core';
 import { aiConnection, type AiCredentialHost } from '../core-access';
-import { DEFAULT_MODEL } from '../descriptions';
+import { DEFAULT_MODEL, transcriptionLanguageProperty, transcriptionModelProperty } from '../descriptions';
 
 const showWhen = (parameter: string) => ({ show: { [parameter]: [true] } });
 
@@ -33,22 +32,8 @@ export const voiceTranscriptionProperties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to turn voice notes and audio messages into text with an OpenAI-compatible transcription model',
 	},
-	{
-		displayName: 'Transcription Model',
-		name: 'transcriptionModel',
-		type: 'string',
-		default: DEFAULT_TRANSCRIPTION_MODEL,
-		displayOptions: showWhen('transcribeVoice'),
-	},
-	{
-		displayName: 'Transcription Language',
-		name: 'transcriptionLanguage',
-		type: 'string',
-		default: '',
-		placeholder: 'en',
-		description: 'ISO-639-1 code of the spoken language; empty lets the model detect it',
-		displayOptions: showWhen('transcribeVoice'),
-	},
+	{ ...transcriptionModelProperty, displayOptions: showWhen('transcribeVoice') },
+	{ ...transcriptionLanguageProperty, displayOptions: showWhen('transcribeVoice') },
 ];
 
 
