@@ -49,9 +49,13 @@ type TemplateParameterValues = readonly string[] | Readonly<Record<string, strin
 type MediaHeaderInput = Extract<TemplateHeaderInput, { type: 'image' | 'video' | 'document' }>;
 type LocationHeaderInput = Extract<TemplateHeaderInput, { type: 'location' }>;
 
-/** A text header's value counts as a list of one: its parameter name is not read here. */
+/**
+ * A text header's value: by its parameter name ({{order_id}}) when it has one, as Meta reads it in a
+ * named template; otherwise a list of one ({{1}}), which a named template refuses.
+ */
 function headerTextValues(header: TemplateHeaderInput | undefined): TemplateParameterValues | undefined {
-	return header?.type === 'text' ? [header.text] : undefined;
+	if (header?.type !== 'text') return undefined;
+	return header.parameterName === undefined ? [header.text] : { [header.parameterName]: header.text };
 }
 
 function bodyTextValues(body: TemplateSendRequest['body']): TemplateParameterValues | undefined {
@@ -171,8 +175,11 @@ function checkTextValues(
 	const given = valuesByPlaceholder(values);
 	if (format === 'NAMED' && Array.isArray(values) && values.length > 0 && placeholders.length > 0) {
 		problems.invalid.push(component);
+		// A text header's one value is never literally a list: what it lacks is its placeholder's name.
 		problems.messages.push(
-			`The ${component} values were given as a list, but this template uses named placeholders (${braces(placeholders)}); give them by name.`,
+			component === 'header'
+				? `The header value was given without its placeholder's name, but this template uses named placeholders; give it as ${braces(placeholders)}.`
+				: `The body values were given as a list, but this template uses named placeholders (${braces(placeholders)}); give them by name.`,
 		);
 		return;
 	}

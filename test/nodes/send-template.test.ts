@@ -137,6 +137,35 @@ describe('WhatsApp Send Template: sending', () => {
 		});
 	});
 
+	it("sends a named text header from the mapper's field, bound to its placeholder by name", async () => {
+		const seeded = defaultTemplates().find((t) => t.name === 'shipping_update')!;
+		const result = await run(
+			sendNode({
+				template: template('shipping_update|en_US'),
+				variables: variables(
+					{ 'header.order_id': '={{ $json.order }}', 'body.first_name': 'Pablo', 'body.delivery_date': 'March 7th' },
+					templateMapperFields(seeded),
+				),
+			}),
+			[{ order: 'SKBUP2-4CPIG9' }],
+		);
+		expect(result.error).toBeUndefined();
+		expect(lastTemplatePayload()).toEqual({
+			name: 'shipping_update',
+			language: { code: 'en_US' },
+			components: [
+				{ type: 'header', parameters: [{ type: 'text', parameter_name: 'order_id', text: 'SKBUP2-4CPIG9' }] },
+				{
+					type: 'body',
+					parameters: [
+						{ type: 'text', parameter_name: 'first_name', text: 'Pablo' },
+						{ type: 'text', parameter_name: 'delivery_date', text: 'March 7th' },
+					],
+				},
+			],
+		});
+	});
+
 	it('takes the only language of a template typed by name alone, or name|language', async () => {
 		for (const value of ['order_tracking', 'order_tracking|en_US']) {
 			const result = await run(
@@ -238,6 +267,7 @@ describe('WhatsApp Send Template: refusals', () => {
 		['a language the template lacks', { template: template('hello_world|fr'), variables: variables(null) }, 'TEMPLATE_LANGUAGE_UNAVAILABLE'],
 		['a name in several languages without one', { template: template('seasonal_promotion', 'name'), variables: variables({ 'body.1': 'a', 'body.2': 'b' }) }, 'TEMPLATE_LANGUAGE_UNAVAILABLE'],
 		['a missing variable', { template: template('order_confirmation|en_US'), variables: variables({ 'body.first_name': 'Pablo' }) }, 'TEMPLATE_PARAMETERS_MISMATCH'],
+		['a missing named header', { template: template('shipping_update|en_US'), variables: variables({ 'body.first_name': 'Pablo', 'body.delivery_date': 'March 7th' }) }, 'TEMPLATE_PARAMETERS_MISMATCH'],
 		['an empty variable', { template: template('order_tracking|en_US'), variables: variables({ 'body.1': ' ', 'button.0': 'x' }) }, 'TEMPLATE_PARAMETERS_MISMATCH'],
 		['a missing header image', { template: template('reservation_confirmation|en_US'), variables: variables({ 'body.number_of_guests': '4', 'body.day': 'Sat', 'body.date': 'Aug 30', 'body.time': '7 pm' }) }, 'TEMPLATE_PARAMETERS_MISMATCH'],
 		['an invalid phone number', { to: '12345', template: template('hello_world|en_US'), variables: variables(null) }, 'INVALID_PHONE_NUMBER'],
@@ -360,6 +390,15 @@ describe('WhatsApp Send Template: template variables in the editor', () => {
 		expect(fields.map((field) => field.id)).toEqual(['header.media', 'body.number_of_guests', 'body.day', 'body.date', 'body.time', 'button.2']);
 		const seeded = defaultTemplates().find((t) => t.name === 'reservation_confirmation')!;
 		expect(fields).toEqual(templateMapperFields(seeded));
+	});
+
+	it('asks for a named text header by its placeholder', async () => {
+		const { fields } = await fieldsFor({ template: template('shipping_update|en_US') });
+		expect(fields.map((field) => [field.id, field.displayName])).toEqual([
+			['header.order_id', 'Header {{order_id}} (e.g. SKBUP2-4CPIG9)'],
+			['body.first_name', 'Body {{first_name}} (e.g. Pablo)'],
+			['body.delivery_date', 'Body {{delivery_date}} (e.g. March 7th)'],
+		]);
 	});
 
 	it('explains an empty list: no template, none without variables, unknown, ambiguous language', async () => {

@@ -1,7 +1,7 @@
 /**
  * The simulator's starting world: the ids of Meta's documentation samples, one phone number, and
- * templates covering what the checks must handle: positional and named, MARKETING and UTILITY, media
- * header, dynamic URL button, two languages, PENDING, REJECTED and PAUSED.
+ * templates covering what the checks must handle: positional and named (a named text header too),
+ * MARKETING and UTILITY, media header, dynamic URL button, two languages, PENDING, REJECTED and PAUSED.
  */
 import type { TemplateDefinition } from '../../core/template/definition';
 
@@ -164,6 +164,32 @@ export function defaultTemplates(): TemplateDefinition[] {
 			category: 'MARKETING',
 			parameter_format: 'POSITIONAL',
 			components: [{ type: 'BODY', text: '¡Nuestra oferta de {{1}} empieza ya: {{2}} de descuento!', example: { body_text: [['verano', '20%']] } }],
+		},
+		{
+			id: '1625063511800532',
+			name: 'shipping_update',
+			language: 'en_US',
+			status: 'APPROVED',
+			category: 'UTILITY',
+			parameter_format: 'NAMED',
+			components: [
+				{
+					type: 'HEADER',
+					format: 'TEXT',
+					text: 'Order {{order_id}} has shipped',
+					example: { header_text_named_params: [{ param_name: 'order_id', example: 'SKBUP2-4CPIG9' }] },
+				},
+				{
+					type: 'BODY',
+					text: 'Hi {{first_name}}, your order is on its way and should arrive by {{delivery_date}}.',
+					example: {
+						body_text_named_params: [
+							{ param_name: 'first_name', example: 'Pablo' },
+							{ param_name: 'delivery_date', example: 'March 7th' },
+						],
+					},
+				},
+			],
 		},
 		{
 			id: '1137051647947973',

@@ -63,6 +63,18 @@ describe('error mapping against the simulator', () => {
 		);
 		expect(missingName.code).toBe('META_100');
 		expect(missingName.details).toMatch(/Parameter name is missing/);
+
+		// A named text header is checked like the body: its one value carries the placeholder's name.
+		const named = { to: CUSTOMER, name: 'shipping_update', languageCode: 'en_US', body: { first_name: 'Jo', delivery_date: 'May 1st' } };
+		const unnamedHeader = await cloudError(() => client.sendTemplate({ ...named, header: { type: 'text', text: 'A1' } }));
+		expect(unnamedHeader.code).toBe('META_100');
+		expect(unnamedHeader.details).toBe('header: Parameter name is missing or empty');
+		const wrongHeaderName = await cloudError(() => client.sendTemplate({ ...named, header: { type: 'text', text: 'A1', parameterName: 'order' } }));
+		expect(wrongHeaderName.code).toBe('META_132000');
+		expect(wrongHeaderName.details).toMatch(/^header: .*do not match the expected names \(order_id\)/);
+		const noHeader = await cloudError(() => client.sendTemplate(named));
+		expect(noHeader.details).toBe('header: number of localizable_params (0) does not match the expected number of params (1)');
+		await expect(client.sendTemplate({ ...named, header: { type: 'text', text: 'A1', parameterName: 'order_id' } })).resolves.toMatchObject({ messageStatus: 'accepted' });
 	});
 
 	it('132001: unknown template, wrong language, or not approved', async () => {

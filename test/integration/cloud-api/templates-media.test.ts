@@ -60,6 +60,7 @@ describe('templates', () => {
 			'order_tracking/en_US',
 			'seasonal_promotion/en_US',
 			'seasonal_promotion/es',
+			'shipping_update/en_US',
 		]);
 		const requests = sim.requestsTo('GET', '/message_templates');
 		expect(requests).toHaveLength(4);
@@ -80,7 +81,7 @@ describe('templates', () => {
 		expect(first.templates[0].status).toBe('APPROVED');
 		expect(first.nextCursor).toBe('4');
 		const all = await client.listAllTemplates({ status: 'APPROVED', limit: 4 });
-		expect(all).toHaveLength(7);
+		expect(all).toHaveLength(8);
 		expect(sim.requests.at(-1)).toMatchObject({ path: '/v1/configs/templates', query: { limit: '4', offset: '8' } });
 		expect(sim.requests.at(-1)?.headers['d360-api-key']).toBe(sim.accessToken);
 	});

@@ -104,6 +104,32 @@ describe('a conversation through the core and the Meta simulator', () => {
 		expect(named.wamid).toMatch(/^wamid\./);
 	});
 
+	it('sends a named template with a text header, the header value bound to its placeholder by parameter_name', async () => {
+		const shipped = await sendTemplateMessage(context, {
+			to: CUSTOMER,
+			name: 'shipping_update',
+			languageCode: 'en_US',
+			header: { type: 'text', text: 'SKBUP2-4CPIG9', parameterName: 'order_id' },
+			body: { first_name: 'Pablo', delivery_date: 'March 7th' },
+		});
+		expect(shipped.wamid).toMatch(/^wamid\./);
+		expect(simulator.requests.filter((request) => request.method === 'POST').at(-1)?.body).toMatchObject({
+			template: {
+				name: 'shipping_update',
+				components: [
+					{ type: 'header', parameters: [{ type: 'text', parameter_name: 'order_id', text: 'SKBUP2-4CPIG9' }] },
+					{
+						type: 'body',
+						parameters: [
+							{ type: 'text', parameter_name: 'first_name', text: 'Pablo' },
+							{ type: 'text', parameter_name: 'delivery_date', text: 'March 7th' },
+						],
+					},
+				],
+			},
+		});
+	});
+
 	it('keeps opted-out contacts from marketing templates but not from utility ones', async () => {
 		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'STOP' });
 		const marketing = { to: CUSTOMER, name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text' as const, text: 'Pablo' }, body: ['SUMMER20', '10'] };

@@ -1,6 +1,6 @@
 import { assertTemplateSendable, type TemplateButtonInput, type TemplateDefinition, type TemplateSendRequest } from '../../../core/template';
 import { expectPolicyError } from '../policy/expect-policy-error';
-import { buttonsTemplate, coupon, listed, locationTemplate, orderConfirmation, reservation, statusOnly } from './templates';
+import { buttonsTemplate, coupon, listed, locationTemplate, orderConfirmation, reservation, statusOnly, template } from './templates';
 
 const to = '+16505551234';
 
@@ -10,6 +10,24 @@ const couponRequest: TemplateSendRequest = {
 	languageCode: 'en',
 	header: { type: 'text', text: 'Pablo' },
 	body: ['SUMMER20', '10'],
+};
+
+/** NAMED, with a placeholder in its text header. */
+const shipping = template({
+	name: 'shipping_update',
+	parameter_format: 'NAMED',
+	components: [
+		{ type: 'HEADER', format: 'TEXT', text: 'Order {{order_id}} has shipped' },
+		{ type: 'BODY', text: 'Hi {{first_name}}, it should arrive by {{delivery_date}}.' },
+	],
+});
+
+const shippingRequest: TemplateSendRequest = {
+	to,
+	name: 'shipping_update',
+	languageCode: 'en_US',
+	header: { type: 'text', text: 'SKBUP2-4CPIG9', parameterName: 'order_id' },
+	body: { first_name: 'Pablo', delivery_date: 'March 7th' },
 };
 
 const reservationRequest: TemplateSendRequest = {
@@ -148,6 +166,43 @@ describe('assertTemplateSendable: parameters', () => {
 			'TEMPLATE_PARAMETERS_MISMATCH',
 		);
 		expect(all.message).toContain('Body placeholders {{number_of_guests}}, {{date}} and {{time}} have no value.');
+	});
+
+	it('takes a named text header value by its parameter name', () => {
+		expect(assertTemplateSendable([shipping], shippingRequest).name).toBe('shipping_update');
+		expect(() => assertTemplateSendable([shipping], { ...shippingRequest, header: { type: 'text', text: 'h'.repeat(60), parameterName: 'order_id' } })).not.toThrow();
+		const tooLong = expectPolicyError(
+			() => assertTemplateSendable([shipping], { ...shippingRequest, header: { type: 'text', text: 'h'.repeat(61), parameterName: 'order_id' } }),
+			'TEXT_TOO_LONG',
+		);
+		expect(tooLong.details).toMatchObject({ field: 'header.order_id', length: 61, max: 60 });
+	});
+
+	it('names the header placeholder of a named template when its value is missing, empty, misnamed or unnamed', () => {
+		const missing = expectPolicyError(() => assertTemplateSendable([shipping], { ...shippingRequest, header: undefined }), 'TEMPLATE_PARAMETERS_MISMATCH');
+		expect(missing.message).toContain('Header placeholder {{order_id}} has no value.');
+		expect(missing.details).toMatchObject({ missing: ['header.order_id'], empty: [], extra: [], invalid: [] });
+
+		const empty = expectPolicyError(
+			() => assertTemplateSendable([shipping], { ...shippingRequest, header: { type: 'text', text: ' ', parameterName: 'order_id' } }),
+			'TEMPLATE_PARAMETERS_MISMATCH',
+		);
+		expect(empty.details.empty).toEqual(['header.order_id']);
+
+		const misnamed = expectPolicyError(
+			() => assertTemplateSendable([shipping], { ...shippingRequest, header: { type: 'text', text: 'SKBUP2-4CPIG9', parameterName: 'order' } }),
+			'TEMPLATE_PARAMETERS_MISMATCH',
+		);
+		expect(misnamed.message).toContain('Header value "order" matches no placeholder');
+		expect(misnamed.details).toMatchObject({ missing: ['header.order_id'], extra: ['header.order'] });
+
+		// Meta refuses a named template's value without its name (error 100), so the check does too.
+		const unnamed = expectPolicyError(
+			() => assertTemplateSendable([shipping], { ...shippingRequest, header: { type: 'text', text: 'SKBUP2-4CPIG9' } }),
+			'TEMPLATE_PARAMETERS_MISMATCH',
+		);
+		expect(unnamed.message).toContain("The header value was given without its placeholder's name, but this template uses named placeholders; give it as {{order_id}}.");
+		expect(unnamed.details.invalid).toEqual(['header']);
 	});
 
 	it('refuses a list of values for a named template', () => {
