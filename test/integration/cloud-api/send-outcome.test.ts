@@ -30,7 +30,7 @@ describe('sends whose outcome is unknown', () => {
 		['code 131000 (HTTP 500)', { code: 131000, afterAccept: true }, /API error 131000:/],
 		['an empty HTTP 502', { emptyBody: true, httpStatus: 502, afterAccept: true }, /HTTP 502/],
 		['a connection dropped after the request', { dropConnection: true, afterAccept: true }, /connection failed/],
-		['an answer slower than the timeout', { delayMs: TIMEOUT_MS * 3, afterAccept: true }, /timed out/],
+		['an answer slower than the timeout', { delayMs: TIMEOUT_MS * 1.5, afterAccept: true }, /timed out/],
 	];
 
 	it.each(hidden)('%s: accepted once, reported with mayHaveBeenSent, not repeated', async (_name, fault, message) => {
