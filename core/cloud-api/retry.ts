@@ -1,7 +1,8 @@
 /**
- * The Cloud API's retry rule: only errors marked retryable (errors.ts decides: for a send, throttling
- * alone, never an outcome that may have been sent), after exponential back-off with jitter, or the
- * server's Retry-After when it sent one. Anything not retryable is rethrown at once, untouched.
+ * The Cloud API's retry rule: only errors marked retryable (errors.ts and the pipeline decide: for a
+ * send, throttling or a connection never made, never an outcome that may have been sent), after
+ * exponential back-off with jitter, or the server's Retry-After when it sent one. Anything not
+ * retryable is rethrown at once, untouched.
  */
 import { withRetries } from '../retry';
 import { CloudApiError } from './errors';
