@@ -79,6 +79,11 @@ log "installing n8n@$n8n_version on Node $(node -v) into $cache_root (first time
 started=$(date +%s)
 # `npm ci` rejects this lockfile over optional @msgpackr-extract/* entries; `npm install` honours it.
 (cd "$staging" && npm install --no-audit --no-fund --loglevel=error >&2)
+# Without a lockfile npm's first one still lists packages it then prunes ("extraneous"); installing again
+# from it writes the lockfile npm keeps writing, the one to commit.
+if [ ! -f "$server/package-lock.json" ]; then
+  (cd "$staging" && npm install --no-audit --no-fund --loglevel=error >&2)
+fi
 # The native SQLite binding must load on this Node, or n8n fails at start-up much later.
 (cd "$staging" && node -e "require(require.resolve('sqlite3', { paths: ['node_modules/n8n'] }))")
 elapsed=$(( $(date +%s) - started ))
