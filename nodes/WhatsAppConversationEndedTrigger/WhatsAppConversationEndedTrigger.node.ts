@@ -2,26 +2,20 @@ import {
 	ApplicationError,
 	NodeConnectionTypes,
 	type IDataObject,
-	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
-	type ITriggerResponse,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { IdleConversationSweeper } from '../../core';
 import { formatTranscript, transcriptItems } from '../shared/conversation-item';
-import { credentialTest } from '../shared/methods/credential-test';
 import { extractForTrigger, extractionProperties, readVariableDefinitions } from '../shared/trigger/ai';
 import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
-import { startEventTrigger } from '../shared/trigger/event-trigger';
-import { testListenerMethods } from '../shared/trigger/manual-listen';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { conversationEndedItem } from '../shared/trigger/items';
-import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
+import { WhatsAppEventTriggerNode } from '../shared/trigger/trigger-node';
+import { metaWebhooks } from '../shared/trigger/webhook-endpoint';
 
-export class WhatsAppConversationEndedTrigger implements INodeType {
+export class WhatsAppConversationEndedTrigger extends WhatsAppEventTriggerNode {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Conversation Ended Trigger',
 		name: 'whatsAppConversationEndedTrigger',
@@ -72,34 +66,30 @@ export class WhatsAppConversationEndedTrigger implements INodeType {
 		],
 	};
 
-	methods = { credentialTest };
-
-	webhookMethods = { default: testListenerMethods(listenFor) };
-
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return handleMetaWebhook.call(this);
+	constructor() {
+		super(listenFor, withIdleSweep);
 	}
+}
 
-	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const logger = this.logger;
-		const intervalMs = Math.max(1, this.getNodeParameter('sweepIntervalSeconds', 60) as number) * 1000;
-		const options = listenFor(this);
-		return startEventTrigger.call(this, {
-			...options,
-			onStart: (store, credential) => {
-				const sweeper = new IdleConversationSweeper({
-					store,
-					inactivityTimeoutMs: credential.inactivityTimeoutMs,
-					intervalMs,
-					phoneNumberId: options.phoneNumberScope === 'credential' ? credential.phoneNumberId : undefined,
-					onError: (error) => logger.error(`WhatsApp inactivity sweep failed: ${error instanceof Error ? error.message : String(error)}`),
-				});
-				sweeper.start();
-				void sweeper.sweepNow();
-				return sweeper;
-			},
-		});
-	}
+/** While the trigger runs, idle conversations are ended, which is what it listens for. */
+function withIdleSweep(trigger: ITriggerFunctions, options: EventTriggerOptions): EventTriggerOptions {
+	const logger = trigger.logger;
+	const intervalMs = Math.max(1, trigger.getNodeParameter('sweepIntervalSeconds', 60) as number) * 1000;
+	return {
+		...options,
+		onStart: (store, credential) => {
+			const sweeper = new IdleConversationSweeper({
+				store,
+				inactivityTimeoutMs: credential.inactivityTimeoutMs,
+				intervalMs,
+				phoneNumberId: options.phoneNumberScope === 'credential' ? credential.phoneNumberId : undefined,
+				onError: (error) => logger.error(`WhatsApp inactivity sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+			});
+			sweeper.start();
+			void sweeper.sweepNow();
+			return sweeper;
+		},
+	};
 }
 
 function listenFor(context: ParameterSource): EventTriggerOptions {

@@ -1,23 +1,16 @@
 import {
 	ApplicationError,
 	NodeConnectionTypes,
-	type INodeType,
 	type INodeTypeDescription,
-	type ITriggerFunctions,
-	type ITriggerResponse,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { credentialTest } from '../shared/methods/credential-test';
 import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
-import { startEventTrigger } from '../shared/trigger/event-trigger';
-import { testListenerMethods } from '../shared/trigger/manual-listen';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { conversationStartedItem } from '../shared/trigger/items';
-import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
+import { WhatsAppEventTriggerNode } from '../shared/trigger/trigger-node';
+import { metaWebhooks } from '../shared/trigger/webhook-endpoint';
 
-export class WhatsAppConversationStartedTrigger implements INodeType {
+export class WhatsAppConversationStartedTrigger extends WhatsAppEventTriggerNode {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Conversation Started Trigger',
 		name: 'whatsAppConversationStartedTrigger',
@@ -48,16 +41,8 @@ export class WhatsAppConversationStartedTrigger implements INodeType {
 		],
 	};
 
-	methods = { credentialTest };
-
-	webhookMethods = { default: testListenerMethods(listenFor) };
-
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return handleMetaWebhook.call(this);
-	}
-
-	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		return startEventTrigger.call(this, listenFor(this));
+	constructor() {
+		super(listenFor);
 	}
 }
 

@@ -3,28 +3,21 @@ import {
 	NodeConnectionTypes,
 	type IDataObject,
 	type INodeExecutionData,
-	type INodeType,
 	type INodeTypeDescription,
-	type ITriggerFunctions,
-	type ITriggerResponse,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { isRecordedByAiReply, type StoreEvent } from '../../core';
 import { cloudApiClient } from '../shared/core-access';
-import { credentialTest } from '../shared/methods/credential-test';
 import { transcribeForTrigger, voiceTranscriptionProperties } from '../shared/trigger/ai';
 import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
-import { startEventTrigger } from '../shared/trigger/event-trigger';
-import { testListenerMethods } from '../shared/trigger/manual-listen';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { messageReceivedItem, messageStatusItem } from '../shared/trigger/items';
-import { handleMetaWebhook, metaWebhooks } from '../shared/trigger/webhook-endpoint';
+import { WhatsAppEventTriggerNode } from '../shared/trigger/trigger-node';
+import { metaWebhooks } from '../shared/trigger/webhook-endpoint';
 
 const LISTED_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'order', 'system', 'unsupported'];
 
-export class WhatsAppMessageReceivedTrigger implements INodeType {
+export class WhatsAppMessageReceivedTrigger extends WhatsAppEventTriggerNode {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Message Received Trigger',
 		name: 'whatsAppMessageReceivedTrigger',
@@ -81,16 +74,8 @@ export class WhatsAppMessageReceivedTrigger implements INodeType {
 		],
 	};
 
-	methods = { credentialTest };
-
-	webhookMethods = { default: testListenerMethods(listenFor) };
-
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return handleMetaWebhook.call(this);
-	}
-
-	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		return startEventTrigger.call(this, listenFor(this));
+	constructor() {
+		super(listenFor);
 	}
 }
 
