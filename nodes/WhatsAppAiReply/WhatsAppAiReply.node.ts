@@ -7,10 +7,10 @@ import {
 } from 'n8n-workflow';
 
 import { chatCompleter, replyToCustomer, transcriber } from '../../core';
-import { errorItemJson, toNodeError } from '../shared/errors';
+import { failedItem } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders } from '../shared/methods/list-search';
-import { aiConnection, withOutbound } from '../shared/core-access';
+import { aiConnection, forEachItemBySender, inInputOrder } from '../shared/core-access';
 import { aiReplyProperties } from './description';
 import { replyItem } from './output';
 import { readItemParameters } from './parameters';
@@ -41,38 +41,26 @@ export class WhatsAppAiReply implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
 		const output: INodeExecutionData[] = [];
-		// Items are grouped by business number so each group shares one store and Cloud API client.
-		const senders = new Map<string, number[]>();
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const sender = this.getNodeParameter('sender', itemIndex, '', { extractValue: true }) as string;
-			senders.set(sender, [...(senders.get(sender) ?? []), itemIndex]);
-		}
-		for (const [sender, itemIndexes] of senders) {
-			await withOutbound(this, sender || undefined, async (outbound, credential) => {
-				for (const itemIndex of itemIndexes) {
-					try {
-						const { request, connection } = readItemParameters(this, itemIndex);
-						const ai = await aiConnection(this, connection);
-						const result = await replyToCustomer(request, {
-							store: outbound.store,
-							complete: chatCompleter(ai),
-							transcribe: transcriber(ai),
-							media: outbound.client,
-							outbound,
-							phoneNumberId: outbound.phoneNumberId,
-							businessAccountId: outbound.businessAccountId,
-							inactivityTimeoutMs: credential.inactivityTimeoutMs,
-						});
-						output.push({ json: replyItem(result), pairedItem: { item: itemIndex } });
-					} catch (error) {
-						if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
-						output.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
-					}
-				}
-			});
-		}
-		return [output.sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item)];
+		await forEachItemBySender(this, async (outbound, itemIndex) => {
+			try {
+				const { request, connection } = readItemParameters(this, itemIndex);
+				const ai = await aiConnection(this, connection);
+				const result = await replyToCustomer(request, {
+					store: outbound.store,
+					complete: chatCompleter(ai),
+					transcribe: transcriber(ai),
+					media: outbound.client,
+					outbound,
+					phoneNumberId: outbound.phoneNumberId,
+					businessAccountId: outbound.businessAccountId,
+					inactivityTimeoutMs: outbound.inactivityTimeoutMs,
+				});
+				output.push({ json: replyItem(result), pairedItem: { item: itemIndex } });
+			} catch (error) {
+				output.push(failedItem(this, error, itemIndex));
+			}
+		});
+		return [inInputOrder(output)];
 	}
 }

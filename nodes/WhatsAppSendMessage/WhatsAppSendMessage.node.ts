@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { PolicyError, sendSessionMessage } from '../../core';
-import { errorItemJson, toNodeError } from '../shared/errors';
+import { failedItem } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders } from '../shared/methods/list-search';
 import { forEachItemBySender, inInputOrder } from '../shared/core-access';
@@ -71,10 +71,8 @@ export class WhatsAppSendMessage implements INodeType {
 						},
 						pairedItem: { item: itemIndex },
 					});
-				} else if (this.continueOnFail()) {
-					sent.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
 				} else {
-					throw toNodeError(this.getNode(), error, itemIndex);
+					sent.push(failedItem(this, error, itemIndex));
 				}
 			}
 		});

@@ -19,7 +19,7 @@ import {
 	type TemplateSendResult,
 	type TemplateVariableValues,
 } from '../../core';
-import { errorItemJson, toNodeError } from '../shared/errors';
+import { failedItem } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';
 import { forEachItemBySender, inInputOrder } from '../shared/core-access';
@@ -110,8 +110,7 @@ export class WhatsAppSendTemplate implements INodeType {
 					pairedItem: { item: itemIndex },
 				});
 			} catch (error) {
-				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
-				results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+				results.push(failedItem(this, error, itemIndex));
 			}
 		});
 		return [inInputOrder(results)];

@@ -76,23 +76,20 @@ export async function withStore<T>(credential: WhatsAppCredential, work: (store:
 export async function withOutbound<T>(
 	context: IExecuteFunctions,
 	phoneNumberId: string | undefined,
-	work: (outbound: OutboundContext, credential: WhatsAppCredential) => Promise<T>,
+	work: (outbound: OutboundContext) => Promise<T>,
 ): Promise<T> {
 	const credential = await whatsAppCredential(context);
 	const client = cloudApiClient(context, credential, phoneNumberId);
 	return withStore(credential, (store) =>
-		work(
-			{
-				store,
-				client,
-				phoneNumberId: phoneNumberId || credential.phoneNumberId,
-				businessAccountId: credential.businessAccountId,
-				tier: credential.tier,
-				inactivityTimeoutMs: credential.inactivityTimeoutMs,
-				templates: catalogFor(credential, client),
-			},
-			credential,
-		),
+		work({
+			store,
+			client,
+			phoneNumberId: phoneNumberId || credential.phoneNumberId,
+			businessAccountId: credential.businessAccountId,
+			tier: credential.tier,
+			inactivityTimeoutMs: credential.inactivityTimeoutMs,
+			templates: catalogFor(credential, client),
+		}),
 	);
 }
 

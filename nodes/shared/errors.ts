@@ -1,4 +1,4 @@
-import { NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INode, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
 
 import { CloudApiError, WhatsAppConversationsError } from '../../core';
 
@@ -15,7 +15,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 }
 
 /** The item a failed item becomes when the node continues on fail: enough to branch on. */
-export function errorItemJson(error: unknown): JsonObject {
+function errorItemJson(error: unknown): JsonObject {
 	if (error instanceof WhatsAppConversationsError) {
 		const json: JsonObject = { error: error.message, code: error.code, hint: error.hint, retryable: error.retryable };
 		// A send that may have gone out is flagged, so a flow does not send it again blindly.
@@ -23,4 +23,10 @@ export function errorItemJson(error: unknown): JsonObject {
 		return json;
 	}
 	return { error: error instanceof Error ? error.message : String(error) };
+}
+
+/** The output of an item that failed: its error item when the node continues on fail; else it stops the node. */
+export function failedItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+	if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
+	return { json: errorItemJson(error), pairedItem: { item: itemIndex } };
 }

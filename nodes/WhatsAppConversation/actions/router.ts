@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { errorItemJson, toNodeError } from '../../shared/errors';
+import { failedItem, toNodeError } from '../../shared/errors';
 import { whatsAppCredential, withStore } from '../../shared/core-access';
 import type { OperationExecute } from './common';
 import * as close from './close.operation';
@@ -26,8 +26,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const output = await chosen.execute.call(this, itemIndex, store, credential);
 				results.push(...output.map((json) => ({ json, pairedItem: { item: itemIndex } })));
 			} catch (error) {
-				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
-				results.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+				results.push(failedItem(this, error, itemIndex));
 			}
 		}
 		return [results];
