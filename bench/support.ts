@@ -36,18 +36,6 @@ export function sortedCopy(values: readonly number[]): number[] {
 	return [...values].sort((a, b) => a - b);
 }
 
-/** mulberry32: small, fast and seeded, so every run asks for the same customers in the same order. */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 export function formatCount(value: number): string {
 	return Math.round(value).toLocaleString('en-US');
 }

@@ -5,7 +5,8 @@
  */
 import { SqliteConversationStore } from '../core/conversation/open';
 import { prefilledCustomer, type PrefilledStore } from './prefill';
-import { formatCount, microsSince, nowNs, percentile, report, seededRandom, size, sortedCopy } from './support';
+import { seededRandom } from '../tools/traffic/random';
+import { formatCount, microsSince, nowNs, percentile, report, size, sortedCopy } from './support';
 import { BENCH_EPOCH_MS, PHONE_NUMBER_ID } from './webhooks';
 
 const SAMPLES = size(200_000, 20_000);

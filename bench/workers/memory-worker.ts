@@ -5,7 +5,7 @@
  */
 import { SqliteConversationStore } from '../../core/conversation/open';
 import { prefilledCustomer } from '../prefill';
-import { seededRandom } from '../support';
+import { seededRandom } from '../../tools/traffic/random';
 import { BENCH_EPOCH_MS, PHONE_NUMBER_ID } from '../webhooks';
 
 function rss(): number {

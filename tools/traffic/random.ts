@@ -1,4 +1,4 @@
-/** mulberry32: a seeded source, so that "random" kill points and orders are the same on every run. */
+/** mulberry32: a seeded source, so that "random" kill points, orders and bench samples are the same on every run. */
 export function seededRandom(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
