@@ -4,8 +4,10 @@
  * /v1/audio/transcriptions) with canned, keyword-driven support answers. It is no language model:
  * every answer says so, so nobody mistakes it for one. Set OPENAI_API_KEY to use a real model instead.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import { readBody } from '../tools/http/body';
 
 export const STAND_IN_LABEL = '[offline stand-in model]';
 
@@ -98,15 +100,6 @@ export function standInExtraction(messages: readonly ChatMessage[]): string {
 	return JSON.stringify({
 		variables: Object.fromEntries(wanted.map((name) => [name, guess(name)])),
 		summary: `${STAND_IN_LABEL} A conversation of ${customerLines || 'several'} customer message(s); found ${order ? `order ${order}` : 'no order number'}.`,
-	});
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.on('end', () => resolve(Buffer.concat(chunks)));
-		request.on('error', reject);
 	});
 }
 

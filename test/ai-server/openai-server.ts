@@ -5,6 +5,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { parseJson, readBody } from '../../tools/http/body';
 import { parseMultipart, type FormPart } from '../../tools/meta-simulator/multipart';
 
 export interface RecordedAiRequest {
@@ -118,24 +119,6 @@ function errorReply(fault: Fault): ErrorReply {
 			return error(404, 'The model `gpt-nope` does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found');
 		case 'server_error':
 			return error(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null);
-	}
-}
-
-function readBody(request: import('node:http').IncomingMessage): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.on('end', () => resolve(Buffer.concat(chunks)));
-		request.on('error', reject);
-	});
-}
-
-function parseJson(raw: Buffer, contentType: string | undefined): unknown {
-	if (raw.length === 0 || contentType?.includes('multipart/')) return undefined;
-	try {
-		return JSON.parse(raw.toString('utf8')) as unknown;
-	} catch {
-		return undefined;
 	}
 }
 

@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TemplateDefinition } from '../../core/template/definition';
+import { parseJson, readBody } from '../http/body';
 import { buildInboundMessage, buildStatus, senderContact, type InboundInput, type StatusName } from './inbound';
 import { MetaErrorSignal, metaErrorReply } from './meta-errors';
 import { route, type RouteContext, type SimReply, type SimRequest } from './routes';
@@ -119,29 +120,6 @@ export interface MetaSimulator {
 
 const MAX_BODY_BYTES = 110 * 1024 * 1024;
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		request.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > MAX_BODY_BYTES) request.destroy(new Error('body too large'));
-			else chunks.push(chunk);
-		});
-		request.on('end', () => resolve(Buffer.concat(chunks)));
-		request.on('error', reject);
-	});
-}
-
-function parseJson(raw: Buffer, contentType: string | undefined): unknown {
-	if (raw.length === 0 || contentType?.includes('multipart/')) return undefined;
-	try {
-		return JSON.parse(raw.toString('utf8')) as unknown;
-	} catch {
-		return undefined;
-	}
-}
-
 /** A fault that only slows the real answer down. */
 function isDelayOnly(fault: FaultSpec): boolean {
 	return fault.delayMs !== undefined && fault.code === undefined && fault.httpStatus === undefined && !fault.emptyBody && !fault.dropConnection;
@@ -242,7 +220,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 	}
 
 	async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-		const rawBody = await readBody(request).catch(() => Buffer.alloc(0));
+		const rawBody = await readBody(request, MAX_BODY_BYTES).catch(() => Buffer.alloc(0));
 		if (options.extraRoutes) {
 			try {
 				if (await options.extraRoutes(request, response, rawBody)) return;
