@@ -1,18 +1,14 @@
 // WhatsApp Conversation through n8n's own execution engine, on the embedded store in a temporary
 // folder; conversations come from the store's ingest and from WhatsApp Send Template against the
 // Meta simulator.
-import { LoadOptionsContext } from 'n8n-core';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { ConversationRecord } from '../../core/conversation/types';
 import { WhatsAppConversation } from '../../nodes/WhatsAppConversation/WhatsAppConversation.node';
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
 import { BUSINESS, inbound, webhookOf } from '../../tools/traffic/builders';
-import { createAdditionalData } from './support/additional-data';
-import { HarnessCredentialsHelper } from './support/credentials-helper';
-import { n8nTestEnvironment } from './support/n8n-environment';
-import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
-import { chain, createWorkflow, runWorkflow, type WorkflowNode } from './support/workflow-runner';
+import { credentialTypes, useWhatsAppFixture, whatsAppNode } from './support/whatsapp-fixture';
+import { chain, loadOptionsContext, runWorkflow, type WorkflowNode } from './support/workflow-runner';
 
 const nodeTypes = { whatsAppConversation: new WhatsAppConversation(), whatsAppSendTemplate: new WhatsAppSendTemplate() };
 const HOUR = 3_600_000;
@@ -30,13 +26,13 @@ beforeEach(async () => {
 const byId = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
 function conversationNode(parameters: INodeParameters, settings: Partial<WorkflowNode> = {}): WorkflowNode {
-	return {
-		name: 'Conversation',
-		type: 'whatsAppConversation',
-		parameters,
-		credentials: whatsAppCredentialRef,
-		...settings,
-	};
+	return whatsAppNode('Conversation', 'whatsAppConversation', parameters, settings);
+}
+
+/** A Send Template node named Send, for the conversations a business opens. */
+function templateNode(to: string, template: string, values: Record<string, string>, settings: Partial<WorkflowNode> = {}): WorkflowNode {
+	const variables = { mappingMode: 'defineBelow', value: values, matchingColumns: [], schema: [] };
+	return whatsAppNode('Send', 'whatsAppSendTemplate', { to, template: byId(template, 'list'), variables }, settings);
 }
 
 async function run(node: WorkflowNode, inputItems: IDataObject[] = [{}]) {
@@ -126,16 +122,7 @@ describe('WhatsApp Conversation: get', () => {
 			credentials: wa.credentials(),
 			workflow: {
 				nodes: [
-					{
-						name: 'Send',
-						type: 'whatsAppSendTemplate',
-						parameters: {
-							to: `+${MARIA}`,
-							template: byId('order_tracking|en_US', 'list'),
-							variables: { mappingMode: 'defineBelow', value: { 'body.1': 'SKBUP2', 'button.0': 'SKBUP2' }, matchingColumns: [], schema: [] },
-						},
-						credentials: whatsAppCredentialRef,
-					},
+					templateNode(`+${MARIA}`, 'order_tracking|en_US', { 'body.1': 'SKBUP2', 'button.0': 'SKBUP2' }),
 					conversationNode({ operation: 'get', conversationId: byId('={{ $json.conversationId }}') }),
 				],
 				connections: chain('Send', 'Conversation'),
@@ -278,27 +265,7 @@ describe('WhatsApp Conversation: opt-out and opt-in', () => {
 
 	/** A marketing template through Send Template, failing items kept: what an opt-out must stop. */
 	function sendMarketingTemplate(to: string) {
-		return runWorkflow({
-			nodeTypes,
-			credentialTypes,
-			credentials: wa.credentials(),
-			workflow: {
-				nodes: [
-					{
-						name: 'Send',
-						type: 'whatsAppSendTemplate',
-						continueOnFail: true,
-						parameters: {
-							to,
-							template: byId('seasonal_promotion|en_US', 'list'),
-							variables: { mappingMode: 'defineBelow', value: { 'body.1': 'summer', 'body.2': '20%' }, matchingColumns: [], schema: [] },
-						},
-						credentials: whatsAppCredentialRef,
-					},
-				],
-				connections: {},
-			},
-		});
+		return run(templateNode(to, 'seasonal_promotion|en_US', { 'body.1': 'summer', 'body.2': '20%' }, { continueOnFail: true }));
 	}
 
 	it('keeps the contact it knows: name and last message', async () => {
@@ -336,16 +303,8 @@ describe('WhatsApp Conversation: picking a conversation in the editor', () => {
 	it('lists the latest conversations of the credential number, searchable by name or phone', async () => {
 		const maria = await customerSays(MARIA, ['hi'], Date.now() - 1000, 'Maria');
 		const juan = await customerSays(JUAN, ['hola'], Date.now(), 'Juan');
-		await n8nTestEnvironment();
 		const node = conversationNode({ operation: 'get', conversationId: byId('', 'list') });
-		const workflow = createWorkflow({ nodeTypes, workflow: { nodes: [node], connections: {} } });
-		const additionalData = createAdditionalData({
-			workflow,
-			mode: 'internal',
-			executionId: 'load-options',
-			credentialsHelper: new HarnessCredentialsHelper(wa.credentials(), credentialTypes),
-		});
-		const context = new LoadOptionsContext(workflow, workflow.getNode('Conversation')!, additionalData, 'parameters.conversationId');
+		const context = await loadOptionsContext({ nodeTypes, credentials: wa.credentials(), credentialTypes, node, parameterPath: 'parameters.conversationId' });
 		const search = nodeTypes.whatsAppConversation.methods.listSearch.searchConversations;
 
 		const all = await search.call(context);

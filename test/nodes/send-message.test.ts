@@ -5,7 +5,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { MakeBinaryNode } from './support/harness-test-nodes';
-import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
+import { credentialTypes, useWhatsAppFixture, whatsAppNode } from './support/whatsapp-fixture';
 import { chain, runWorkflow, type WorkflowNode } from './support/workflow-runner';
 
 const TYPE = 'whatsAppSendMessage';
@@ -28,13 +28,7 @@ beforeEach(async () => {
 });
 
 function sendNode(parameters: INodeParameters, settings: Partial<WorkflowNode> = {}): WorkflowNode {
-	return {
-		name: 'Send',
-		type: TYPE,
-		parameters: { to: CUSTOMER, ...parameters },
-		credentials: whatsAppCredentialRef,
-		...settings,
-	};
+	return whatsAppNode('Send', TYPE, { to: CUSTOMER, ...parameters }, settings);
 }
 
 async function run(nodes: WorkflowNode[], inputItems: IDataObject[] = [{}]) {

@@ -1,17 +1,13 @@
 // WhatsApp Send Template through n8n's own execution engine, against the Meta simulator over HTTP,
 // with the embedded store in a temporary folder.
-import { LoadOptionsContext } from 'n8n-core';
 import type { IDataObject, INodeParameters, ResourceMapperField, ResourceMapperValue } from 'n8n-workflow';
 
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
 import { templateMapperFields } from '../../nodes/WhatsAppSendTemplate/methods/resource-mapping';
 import { defaultTemplates } from '../../tools/meta-simulator/seed';
 import { inbound, webhookOf } from '../../tools/traffic/builders';
-import { createAdditionalData } from './support/additional-data';
-import { HarnessCredentialsHelper } from './support/credentials-helper';
-import { n8nTestEnvironment } from './support/n8n-environment';
-import { credentialTypes, useWhatsAppFixture, whatsAppCredentialRef } from './support/whatsapp-fixture';
-import { chain, createWorkflow, runWorkflow, type WorkflowNode } from './support/workflow-runner';
+import { credentialTypes, useWhatsAppFixture, whatsAppNode } from './support/whatsapp-fixture';
+import { chain, loadOptionsContext, runWorkflow, type WorkflowNode } from './support/workflow-runner';
 
 const TYPE = 'whatsAppSendTemplate';
 const nodeTypes = { [TYPE]: new WhatsAppSendTemplate() };
@@ -33,13 +29,7 @@ const variables = (value: ResourceMapperValue['value'], schema: ResourceMapperFi
 });
 
 function sendNode(parameters: INodeParameters, settings: Partial<WorkflowNode> = {}): WorkflowNode {
-	return {
-		name: 'Send',
-		type: TYPE,
-		parameters: { to: CUSTOMER, ...parameters },
-		credentials: whatsAppCredentialRef,
-		...settings,
-	};
+	return whatsAppNode('Send', TYPE, { to: CUSTOMER, ...parameters }, settings);
 }
 
 async function run(node: WorkflowNode, inputItems: IDataObject[] = [{}], credentialOverrides: IDataObject = {}) {
@@ -340,12 +330,7 @@ describe('WhatsApp Send Template: refusals', () => {
 			workflow: {
 				nodes: [
 					sendNode({ to: '={{ $json.phone }}', template: template('hello_world|en_US'), variables: variables(null) }, { continueOnFail: true }),
-					{
-						name: 'Again',
-						type: TYPE,
-						parameters: { to: `={{ $json.to ?? '${CUSTOMER}' }}`, template: template('hello_world|en_US'), variables: variables(null) },
-						credentials: whatsAppCredentialRef,
-					},
+					whatsAppNode('Again', TYPE, { to: `={{ $json.to ?? '${CUSTOMER}' }}`, template: template('hello_world|en_US'), variables: variables(null) }),
 				],
 				connections: chain('Send', 'Again'),
 			},
@@ -362,16 +347,8 @@ describe('WhatsApp Send Template: refusals', () => {
 
 describe('WhatsApp Send Template: template variables in the editor', () => {
 	async function fieldsFor(parameters: INodeParameters) {
-		await n8nTestEnvironment();
 		const node = sendNode({ variables: variables(null), ...parameters });
-		const workflow = createWorkflow({ nodeTypes, workflow: { nodes: [node], connections: {} } });
-		const additionalData = createAdditionalData({
-			workflow,
-			mode: 'internal',
-			executionId: 'load-options',
-			credentialsHelper: new HarnessCredentialsHelper(wa.credentials(), credentialTypes),
-		});
-		const context = new LoadOptionsContext(workflow, workflow.getNode('Send')!, additionalData, 'parameters.variables');
+		const context = await loadOptionsContext({ nodeTypes, credentials: wa.credentials(), credentialTypes, node, parameterPath: 'parameters.variables' });
 		return await nodeTypes[TYPE].methods.resourceMapping.getTemplateFields.call(context);
 	}
 

@@ -2,7 +2,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppConversationsApi } from '../../../credentials/WhatsAppConversationsApi.credentials';
 import { acquireStore, releaseStore } from '../../../core/conversation/open';
@@ -10,11 +10,17 @@ import type { ConversationStore } from '../../../core/conversation/store';
 import { STORE_DIRS_ENV } from '../../../nodes/shared/store-path';
 import { startMetaSimulator, type MetaSimulator, type MetaSimulatorOptions } from '../../../tools/meta-simulator/meta-simulator';
 import type { CredentialDataMap } from './credentials-helper';
+import type { WorkflowNode } from './workflow-runner';
 
 export const credentialTypes = { whatsAppConversationsApi: new WhatsAppConversationsApi() };
 
 /** The credential reference a node of this package carries in a test workflow. */
 export const whatsAppCredentialRef = { whatsAppConversationsApi: { id: '1', name: 'WhatsApp' } };
+
+/** A node of this package in a test workflow, carrying the test's credential. */
+export function whatsAppNode(name: string, type: string, parameters: INodeParameters, settings: Partial<WorkflowNode> = {}): WorkflowNode {
+	return { name, type, parameters, credentials: whatsAppCredentialRef, ...settings };
+}
 
 export interface WhatsAppFixture {
 	readonly simulator: MetaSimulator;

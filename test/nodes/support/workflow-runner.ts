@@ -1,7 +1,7 @@
 // Runs a workflow through n8n's own engine in-process: a real `Workflow` (n8n-workflow) executed
 // by n8n-core's `WorkflowExecute`, so expressions, paired items, continueOnFail / onError, error
 // outputs, credentials, HTTP helpers and binary data behave as on an n8n server.
-import { WorkflowExecute } from 'n8n-core';
+import { LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	Workflow,
 	createRunExecutionData,
@@ -107,6 +107,21 @@ export function createWorkflow(options: RunWorkflowOptions): Workflow {
 		staticData: options.staticData,
 		active: false,
 	});
+}
+
+/** The context n8n gives a node's editor methods (list search, resource mapping) for one of its parameters. */
+export async function loadOptionsContext(
+	options: Pick<RunWorkflowOptions, 'nodeTypes' | 'credentials' | 'credentialTypes'> & { node: WorkflowNode; parameterPath: string },
+): Promise<LoadOptionsContext> {
+	await n8nTestEnvironment();
+	const workflow = createWorkflow({ nodeTypes: options.nodeTypes, workflow: { nodes: [options.node], connections: {} } });
+	const additionalData = createAdditionalData({
+		workflow,
+		mode: 'internal',
+		executionId: 'load-options',
+		credentialsHelper: new HarnessCredentialsHelper({ ...options.credentials }, options.credentialTypes),
+	});
+	return new LoadOptionsContext(workflow, workflow.getNode(options.node.name)!, additionalData, options.parameterPath);
 }
 
 function isWebhookNode(workflow: Workflow, node: INode): boolean {
