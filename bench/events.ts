@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { EventSubscriber } from '../core/events/subscriber';
 import { ingestWebhookRequest } from '../core/ingress';
 import type { ConversationStore } from '../core/conversation/store';
+import { onStdoutLines } from '../tools/processes/barrier';
 import { spawnBenchChild, waitForLine } from './child';
 import { CommitTimedSqliteStore, epochMs, type CommitTimed } from './commit-timed';
 import { loadPostgres } from './postgres';
@@ -75,15 +76,9 @@ async function sqliteOtherProcess(folder: string): Promise<void> {
 	const store = new CommitTimedSqliteStore({ path });
 	const child = spawnBenchChild(resolve(__dirname, 'workers/subscriber-worker.ts'), [path]);
 	const seen = new Map<string, number>();
-	let buffer = '';
-	child.stdout?.on('data', (chunk: Buffer) => {
-		buffer += chunk.toString();
-		const lines = buffer.split('\n');
-		buffer = lines.pop() ?? '';
-		for (const line of lines) {
-			const [word, wamid, at] = line.split(' ');
-			if (word === 'seen') seen.set(wamid, Number(at));
-		}
+	onStdoutLines(child, (line) => {
+		const [word, wamid, at] = line.split(' ');
+		if (word === 'seen') seen.set(wamid, Number(at));
 	});
 	await waitForLine(child, 'ready');
 	const committed = await ingestTimed(store, PAUSED, 'wamid.out-', () => sleep(GAP_MS));

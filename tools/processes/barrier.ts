@@ -76,6 +76,17 @@ export class SpanRecorder {
 	}
 }
 
+/** Calls `handle` with each whole line `child` prints on stdout, as it arrives. */
+export function onStdoutLines(child: ChildProcess, handle: (line: string) => void): void {
+	let buffer = '';
+	child.stdout?.on('data', (chunk: Buffer) => {
+		buffer += chunk.toString();
+		const lines = buffer.split('\n');
+		buffer = lines.pop() ?? '';
+		for (const line of lines) handle(line);
+	});
+}
+
 /** Resolves with the first stdout line of `child` that starts with `prefix`; rejects if it exits first. */
 export function lineFrom(child: ChildProcess, prefix: string): Promise<string> {
 	return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-import type { Span } from '../../../tools/processes/barrier';
+import { onStdoutLines, type Span } from '../../../tools/processes/barrier';
 import { spawnTs } from '../../support/child';
 
 const WORKER = resolve(__dirname, '../workers/webhook-worker.ts');
@@ -39,17 +39,11 @@ export async function startWebhookWorker(options: { path: string; appSecret: str
 	);
 	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	const url = await new Promise<string>((resolvePromise, reject) => {
-		let buffer = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			buffer += chunk.toString();
-			const lines = buffer.split('\n');
-			buffer = lines.pop() ?? '';
-			for (const line of lines) {
-				const [word, first, second, third] = line.split(' ');
-				if (word === 'listening') resolvePromise(first);
-				if (word === 'event') events.push({ id: Number(first), type: second, key: third });
-				if (word === 'span') span = { start: Number(first), end: Number(second) };
-			}
+		onStdoutLines(child, (line) => {
+			const [word, first, second, third] = line.split(' ');
+			if (word === 'listening') resolvePromise(first);
+			if (word === 'event') events.push({ id: Number(first), type: second, key: third });
+			if (word === 'span') span = { start: Number(first), end: Number(second) };
 		});
 		void exited.then(() => reject(new Error(`webhook worker exited before listening: ${stderr}`)));
 	});
