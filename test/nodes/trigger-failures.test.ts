@@ -1,62 +1,27 @@
 // One event that cannot become an item never stops a trigger: through the real trigger code, activated
 // by n8n-core's trigger machinery, a poisoned event is emitted with `error` (or skipped after bounded
 // attempts, with a failed execution recorded) and every event around it is emitted exactly once.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-
-import type { IDataObject } from 'n8n-workflow';
-
-import { signPayload } from '../../core/webhook/signature';
-import { WhatsAppMessageReceivedTrigger } from '../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
 import { waitFor } from '../store-conformance/conformance';
-import { createTriggerHarness } from './support/trigger-runner';
-import { credentialTypes, useWhatsAppFixture } from './support/whatsapp-fixture';
-
-const APP_SECRET = 'trigger-failure-secret';
-const SAMPLES = resolve(__dirname, '../fixtures/meta-samples');
+import { textSampleWith, useMessageTriggers } from './support/message-triggers';
+import { useWhatsAppFixture } from './support/whatsapp-fixture';
 
 const wa = useWhatsAppFixture();
-const actives: Array<{ close(): Promise<void> }> = [];
-
-// Deactivated even when an assertion failed, or the trigger would keep jest alive.
-afterEach(async () => {
-	for (const active of actives.splice(0)) await active.close();
-});
-
-async function activeTrigger(workflowId: string) {
-	const harness = await createTriggerHarness({
-		nodeType: new WhatsAppMessageReceivedTrigger(),
-		node: { parameters: { downloadMedia: true }, webhookId: `hook-${workflowId}` },
-		credentials: wa.credentials({ appSecret: APP_SECRET, verifyToken: 'failure-verify-token' }),
-		credentialTypes,
-		workflowId,
-	});
-	const active = await harness.activate();
-	actives.push(active);
-	return { harness, active };
-}
+const triggers = useMessageTriggers(wa, 'trigger-failure-secret', 'failure-verify-token');
+const activeTrigger = (workflowId: string) => triggers.activeTrigger(workflowId, { downloadMedia: true });
+const { signed } = triggers;
 
 /**
  * One delivery (one commit, so one read batch): an image whose media id Meta no longer knows (as after
  * its expiry), then 100 text messages.
  */
 function deliveryWithPoisonFirst(): { body: Buffer; poisoned: string; good: string[] } {
-	const payload = JSON.parse(readFileSync(join(SAMPLES, 'meta_docs_text.json'), 'utf8')) as {
-		entry: Array<{ changes: Array<{ value: { messages: IDataObject[] } }> }>;
-	};
-	const value = payload.entry[0].changes[0].value;
-	const [text] = value.messages;
 	const poisoned = 'wamid.poisoned-image';
 	const good = Array.from({ length: 100 }, (_, index) => `wamid.good-${index}`);
-	value.messages = [
+	const body = textSampleWith((text) => [
 		{ from: text.from, id: poisoned, timestamp: text.timestamp, type: 'image', image: { id: '999000111222333', mime_type: 'image/jpeg' } },
 		...good.map((id, index) => ({ ...text, id, text: { body: `message ${index}` } })),
-	];
-	return { body: Buffer.from(JSON.stringify(payload)), poisoned, good };
-}
-
-function signed(body: Buffer) {
-	return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, APP_SECRET) } };
+	]);
+	return { body, poisoned, good };
 }
 
 describe('a trigger with an event that cannot become an item', () => {

@@ -1,22 +1,15 @@
 // A trigger learns how each execution it started ended (the emit's done promise, which n8n resolves
 // with the run) and emits an event again, once, when n8n lost its execution (a worker killed in queue
 // mode), never when it ran: not on success, not when a node of the workflow failed.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-
-import { NodeOperationError, createRunExecutionData, type IDataObject, type INode, type IRun } from 'n8n-workflow';
+import { NodeOperationError, createRunExecutionData, type INode, type IRun } from 'n8n-workflow';
 
 import type { RunOutcome } from '../../core';
-import { signPayload } from '../../core/webhook/signature';
-import { WhatsAppMessageReceivedTrigger } from '../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
 import { runOutcome } from '../../nodes/shared/trigger/run-outcome';
 import { waitFor } from '../store-conformance/conformance';
 import type { Emitted } from './support/emit-recorder';
-import { createTriggerHarness } from './support/trigger-runner';
-import { credentialTypes, useWhatsAppFixture } from './support/whatsapp-fixture';
+import { textSampleWith, useMessageTriggers } from './support/message-triggers';
+import { useWhatsAppFixture } from './support/whatsapp-fixture';
 
-const APP_SECRET = 'trigger-redelivery-secret';
-const SAMPLES = resolve(__dirname, '../fixtures/meta-samples');
 const NODE = { name: 'Code', type: 'n8n-nodes-base.code' } as INode;
 
 /** An IRun as n8n hands it to the done promise. */
@@ -57,35 +50,10 @@ describe('runOutcome: which ends of an execution count as lost', () => {
 
 describe('a trigger whose execution n8n lost', () => {
 	const wa = useWhatsAppFixture();
-	const actives: Array<{ close(): Promise<void> }> = [];
-	afterEach(async () => {
-		for (const active of actives.splice(0)) await active.close();
-	});
-
-	async function activeTrigger(workflowId: string) {
-		const harness = await createTriggerHarness({
-			nodeType: new WhatsAppMessageReceivedTrigger(),
-			node: { parameters: {}, webhookId: `hook-${workflowId}` },
-			credentials: wa.credentials({ appSecret: APP_SECRET, verifyToken: 'redelivery-verify-token' }),
-			credentialTypes,
-			workflowId,
-		});
-		const active = await harness.activate();
-		actives.push(active);
-		return { harness, active };
-	}
+	const { activeTrigger, signed } = useMessageTriggers(wa, 'trigger-redelivery-secret', 'redelivery-verify-token');
 
 	/** One signed delivery of text messages with the given ids. */
-	function delivery(ids: string[]) {
-		const payload = JSON.parse(readFileSync(join(SAMPLES, 'meta_docs_text.json'), 'utf8')) as {
-			entry: Array<{ changes: Array<{ value: { messages: IDataObject[] } }> }>;
-		};
-		const value = payload.entry[0].changes[0].value;
-		const [text] = value.messages;
-		value.messages = ids.map((id) => ({ ...text, id }));
-		const body = Buffer.from(JSON.stringify(payload));
-		return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, APP_SECRET) } };
-	}
+	const delivery = (ids: string[]) => signed(textSampleWith((text) => ids.map((id) => ({ ...text, id }))));
 
 	const settle = () => new Promise((wait) => setTimeout(wait, 500));
 	const idOf = (emit: Emitted) => emit.data[0][0].json.messageId;
