@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { PolicyError, sendSessionMessage } from '../../core';
+import { sentMessageItem } from '../shared/conversation-item';
 import { failedItem } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders } from '../shared/methods/list-search';
@@ -47,12 +48,7 @@ export class WhatsAppSendMessage implements INodeType {
 				const result = await sendSessionMessage(outbound, message);
 				sent.push({
 					json: {
-						messageId: result.wamid,
-						customerId: result.customerId,
-						waId: result.waId,
-						to: result.to,
-						conversationId: result.conversationId,
-						isNewConversation: result.isNewConversation,
+						...sentMessageItem(result),
 						windowExpiresAt: result.window.expiresAt === null ? null : new Date(result.window.expiresAt).toISOString(),
 					},
 					pairedItem: { item: itemIndex },

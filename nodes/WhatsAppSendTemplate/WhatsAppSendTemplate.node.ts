@@ -19,6 +19,7 @@ import {
 	type TemplateSendResult,
 	type TemplateVariableValues,
 } from '../../core';
+import { sentMessageItem } from '../shared/conversation-item';
 import { failedItem } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';
@@ -96,12 +97,7 @@ export class WhatsAppSendTemplate implements INodeType {
 				const result = await sendTemplateMessage(outbound, input);
 				results.push({
 					json: {
-						messageId: result.wamid,
-						customerId: result.customerId,
-						waId: result.waId,
-						to: result.to,
-						conversationId: result.conversationId,
-						isNewConversation: result.isNewConversation,
+						...sentMessageItem(result),
 						template: result.template,
 						messageStatus: result.messageStatus,
 						windowOpen: result.window.open,

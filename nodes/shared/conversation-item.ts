@@ -5,7 +5,19 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ConversationRecord, StoredMessage } from '../../core';
+import type { ConversationRecord, SentMessage, StoredMessage } from '../../core';
+
+/** What a send node outputs of every message it sent, before its own fields. */
+export function sentMessageItem(sent: SentMessage): IDataObject {
+	return {
+		messageId: sent.wamid,
+		customerId: sent.customerId,
+		waId: sent.waId,
+		to: sent.to,
+		conversationId: sent.conversationId,
+		isNewConversation: sent.isNewConversation,
+	};
+}
 
 export function isoTime(epochMs: number | null | undefined): string | null {
 	return typeof epochMs === 'number' && Number.isFinite(epochMs) ? new Date(epochMs).toISOString() : null;
