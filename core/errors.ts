@@ -91,3 +91,22 @@ export class StoreError extends WhatsAppConversationsError {
 		this.code = code;
 	}
 }
+
+export type BusinessHoursErrorCode =
+	| 'BUSINESS_HOURS_TIME_ZONE_INVALID'
+	| 'BUSINESS_HOURS_INTERVAL_INVALID'
+	| 'BUSINESS_HOURS_CLOSED_DATE_INVALID'
+	| 'BUSINESS_HOURS_EMPTY'
+	| 'BUSINESS_HOURS_TIME_INVALID';
+
+/** The opening hours cannot be read; `field` names the setting to fix (timeZone, monday…sunday, closedDates, time). */
+export class BusinessHoursError extends WhatsAppConversationsError {
+	readonly code: BusinessHoursErrorCode;
+	readonly field: string;
+
+	constructor(code: BusinessHoursErrorCode, field: string, message: string, hint: string) {
+		super(message, { hint });
+		this.code = code;
+		this.field = field;
+	}
+}

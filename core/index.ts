@@ -25,6 +25,7 @@ export { capPayload, MAX_STORED_PAYLOAD_BYTES } from './conversation/payload-cap
 export { PostgresConversationStore, type PostgresStoreOptions } from './conversation/open';
 
 export * from './policy';
+export * from './business-hours';
 export * from './template';
 
 export * from './cloud-api';
