@@ -155,17 +155,31 @@ function phoneNumber(context: RouteContext, id: string): SimPhoneNumber {
 	return context.state.phoneNumbers.get(id) ?? unsupported('post', id);
 }
 
-function markRead(context: RouteContext, body: JsonRecord): SimReply {
+/** Meta accepts read receipts for incoming messages up to 30 days old. */
+const READ_RECEIPT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * A read receipt, optionally with "typing…". Meta documents 131009 for an invalid message id; the
+ * simulator answers the same for any id this number cannot mark: unknown, one it sent itself, one
+ * another number received, or one older than 30 days.
+ */
+function markRead(context: RouteContext, body: JsonRecord, phone: SimPhoneNumber): SimReply {
+	const { state } = context;
+	if (body.messaging_product !== 'whatsapp') fail(100, 'The parameter messaging_product is required.');
 	const wamid = typeof body.message_id === 'string' ? body.message_id : fail(131008, 'The parameter message_id is required.');
-	if (!context.state.inbound.some((message) => message.wamid === wamid)) fail(100, `Message ${wamid} is not a message received by this number.`);
-	context.state.readReceipts.push({ wamid, at: context.state.now(), typingIndicator: isRecord(body.typing_indicator) });
+	const typing = body.typing_indicator;
+	if (typing !== undefined && !(isRecord(typing) && typing.type === 'text')) fail(131009, 'typing_indicator.type must be text.');
+	const message = state.inbound.find((candidate) => candidate.wamid === wamid && candidate.phoneNumberId === phone.id);
+	if (message === undefined) fail(131009, `Message ${wamid} is not a message this number received.`);
+	if (state.now() - message.at > READ_RECEIPT_MAX_AGE_MS) fail(131009, `Message ${wamid} is older than 30 days.`);
+	state.readReceipts.push({ wamid, at: state.now(), typingIndicator: typing !== undefined });
 	return json({ success: true });
 }
 
 function sendMessage(context: RouteContext, request: SimRequest, phone: SimPhoneNumber): SimReply {
 	const { state } = context;
 	if (request.json === undefined) fail(100, 'The request body is not valid JSON.');
-	if (isRecord(request.json) && request.json.status === 'read') return markRead(context, request.json);
+	if (isRecord(request.json) && request.json.status === 'read') return markRead(context, request.json, phone);
 	const message = validateMessage(request.json, state);
 	if (context.throughputLimitPerSecond !== null && state.sendsInLastSecond(phone.id) >= context.throughputLimitPerSecond) {
 		fail(130429);

@@ -237,7 +237,18 @@ describe('CloudApiClient sends through the simulator', () => {
 			typing_indicator: { type: 'text' },
 		});
 		const error = await rejectionOf(() => client.markAsRead('wamid.unknown'));
-		expect(error).toMatchObject({ code: 'META_100' });
+		expect(error).toMatchObject({ code: 'META_131009' });
+		expect(error.message).not.toContain(sim.accessToken);
+	});
+
+	it('refuses, as Meta does, a read receipt for a message the business sent or one older than 30 days', async () => {
+		const { client } = makeClient(sim);
+		const inbound = await sim.simulateInbound({ from: CUSTOMER, text: 'Hi' });
+		const sent = await client.sendText({ to: CUSTOMER, body: 'Hello' });
+		expect(await rejectionOf(() => client.markAsRead(sent.wamid))).toMatchObject({ code: 'META_131009' });
+		sim.advanceTime(31 * 24 * 3_600_000);
+		expect(await rejectionOf(() => client.markAsRead(inbound.wamid))).toMatchObject({ code: 'META_131009' });
+		expect(sim.state.readReceipts).toEqual([]);
 	});
 
 	it('uses the configured API version', async () => {
