@@ -11,9 +11,11 @@ export { createWebhookHandler, startWebhookServer, type WebhookHandlerOptions } 
 export type * from './conversation/types';
 export { DEFAULT_INACTIVITY_TIMEOUT_MS, isIdle, supersedesStatus } from './conversation/lifecycle';
 export { IdleConversationSweeper, type SweeperOptions } from './conversation/sweeper';
+export { BURST_MAX_AGE_QUIET_PERIODS, BURST_MAX_MESSAGES, burstDueAt, burstLimits, type BurstLimits, type DueBursts, type PendingBurst, type ReceivedEvent } from './conversation/bursts';
 
 export type * from './events/types';
 export { EVENT_TYPES } from './events/types';
+export { BurstEmitter, type BurstEmitterOptions } from './events/bursts';
 export { EventSubscriber, type Delivery, type EventAttempt, type EventSubscriberOptions, type RunOutcome } from './events/subscriber';
 
 export type * from './conversation/store';

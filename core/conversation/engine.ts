@@ -1,6 +1,7 @@
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from './types';
 import type { NewStoreEvent, StoreEvent } from '../events/types';
 import type { ConversationFilter, ReadEventsOptions } from './store';
+import type { PendingBurst } from './bursts';
 
 /**
  * A storage engine (SQLite, PostgreSQL) as the conversation service holds it: transactions, the
@@ -40,6 +41,10 @@ export interface StoreReader {
 	getReservation(scope: string, customerId: string): Promise<number | null>;
 	/** The customer key an alias (a BSUID) leads to; any phone number's link when phoneNumberId is null. */
 	getCustomerAlias(phoneNumberId: string | null, alias: string): Promise<string | null>;
+	/** The subscriber's pending bursts, one per business number and customer. */
+	pendingBursts(subscriberId: string): Promise<PendingBurst[]>;
+	/** These events of the log, oldest first (those pruned meanwhile are missing). */
+	eventsByIds(ids: readonly number[]): Promise<StoreEvent[]>;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -63,9 +68,17 @@ export interface StoreWriter extends StoreReader {
 	 */
 	appendEvent(event: NewStoreEvent): Promise<void>;
 	putSubscription(subscriberId: string, position: number, now: number): Promise<void>;
+	/** Adds an event to the subscriber's pending burst of its customer (once, however often it is added). */
+	putBurstEvent(subscriberId: string, entry: { eventId: number; phoneNumberId: string; customerId: string; arrivedAt: number }): Promise<void>;
+	/** Deletes the subscriber's pending burst of one customer and returns its event ids; none when another writer took it. */
+	takeBurst(subscriberId: string, phoneNumberId: string, customerId: string): Promise<number[]>;
 	advanceSubscription(subscriberId: string, position: number, now: number): Promise<void>;
+	/** Deletes the cursor and the pending bursts of the subscriber. */
 	deleteSubscription(subscriberId: string): Promise<void>;
-	/** Deletes events created before `createdBefore` with ids up to `maxId`, at most `limit` of them when given. */
+	/**
+	 * Deletes events created before `createdBefore` with ids up to `maxId`, at most `limit` of them when
+	 * given; an event in a pending burst is kept until the burst is taken.
+	 */
 	deleteEventsBefore(createdBefore: number, maxId: number, limit?: number): Promise<number>;
 	/** Deletes up to `limit` messages older than `before`, only of this business number's conversations when given. */
 	deleteMessagesBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number>;
@@ -74,7 +87,7 @@ export interface StoreWriter extends StoreReader {
 	deleteStatusReceiptsBefore(before: number, limit: number): Promise<number>;
 	/** Deletes up to `limit` daily-limit reservations, of any scope, made at or before `expiredAtOrBefore`. */
 	deleteReservationsBefore(expiredAtOrBefore: number, limit: number): Promise<number>;
-	/** Deletes the cursors untouched since before `idleSince`; returns their subscriber ids. */
+	/** Deletes the cursors untouched since before `idleSince`, and their pending bursts; returns their subscriber ids. */
 	deleteIdleSubscriptions(idleSince: number): Promise<string[]>;
 	/**
 	 * Serializes limit reservations on one scope until this transaction ends, so that counting the

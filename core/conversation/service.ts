@@ -4,6 +4,7 @@ import { StoreError } from '../errors';
 import { LIMIT_WINDOW_MS } from '../policy/limits';
 import type { StoreEngine, StoreWriter } from './engine';
 import * as lifecycle from './lifecycle';
+import { holdInBurst, takeDueBursts, type BurstLimits, type DueBursts, type ReceivedEvent } from './bursts';
 import type {
 	ConversationFilter,
 	ConversationStore,
@@ -208,6 +209,14 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 
 	acknowledge(subscriberId: string, position: number, now: number = Date.now()): Promise<void> {
 		return this.storage.write((tx) => tx.advanceSubscription(subscriberId, position, now));
+	}
+
+	holdInBurst(subscriberId: string, event: ReceivedEvent, now: number = Date.now()): Promise<void> {
+		return this.storage.write((tx) => holdInBurst(tx, subscriberId, event, now));
+	}
+
+	takeDueBursts(subscriberId: string, limits: BurstLimits, now: number = Date.now()): Promise<DueBursts> {
+		return this.storage.write((tx) => takeDueBursts(tx, subscriberId, limits, now));
 	}
 
 	onEventsAppended(listener: () => void): () => void {

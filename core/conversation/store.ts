@@ -3,6 +3,7 @@ import type { EventType, StoreEvent } from '../events/types';
 import type { MessagingTier } from '../policy/limits';
 import type { WindowState as PolicyWindowState } from '../policy/window';
 import type { ParsedWebhook } from '../webhook/types';
+import type { BurstLimits, DueBursts, ReceivedEvent } from './bursts';
 
 /** Settings every write that can open or extend a conversation needs. */
 export interface LifecycleOptions {
@@ -227,9 +228,19 @@ export interface ConversationStore {
 	 * what keeps its cursor alive.
 	 */
 	acknowledge(subscriberId: string, position: number, now?: number): Promise<void>;
+	/**
+	 * Holds a received message in the subscriber's pending burst of its customer instead of handing it
+	 * on now, and moves the cursor past it in the same transaction. The burst survives restarts.
+	 */
+	holdInBurst(subscriberId: string, event: ReceivedEvent, now?: number): Promise<void>;
+	/**
+	 * Takes the subscriber's bursts that are due at `now` (rules in bursts.ts) out of the store: each is
+	 * returned to one caller once, and a message held after the take starts the next burst.
+	 */
+	takeDueBursts(subscriberId: string, limits: BurstLimits, now?: number): Promise<DueBursts>;
 	/** Calls back when events may have been appended (in this process at once, others by polling). */
 	onEventsAppended(listener: () => void): () => void;
-	/** Deletes events every subscriber has passed and that are older than the given epoch ms. */
+	/** Deletes events every subscriber has passed, that no pending burst holds and that are older than the given epoch ms. */
 	pruneEvents(olderThan: number): Promise<number>;
 	/** Deletes what the options say is due, in batches (see PruneOptions); contacts are always kept. */
 	prune(options: PruneOptions): Promise<PruneResult>;

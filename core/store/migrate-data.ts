@@ -18,6 +18,7 @@ export const STORE_TABLES = [
 	'subscriptions',
 	'limit_reservations',
 	'customer_aliases',
+	'event_bursts',
 ] as const;
 
 export type StoreTable = (typeof STORE_TABLES)[number];
@@ -72,6 +73,7 @@ export const TABLE_COLUMNS: Record<StoreTable, Readonly<Record<string, ColumnKin
 	subscriptions: { subscriber_id: 'text', position: 'number', updated_at: 'number' },
 	limit_reservations: { scope: 'text', customer_id: 'text', reserved_at: 'number' },
 	customer_aliases: { phone_number_id: 'text', alias: 'text', customer_id: 'text', updated_at: 'number' },
+	event_bursts: { subscriber_id: 'text', event_id: 'number', phone_number_id: 'text', customer_id: 'text', arrived_at: 'number' },
 };
 
 /** Export order within a table (its primary key), so that two engines' exports compare row by row. */
@@ -84,6 +86,7 @@ export const TABLE_KEYS: Record<StoreTable, readonly string[]> = {
 	subscriptions: ['subscriber_id'],
 	limit_reservations: ['scope', 'customer_id'],
 	customer_aliases: ['phone_number_id', 'alias'],
+	event_bursts: ['subscriber_id', 'event_id'],
 };
 
 /** A row in the neutral form: epoch ms as numbers, flags as booleans, JSON as JSON text. */

@@ -1,5 +1,6 @@
 import type { CloseReason, ContactRecord, ConversationRecord, Initiator, StoredMessage } from '../conversation/types';
 import type { EventType, StoreEvent } from '../events/types';
+import type { PendingBurst } from '../conversation/bursts';
 
 /**
  * Records ↔ engine rows, one builder per row type for both engines. Engines name columns alike
@@ -179,4 +180,14 @@ export function toStoreEvent(row: Row): StoreEvent {
 		payload: toJsonObject(row.payload),
 	};
 	return event as unknown as StoreEvent;
+}
+
+export function toPendingBurst(row: Row): PendingBurst {
+	return {
+		phoneNumberId: String(row.phone_number_id),
+		customerId: String(row.customer_id),
+		size: toNumber(row.size),
+		firstAt: toNumber(row.first_at),
+		lastAt: toNumber(row.last_at),
+	};
 }

@@ -3,6 +3,7 @@ import { EventSubscriber } from '../../core/events/subscriber';
 import type { StoreEvent } from '../../core/events/types';
 import type { ConversationStore } from '../../core/conversation/store';
 import { BUSINESS, inbound, status, webhookOf } from '../../tools/traffic/builders';
+import { describeBurstConformance } from './bursts';
 import { describeCustomerKeyConformance } from './customer-keys';
 import type { StoreHarness, StoreHarnessFactory } from './harness';
 
@@ -486,6 +487,7 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 		});
 
 		describeCustomerKeyConformance(() => store);
+		describeBurstConformance(() => ({ store, harness }));
 
 		describe('event log and cursors', () => {
 			it('starts a new subscriber at the head and keeps its cursor', async () => {

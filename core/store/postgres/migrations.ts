@@ -145,6 +145,20 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
 		CREATE INDEX messages_timestamp ON ${s}.messages ("timestamp");
 		CREATE INDEX message_statuses_timestamp ON ${s}.message_statuses ("timestamp");
 		`,
+		// Bursts: a trigger's pending burst per customer is the events it holds back until the customer
+		// goes quiet; pruning keeps those events (looked up by event id).
+		`
+		CREATE TABLE ${s}.event_bursts (
+			subscriber_id TEXT NOT NULL,
+			event_id BIGINT NOT NULL,
+			phone_number_id TEXT NOT NULL,
+			customer_id TEXT NOT NULL,
+			arrived_at BIGINT NOT NULL,
+			PRIMARY KEY (subscriber_id, event_id)
+		);
+		CREATE INDEX event_bursts_customer ON ${s}.event_bursts (subscriber_id, phone_number_id, customer_id);
+		CREATE INDEX event_bursts_event ON ${s}.event_bursts (event_id);
+		`,
 	];
 }
 

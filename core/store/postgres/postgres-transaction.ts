@@ -12,12 +12,14 @@ import {
 	messageValues,
 	toContact,
 	toConversation,
+	toPendingBurst,
 	toStoreEvent,
 	toStoredMessage,
 	type Row,
 } from '../rows';
 import type { StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
+import type { PendingBurst } from '../../conversation/bursts';
 
 /**
  * A row this transaction read as absent was inserted by a concurrent transaction that committed
@@ -336,6 +338,38 @@ export class PostgresTransaction implements StoreWriter {
 
 	async deleteSubscription(subscriberId: string): Promise<void> {
 		await this.changes(`DELETE FROM ${this.s}.subscriptions WHERE subscriber_id = $1`, [subscriberId]);
+		await this.changes(`DELETE FROM ${this.s}.event_bursts WHERE subscriber_id = $1`, [subscriberId]);
+	}
+
+	async putBurstEvent(subscriberId: string, entry: { eventId: number; phoneNumberId: string; customerId: string; arrivedAt: number }): Promise<void> {
+		await this.changes(
+			`INSERT INTO ${this.s}.event_bursts (subscriber_id, event_id, phone_number_id, customer_id, arrived_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT DO NOTHING`,
+			[subscriberId, entry.eventId, entry.phoneNumberId, entry.customerId, entry.arrivedAt],
+		);
+	}
+
+	async pendingBursts(subscriberId: string): Promise<PendingBurst[]> {
+		const rows = await this.rows(
+			`SELECT phone_number_id, customer_id, count(*) AS size, min(arrived_at) AS first_at, max(arrived_at) AS last_at
+			FROM ${this.s}.event_bursts WHERE subscriber_id = $1 GROUP BY phone_number_id, customer_id`,
+			[subscriberId],
+		);
+		return rows.map(toPendingBurst);
+	}
+
+	// DELETE ... RETURNING: of two concurrent takers, each row goes to one (the other's delete finds it gone).
+	async takeBurst(subscriberId: string, phoneNumberId: string, customerId: string): Promise<number[]> {
+		const rows = await this.rows(
+			`DELETE FROM ${this.s}.event_bursts WHERE subscriber_id = $1 AND phone_number_id = $2 AND customer_id = $3 RETURNING event_id`,
+			[subscriberId, phoneNumberId, customerId],
+		);
+		return rows.map((row) => Number(row.event_id));
+	}
+
+	async eventsByIds(ids: readonly number[]): Promise<StoreEvent[]> {
+		if (ids.length === 0) return [];
+		return (await this.rows(`SELECT * FROM ${this.s}.events WHERE id = ANY($1::bigint[]) ORDER BY id`, [[...ids]])).map(toStoreEvent);
 	}
 
 	async minimumSubscriptionPosition(): Promise<number | null> {
@@ -347,7 +381,8 @@ export class PostgresTransaction implements StoreWriter {
 		// LIMIT NULL means no limit.
 		return this.changes(
 			`DELETE FROM ${this.s}.events WHERE id IN (
-				SELECT id FROM ${this.s}.events WHERE created_at < $1 AND id <= $2 ORDER BY id LIMIT $3)`,
+				SELECT id FROM ${this.s}.events e WHERE created_at < $1 AND id <= $2
+					AND NOT EXISTS (SELECT 1 FROM ${this.s}.event_bursts b WHERE b.event_id = e.id) ORDER BY id LIMIT $3)`,
 			[createdBefore, maxId, limit ?? null],
 		);
 	}
@@ -396,7 +431,11 @@ export class PostgresTransaction implements StoreWriter {
 
 	async deleteIdleSubscriptions(idleSince: number): Promise<string[]> {
 		const rows = await this.rows(`DELETE FROM ${this.s}.subscriptions WHERE updated_at < $1 RETURNING subscriber_id`, [idleSince]);
-		return rows.map((row) => String(row.subscriber_id));
+		const forgotten = rows.map((row) => String(row.subscriber_id));
+		if (forgotten.length > 0) {
+			await this.changes(`DELETE FROM ${this.s}.event_bursts WHERE subscriber_id = ANY($1::text[])`, [forgotten]);
+		}
+		return forgotten;
 	}
 
 	async countReservations(scope: string, after: number): Promise<number> {

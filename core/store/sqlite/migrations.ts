@@ -117,4 +117,18 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 	CREATE INDEX messages_timestamp ON messages (timestamp);
 	CREATE INDEX message_statuses_timestamp ON message_statuses (timestamp);
 	`,
+	// Bursts: a trigger's pending burst per customer is the events it holds back until the customer
+	// goes quiet; pruning keeps those events (looked up by event id).
+	`
+	CREATE TABLE event_bursts (
+		subscriber_id TEXT NOT NULL,
+		event_id INTEGER NOT NULL,
+		phone_number_id TEXT NOT NULL,
+		customer_id TEXT NOT NULL,
+		arrived_at INTEGER NOT NULL,
+		PRIMARY KEY (subscriber_id, event_id)
+	) WITHOUT ROWID;
+	CREATE INDEX event_bursts_customer ON event_bursts (subscriber_id, phone_number_id, customer_id);
+	CREATE INDEX event_bursts_event ON event_bursts (event_id);
+	`,
 ];

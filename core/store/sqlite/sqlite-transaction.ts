@@ -12,6 +12,7 @@ import {
 	messageValues,
 	toContact,
 	toConversation,
+	toPendingBurst,
 	toStoreEvent,
 	toStoredMessage,
 	type Row,
@@ -19,6 +20,7 @@ import {
 } from '../rows';
 import type { StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
+import type { PendingBurst } from '../../conversation/bursts';
 
 /** node:sqlite takes no booleans: flags are stored as 0/1. */
 export function sqliteValue(value: RowValue): SQLInputValue {
@@ -254,6 +256,41 @@ export class SqliteTransaction implements StoreWriter {
 
 	async deleteSubscription(subscriberId: string): Promise<void> {
 		this.run('DELETE FROM subscriptions WHERE subscriber_id = ?', subscriberId);
+		this.run('DELETE FROM event_bursts WHERE subscriber_id = ?', subscriberId);
+	}
+
+	async putBurstEvent(subscriberId: string, entry: { eventId: number; phoneNumberId: string; customerId: string; arrivedAt: number }): Promise<void> {
+		this.run(
+			`INSERT INTO event_bursts (subscriber_id, event_id, phone_number_id, customer_id, arrived_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`,
+			subscriberId,
+			entry.eventId,
+			entry.phoneNumberId,
+			entry.customerId,
+			entry.arrivedAt,
+		);
+	}
+
+	async pendingBursts(subscriberId: string): Promise<PendingBurst[]> {
+		return this.all(
+			`SELECT phone_number_id, customer_id, count(*) AS size, min(arrived_at) AS first_at, max(arrived_at) AS last_at
+			FROM event_bursts WHERE subscriber_id = ? GROUP BY phone_number_id, customer_id`,
+			subscriberId,
+		).map(toPendingBurst);
+	}
+
+	async takeBurst(subscriberId: string, phoneNumberId: string, customerId: string): Promise<number[]> {
+		return this.all(
+			'DELETE FROM event_bursts WHERE subscriber_id = ? AND phone_number_id = ? AND customer_id = ? RETURNING event_id',
+			subscriberId,
+			phoneNumberId,
+			customerId,
+		).map((row) => Number(row.event_id));
+	}
+
+	async eventsByIds(ids: readonly number[]): Promise<StoreEvent[]> {
+		if (ids.length === 0) return [];
+		return this.all(`SELECT * FROM events WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`, ...ids).map(toStoreEvent);
 	}
 
 	async minimumSubscriptionPosition(): Promise<number | null> {
@@ -263,7 +300,8 @@ export class SqliteTransaction implements StoreWriter {
 
 	async deleteEventsBefore(createdBefore: number, maxId: number, limit?: number): Promise<number> {
 		return this.run(
-			'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ? AND id <= ? ORDER BY id LIMIT ?)',
+			`DELETE FROM events WHERE id IN (SELECT id FROM events e WHERE created_at < ? AND id <= ?
+				AND NOT EXISTS (SELECT 1 FROM event_bursts b WHERE b.event_id = e.id) ORDER BY id LIMIT ?)`,
 			createdBefore,
 			maxId,
 			limit ?? -1,
@@ -315,9 +353,11 @@ export class SqliteTransaction implements StoreWriter {
 	}
 
 	async deleteIdleSubscriptions(idleSince: number): Promise<string[]> {
-		return this.all('DELETE FROM subscriptions WHERE updated_at < ? RETURNING subscriber_id', idleSince).map((row) =>
+		const forgotten = this.all('DELETE FROM subscriptions WHERE updated_at < ? RETURNING subscriber_id', idleSince).map((row) =>
 			String(row.subscriber_id),
 		);
+		for (const subscriberId of forgotten) this.run('DELETE FROM event_bursts WHERE subscriber_id = ?', subscriberId);
+		return forgotten;
 	}
 
 	async countReservations(scope: string, after: number): Promise<number> {
