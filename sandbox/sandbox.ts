@@ -40,6 +40,7 @@ export const WORKFLOWS = {
 	bot: { file: 'ai-support-bot.json', label: 'AI support bot' },
 	crm: { file: 'crm-sync.json', label: 'CRM sync (CSV)' },
 	reengage: { file: 're-engagement.json', label: 'Re-engagement (templates)' },
+	away: { file: 'away-message.json', label: 'Away message (business hours)' },
 } as const;
 export type WorkflowKey = keyof typeof WORKFLOWS;
 

@@ -3,11 +3,12 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { AiReplyRequest, ImageDetail } from '../../core';
 import type { AiConnectionOptions } from '../shared/core-access';
 import { DEFAULT_MODEL } from '../shared/descriptions';
+import { variablesOf, type VariableRows } from '../shared/variables';
 import { DEFAULT_INSTRUCTIONS } from './description';
 
 interface ReplyOptions {
 	styleHint?: boolean;
-	contextVariables?: { variable?: Array<{ name?: string; value?: unknown }> };
+	contextVariables?: VariableRows;
 	historyTokenBudget?: number;
 	imageDetail?: ImageDetail;
 	imageMediaId?: string;
@@ -25,16 +26,6 @@ interface ReplyOptions {
 
 function text(value: unknown): string {
 	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-}
-
-/** Key/value rows as an object; rows without a name are ignored, a later row wins over an earlier one. */
-function variables(options: ReplyOptions): Record<string, unknown> {
-	const result: Record<string, unknown> = {};
-	for (const row of options.contextVariables?.variable ?? []) {
-		const name = text(row.name).trim();
-		if (name !== '') result[name] = row.value ?? '';
-	}
-	return result;
 }
 
 export interface ItemParameters {
@@ -56,7 +47,7 @@ export function readItemParameters(context: IExecuteFunctions, itemIndex: number
 			topP: options.topP,
 			maxTokens: options.maxTokens ?? 1024,
 			historyTokenBudget: options.historyTokenBudget ?? 3000,
-			variables: variables(options),
+			variables: variablesOf(options.contextVariables),
 			styleHint: options.styleHint ?? true,
 			vision: { enabled: options.useImages ?? true, mediaId: options.imageMediaId?.trim() || undefined, detail: options.imageDetail },
 			voice: { enabled: options.transcribeVoice ?? true, model: options.transcriptionModel, language: options.transcriptionLanguage },

@@ -7,7 +7,9 @@ import {
 } from 'n8n-workflow';
 
 import { isRecordedByAiReply, type StoreEvent } from '../../core';
+import { businessHoursFields, businessSchedule } from '../shared/business-hours';
 import { cloudApiClient } from '../shared/core-access';
+import type { WhatsAppCredential } from '../shared/credentials';
 import { transcribeForTrigger, voiceTranscriptionProperties } from '../shared/trigger/ai';
 import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
@@ -86,10 +88,10 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', 'data') as string;
 	const transcribeVoice = context.getNodeParameter('transcribeVoice', false) as boolean;
 	const wanted = (type: string) => messageTypes.length === 0 || messageTypes.includes(LISTED_TYPES.includes(type) ? type : 'other');
-	const plainItem = (event: StoreEvent): IDataObject => {
+	const plainItem = (event: StoreEvent, credential: WhatsAppCredential): IDataObject => {
 		if (event.type === 'message.status') return messageStatusItem(event.payload);
 		if (event.type !== 'message.received') throw new ApplicationError(`Unexpected event type ${event.type}`);
-		return messageReceivedItem(event.payload);
+		return messageReceivedItem(event.payload, hoursAt(credential, event.payload.message.timestamp));
 	};
 	return {
 		types: includeStatuses ? ['message.received', 'message.status'] : ['message.received'],
@@ -100,7 +102,11 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 			(event.type === 'message.received' && wanted(event.payload.message.type) && !isRecordedByAiReply(event.payload.message)),
 		plainItem,
 		toItem: async (event, { credential, trigger }): Promise<INodeExecutionData> => {
-			const item: INodeExecutionData = { json: plainItem(event) };
+			if (event.type === 'message.received') {
+				// Unreadable hours fail here, so the item carries the error naming the field to fix.
+				businessSchedule(credential);
+			}
+			const item: INodeExecutionData = { json: plainItem(event, credential) };
 			if (event.type !== 'message.received') return item;
 			const { message } = event.payload;
 			const media = message.media;
@@ -128,4 +134,13 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 			return item;
 		},
 	};
+}
+
+/** The hours at the message's time; null when the credential's hours cannot be read (toItem reports why). */
+function hoursAt(credential: WhatsAppCredential, timestamp: number) {
+	try {
+		return businessHoursFields(businessSchedule(credential), timestamp);
+	} catch {
+		return null;
+	}
 }

@@ -5,6 +5,8 @@ import {
 	DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS,
 	DEFAULT_KEEP_MESSAGES_DAYS,
 	DEFAULT_META_BASE_URL,
+	WEEKDAYS,
+	type BusinessHoursInput,
 	type CloudApiConfig,
 	type HttpTransport,
 	type MessagingTier,
@@ -36,6 +38,8 @@ export interface WhatsAppCredential {
 	keepMessagesMs: number | null;
 	/** A trigger cursor untouched this long is forgotten (its workflow is inactive or gone). */
 	forgetInactiveTriggersAfterMs: number;
+	/** The opening hours as entered, checked where they are used (nodes/shared/business-hours.ts); null: always open. */
+	businessHours: BusinessHoursInput | null;
 	store: StoreConfig;
 }
 
@@ -67,6 +71,7 @@ export function readWhatsAppCredential(data: ICredentialDataDecryptedObject): Wh
 		tier: (text(data, 'messagingTier', 'TIER_250') || 'TIER_250') as MessagingTier,
 		inactivityTimeoutMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * 60_000,
 		...readRetention(data),
+		businessHours: readBusinessHours(data),
 		store: readStoreConfig(data),
 	};
 }
@@ -82,6 +87,13 @@ function readRetention(data: ICredentialDataDecryptedObject): Pick<WhatsAppCrede
 		keepMessagesMs: keep === 0 ? null : keep * DAY_MS,
 		forgetInactiveTriggersAfterMs: (Number.isFinite(forgetDays) && forgetDays > 0 ? forgetDays : DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS) * DAY_MS,
 	};
+}
+
+/** The hours fields keep their values while the switch is off; only the switch counts. */
+function readBusinessHours(data: ICredentialDataDecryptedObject): BusinessHoursInput | null {
+	if (data.businessHours !== true) return null;
+	const weekly = Object.fromEntries(WEEKDAYS.map((day) => [day, text(data, `hours${day.charAt(0).toUpperCase()}${day.slice(1)}`)]));
+	return { timeZone: text(data, 'businessTimeZone'), weekly, closedDates: text(data, 'closedDates') };
 }
 
 const SSL_MODES: Record<string, PostgresStoreConfig['ssl']> = {

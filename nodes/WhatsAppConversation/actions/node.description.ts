@@ -1,11 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as checkBusinessHours from './checkBusinessHours.operation';
 import * as close from './close.operation';
 import * as get from './get.operation';
 import * as list from './list.operation';
 import * as optIn from './optIn.operation';
 import * as optOut from './optOut.operation';
 import * as setAi from './setAi.operation';
+import * as setVariables from './setVariables.operation';
 
 /** The operation picker and every operation's parameters, each shown for its own operation. */
 export const properties: INodeProperties[] = [
@@ -15,6 +17,12 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{
+				name: 'Check Business Hours',
+				value: 'checkBusinessHours',
+				description: "Whether a moment is within the credential's business hours, and when the business opens next",
+				action: 'Check business hours',
+			},
 			{
 				name: 'Close',
 				value: 'close',
@@ -51,6 +59,12 @@ export const properties: INodeProperties[] = [
 				description: 'Turn AI replies off (human takeover) or back on for a conversation',
 				action: 'Turn AI replies on or off',
 			},
+			{
+				name: 'Set Variables',
+				value: 'setVariables',
+				description: 'Keep flags or facts on a conversation (e.g. that the away message was sent)',
+				action: 'Set conversation variables',
+			},
 		],
 		default: 'get',
 	},
@@ -60,4 +74,6 @@ export const properties: INodeProperties[] = [
 	...setAi.description,
 	...optOut.description,
 	...optIn.description,
+	...checkBusinessHours.description,
+	...setVariables.description,
 ];

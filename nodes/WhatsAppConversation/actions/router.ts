@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { failedItem, toNodeError } from '../../shared/errors';
 import { whatsAppCredential, withStore } from '../../shared/core-access';
+import * as checkBusinessHours from './checkBusinessHours.operation';
 import type { OperationExecute } from './common';
 import * as close from './close.operation';
 import * as get from './get.operation';
@@ -9,8 +10,9 @@ import * as list from './list.operation';
 import * as optIn from './optIn.operation';
 import * as optOut from './optOut.operation';
 import * as setAi from './setAi.operation';
+import * as setVariables from './setVariables.operation';
 
-export const operations: Record<string, { execute: OperationExecute }> = { get, list, close, setAi, optOut, optIn };
+export const operations: Record<string, { execute: OperationExecute }> = { get, list, close, setAi, optOut, optIn, checkBusinessHours, setVariables };
 
 /** Runs the chosen operation for every item with one store for the whole execution. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

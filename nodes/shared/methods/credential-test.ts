@@ -1,6 +1,7 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { CloudApiClient, fetchTransport, WhatsAppConversationsError } from '../../../core';
+import { businessSchedule } from '../business-hours';
 import { cloudApiConfig, readWhatsAppCredential } from '../credentials';
 
 /**
@@ -17,6 +18,8 @@ export async function whatsAppConversationsApiTest(
 		const settings = readWhatsAppCredential(credential.data ?? {});
 		if (settings.accessToken === '') return { status: 'Error', message: 'The access token is empty.' };
 		if (settings.phoneNumberId === '') return { status: 'Error', message: 'The phone number ID is empty.' };
+		// Unreadable business hours are reported when saving, not first on a customer's message.
+		businessSchedule(settings);
 		const check = await new CloudApiClient(cloudApiConfig(settings, fetchTransport)).testConnection();
 		const number = check.phoneNumber;
 		return {

@@ -44,13 +44,13 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 	 * (an expired media id) or the last try gives the plain item with `error`, so the event still runs.
 	 */
 	const itemOf = async (event: StoreEvent, attempt: EventAttempt): Promise<INodeExecutionData> => {
-		if (!options.toItem) return { json: options.plainItem(event) };
+		if (!options.toItem) return { json: options.plainItem(event, credential) };
 		try {
 			return await options.toItem(event, context);
 		} catch (error) {
 			if (!attempt.last && isTransient(error)) throw error;
 			this.logger.warn(`WhatsApp trigger emits event ${event.id} (${event.type}) without its extras: ${describe(error)}`);
-			return { json: { ...options.plainItem(event), error: { code: codeOf(error), message: describe(error), hint: hintOf(error, EXTRAS_FAILED) } } };
+			return { json: { ...options.plainItem(event, credential), error: { code: codeOf(error), message: describe(error), hint: hintOf(error, EXTRAS_FAILED) } } };
 		}
 	};
 

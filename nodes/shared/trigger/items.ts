@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ConversationEndedPayload, ConversationStartedPayload, MessageReceivedPayload, MessageStatusPayload } from '../../../core';
+import type { BusinessHoursFields } from '../business-hours';
 
 function iso(epochMs: number | null | undefined): string | null {
 	return epochMs === null || epochMs === undefined ? null : new Date(epochMs).toISOString();
@@ -15,8 +16,11 @@ function authenticated(payload: { authenticated?: boolean }): boolean | null {
 	return payload.authenticated ?? null;
 }
 
-/** One flat, typed item per inbound message; `raw` keeps Meta's message for power users. */
-export function messageReceivedItem(payload: MessageReceivedPayload): IDataObject {
+/**
+ * One flat, typed item per inbound message; `raw` keeps Meta's message for power users. The business
+ * hours are those at the message's timestamp (null when the credential's hours cannot be read).
+ */
+export function messageReceivedItem(payload: MessageReceivedPayload, hours: BusinessHoursFields | null): IDataObject {
 	const { message, conversation, window, contact } = payload;
 	return {
 		event: 'message',
@@ -38,6 +42,8 @@ export function messageReceivedItem(payload: MessageReceivedPayload): IDataObjec
 		isNewConversation: conversation.isNew,
 		windowOpen: window.open,
 		windowOpenUntil: iso(window.expiresAt),
+		withinBusinessHours: hours?.withinBusinessHours ?? null,
+		nextOpenAt: hours?.nextOpenAt ?? null,
 		optedOut: contact.optedOut,
 		optKeyword: payload.optKeyword,
 		timestamp: iso(message.timestamp),

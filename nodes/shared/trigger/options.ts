@@ -16,8 +16,8 @@ export interface EventTriggerOptions {
 	phoneNumberScope: 'credential' | 'all';
 	/** The node's filters beyond type and number. */
 	accepts: (event: StoreEvent) => boolean;
-	/** The event's item from its payload alone; cannot fail, so a failing event still runs with it. */
-	plainItem: (event: StoreEvent) => IDataObject;
+	/** The event's item from its payload and the credential alone; cannot fail, so a failing event still runs with it. */
+	plainItem: (event: StoreEvent, credential: WhatsAppCredential) => IDataObject;
 	/** The full item when it needs I/O (media, transcript, AI), which can fail; else the plain item is used. */
 	toItem?: (event: StoreEvent, context: TriggerItemContext) => Promise<INodeExecutionData>;
 	/** Work that lives as long as the trigger (the inactivity sweep). */
