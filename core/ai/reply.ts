@@ -13,6 +13,7 @@ import { resolveStoredCustomer } from './customer';
 import { findOrRecordCustomerMessage, type ConversationAddress } from './customer-message';
 import { recordUnsentReply, sendReply, type Delivery } from './deliver';
 import { AiError } from './errors';
+import { isRecordedByAiReply } from './ids';
 import { toWhatsAppText } from './format';
 import { fitToTokenBudget, historyText, transcriptToChatMessages } from './history';
 import { imageDataUrl, MAX_TRANSCRIPTION_BYTES, storedMedia, type MediaDownloader } from './media';
@@ -61,6 +62,11 @@ export interface AiReplyEnvironment {
 	inactivityTimeoutMs: number;
 	defaultCountry?: CountryCode;
 	now?: () => number;
+	/**
+	 * Shows the customer "typing…" on their WhatsApp message (a read receipt with the typing
+	 * indicator) while the model answers; its failure is for it to log (a rejection is ignored). Left out: no indicator.
+	 */
+	showTyping?: (wamid: string) => Promise<unknown>;
 }
 
 interface ReplyBase {
@@ -132,6 +138,17 @@ async function currentInput(request: AiReplyRequest, environment: AiReplyEnviron
 	return { current: { text }, image: null, transcription: null };
 }
 
+/**
+ * "typing…" on a message that came through WhatsApp, while the window is open (an answer can follow:
+ * Meta asks to show it only then). Started here, it runs beside the model call.
+ */
+function typingFor(message: StoredMessage, window: CustomerWindow | null, environment: AiReplyEnvironment): Promise<unknown> | undefined {
+	const raw = message.payload.raw as Readonly<Record<string, unknown>> | undefined;
+	if (!environment.showTyping || message.direction !== 'inbound' || message.wamid === null || !window?.open) return undefined;
+	if (isRecordedByAiReply({ wamid: message.wamid, raw })) return undefined;
+	return environment.showTyping(message.wamid).catch(() => undefined);
+}
+
 /** Answers one customer message; see the module comment for the steps. */
 export async function replyToCustomer(request: AiReplyRequest, environment: AiReplyEnvironment): Promise<AiReplyResult> {
 	const now = environment.now ?? Date.now;
@@ -165,6 +182,7 @@ export async function replyToCustomer(request: AiReplyRequest, environment: AiRe
 	const earlier = located.transcript.filter((message) => message.seq < located.message.seq);
 	const history = fitToTokenBudget(transcriptToChatMessages(earlier), request.historyTokenBudget ?? DEFAULT_HISTORY_TOKEN_BUDGET);
 	const system = renderSystemPrompt({ instructions: request.instructions, variables: conversation.inputVariables, styleHint: request.styleHint });
+	const typing = typingFor(located.message, windowBefore, environment);
 	const answer = await environment.complete({
 		model: request.model,
 		messages: buildChatMessages(system, history.messages, input.current),
@@ -172,6 +190,9 @@ export async function replyToCustomer(request: AiReplyRequest, environment: AiRe
 		topP: request.topP,
 		maxTokens: request.maxTokens,
 	});
+	// Whoever sends the answer (this step or a later one) sends it after "typing…", or Meta would show
+	// "typing…" under the answer. It ran beside the model call, so this rarely waits.
+	await typing;
 
 	const reply = toWhatsAppText(answer.text);
 	if (reply === '') throw new AiError('AI_EMPTY_REPLY', 'The model answered with nothing WhatsApp can show.', 'Run again or adjust the instructions.');

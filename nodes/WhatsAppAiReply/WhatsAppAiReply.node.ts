@@ -10,6 +10,7 @@ import { chatCompleter, replyToCustomer, transcriber } from '../../core';
 import { failedItem } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders } from '../shared/methods/list-search';
+import { sendReadReceipt } from '../shared/read-receipts';
 import { aiConnection, forEachItemBySender, inInputOrder } from '../shared/core-access';
 import { aiReplyProperties } from './description';
 import { replyItem } from './output';
@@ -44,7 +45,7 @@ export class WhatsAppAiReply implements INodeType {
 		const output: INodeExecutionData[] = [];
 		await forEachItemBySender(this, async (outbound, itemIndex) => {
 			try {
-				const { request, connection } = readItemParameters(this, itemIndex);
+				const { request, connection, typingIndicator } = readItemParameters(this, itemIndex);
 				const ai = await aiConnection(this, connection);
 				const result = await replyToCustomer(request, {
 					store: outbound.store,
@@ -55,6 +56,7 @@ export class WhatsAppAiReply implements INodeType {
 					phoneNumberId: outbound.phoneNumberId,
 					businessAccountId: outbound.businessAccountId,
 					inactivityTimeoutMs: outbound.inactivityTimeoutMs,
+					showTyping: typingIndicator ? (wamid) => sendReadReceipt(outbound.client, wamid, { typingIndicator: true }, this.logger) : undefined,
 				});
 				output.push({ json: replyItem(result), pairedItem: { item: itemIndex } });
 			} catch (error) {

@@ -160,6 +160,14 @@ export const aiReplyProperties: INodeProperties[] = [
 				description: 'Higher values give more varied answers, lower values more focused ones',
 			},
 			{
+				displayName: 'Show Typing Indicator',
+				name: 'typingIndicator',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether the customer sees "typing…" (and blue ticks on their message) while the model answers a WhatsApp message; WhatsApp removes it when the answer is sent, or after 25 seconds',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',
 				type: 'number',

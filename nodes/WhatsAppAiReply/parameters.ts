@@ -22,6 +22,7 @@ interface ReplyOptions {
 	transcribeVoice?: boolean;
 	transcriptionLanguage?: string;
 	transcriptionModel?: string;
+	typingIndicator?: boolean;
 }
 
 function text(value: unknown): string {
@@ -31,6 +32,8 @@ function text(value: unknown): string {
 export interface ItemParameters {
 	request: AiReplyRequest;
 	connection: AiConnectionOptions;
+	/** Show "typing…" while the model answers. */
+	typingIndicator: boolean;
 }
 
 /** One item's parameters as the core's request; defaults of options the user did not add applied here. */
@@ -58,5 +61,6 @@ export function readItemParameters(context: IExecuteFunctions, itemIndex: number
 			timeoutMs: Math.max(1, options.timeoutSeconds ?? 120) * 1000,
 			maxRetries: Math.max(0, Math.floor(options.maxRetries ?? 2)),
 		},
+		typingIndicator: options.typingIndicator ?? true,
 	};
 }

@@ -51,6 +51,15 @@ export class WhatsAppMessageReceivedTrigger extends WhatsAppEventTriggerNode {
 			},
 			phoneNumberScopeProperty,
 			{
+				displayName: 'Combine Messages Sent Within (Seconds)',
+				name: 'combineWithinSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 300 },
+				default: 0,
+				description:
+					"A customer's messages sent within this many seconds of each other start one execution together: `messages` lists them, `text` joins them line by line, and `messageId` is the last one's (for replies). At most 10 messages or 5 times this wait per execution. 0 starts one execution per message.",
+			},
+			{
 				displayName: 'Include Status Updates',
 				name: 'includeStatuses',
 				type: 'boolean',
@@ -84,6 +93,7 @@ export class WhatsAppMessageReceivedTrigger extends WhatsAppEventTriggerNode {
 function listenFor(context: ParameterSource): EventTriggerOptions {
 	const messageTypes = context.getNodeParameter('messageTypes', []) as string[];
 	const includeStatuses = context.getNodeParameter('includeStatuses', false) as boolean;
+	const combineWithinSeconds = context.getNodeParameter('combineWithinSeconds', 0) as number;
 	const downloadMedia = context.getNodeParameter('downloadMedia', false) as boolean;
 	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', 'data') as string;
 	const transcribeVoice = context.getNodeParameter('transcribeVoice', false) as boolean;
@@ -95,6 +105,7 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 	};
 	return {
 		types: includeStatuses ? ['message.received', 'message.status'] : ['message.received'],
+		combineWithinMs: Math.max(0, combineWithinSeconds) * 1000,
 		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
 		// Messages AI Reply recorded from other channels are in the log too; they are not WhatsApp arrivals.
 		accepts: (event) =>

@@ -4,6 +4,7 @@ import { NodeOperationError, type INodeExecutionData, type IRun, type ITriggerFu
 
 import {
 	acquireStore,
+	BurstEmitter,
 	EventSubscriber,
 	releaseStore,
 	WhatsAppConversationsError,
@@ -11,6 +12,7 @@ import {
 	type StoreEvent,
 } from '../../../core';
 import { whatsAppCredential } from '../core-access';
+import { burstItem } from './items';
 import { maintainTriggerStore } from './maintenance';
 import { takeManualStart } from './manual-listen';
 import { phoneNumberFilter, type EventTriggerOptions } from './options';
@@ -54,6 +56,37 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 		}
 	};
 
+	/**
+	 * Starts the run of one item. The key lets n8n drop a second emit of the same event, e.g. after a
+	 * crash before the ack; the redelivery of a lost run has a key of its own, so n8n also lets through
+	 * at most one of those.
+	 */
+	const startRun = (item: INodeExecutionData, key: string, redelivery: boolean, what: string) => {
+		if (redelivery) this.logger.warn(`WhatsApp trigger emits ${what} again: n8n lost its execution`);
+		// n8n resolves `done` with the execution's end, in queue mode too (main hears of the job's end).
+		const done = this.helpers.createDeferredPromise<IRun>();
+		this.emit([[item]], undefined, done, `${key}${redelivery ? ':redelivery' : ''}`);
+		return { outcome: done.promise.then(runOutcome) };
+	};
+
+	// A customer's quick messages as one run (Message Received's option); a test run takes the first alone.
+	const bursts =
+		manual || !options.combineWithinMs
+			? undefined
+			: new BurstEmitter({
+					store,
+					subscriberId,
+					quietMs: options.combineWithinMs,
+					emit: async (events, { redelivery }) => {
+						// The burst is out of the store already: an item that cannot be completed goes with its error.
+						const items: INodeExecutionData[] = [];
+						for (const event of events) items.push(await itemOf(event, { number: 1, last: true, redelivery }));
+						const last = events[events.length - 1];
+						return startRun(burstItem(items), `${subscriberId}:burst:${last.id}`, redelivery, `the burst up to event ${last.id}`);
+					},
+					onError: (error) => this.logger.warn(`WhatsApp trigger could not emit a burst of messages: ${describe(error)}`),
+				});
+
 	const subscriber = new EventSubscriber({
 		store,
 		subscriberId,
@@ -62,20 +95,14 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 		from: manualStart === undefined ? 'now' : { after: manualStart },
 		handle: async (event, attempt) => {
 			if (manualDone || !options.accepts(event)) return;
+			if (bursts && event.type === 'message.received') return bursts.hold(event);
 			const item = await itemOf(event, attempt);
 			if (manual) {
 				this.emit([[item]]);
 				manualDone = true;
 				return;
 			}
-			// The key lets n8n drop a second emit of the same event, e.g. after a crash before the ack; the
-			// redelivery of a lost run has a key of its own, so n8n also lets through at most one of those.
-			const key = `${subscriberId}:${event.id}${attempt.redelivery ? ':redelivery' : ''}`;
-			if (attempt.redelivery) this.logger.warn(`WhatsApp trigger emits event ${event.id} (${event.type}) again: n8n lost its execution`);
-			// n8n resolves `done` with the execution's end, in queue mode too (main hears of the job's end).
-			const done = this.helpers.createDeferredPromise<IRun>();
-			this.emit([[item]], undefined, done, key);
-			return { outcome: done.promise.then(runOutcome) };
+			return startRun(item, `${subscriberId}:${event.id}`, attempt.redelivery, `event ${event.id} (${event.type})`);
 		},
 		onError: (error, event) => {
 			if (event === undefined) this.logger.error(`WhatsApp trigger could not read its events: ${describe(error)}`);
@@ -90,10 +117,12 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 		},
 	});
 	await subscriber.start();
+	bursts?.start();
 
 	return {
 		closeFunction: async () => {
 			await subscriber.stop();
+			await bursts?.stop();
 			await background?.stop();
 			await stopMaintenance?.();
 			if (manual) await store.unsubscribe(subscriberId);

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ConversationEndedPayload, ConversationStartedPayload, MessageReceivedPayload, MessageStatusPayload } from '../../../core';
 import type { BusinessHoursFields } from '../business-hours';
@@ -116,5 +116,32 @@ export function conversationEndedItem(payload: ConversationEndedPayload): IDataO
 		durationSeconds: Math.round(((conversation.closedAt ?? conversation.lastMessageAt) - conversation.startedAt) / 1000),
 		inputVariables: { ...conversation.inputVariables } as IDataObject,
 		extractedVariables: { ...conversation.extractedVariables } as IDataObject,
+	};
+}
+
+/**
+ * A burst of one customer's messages as one item: the latest message's fields (its id for replies, its
+ * window), `text` the messages' texts (a caption where there is no text) in order, one per line,
+ * `messages` every message's own item, and `isNewConversation` when any of them opened it. Binary data
+ * keeps its field name for the first message that has it; a later one gets `_<position>` (`data_3`).
+ */
+export function burstItem(items: readonly INodeExecutionData[]): INodeExecutionData {
+	const messages = items.map((item) => item.json);
+	const texts = messages
+		.map((message) => message.text ?? message.caption)
+		.filter((text): text is string => typeof text === 'string' && text.trim() !== '');
+	const binary: Record<string, IBinaryData> = {};
+	items.forEach((item, index) => {
+		for (const [field, data] of Object.entries(item.binary ?? {})) binary[field in binary ? `${field}_${index + 1}` : field] = data;
+	});
+	return {
+		json: {
+			...messages[messages.length - 1],
+			text: texts.length > 0 ? texts.join('\n') : null,
+			isNewConversation: messages.some((message) => message.isNewConversation === true),
+			messageCount: messages.length,
+			messages,
+		},
+		...(Object.keys(binary).length > 0 ? { binary } : {}),
 	};
 }

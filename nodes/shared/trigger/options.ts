@@ -20,6 +20,11 @@ export interface EventTriggerOptions {
 	plainItem: (event: StoreEvent, credential: WhatsAppCredential) => IDataObject;
 	/** The full item when it needs I/O (media, transcript, AI), which can fail; else the plain item is used. */
 	toItem?: (event: StoreEvent, context: TriggerItemContext) => Promise<INodeExecutionData>;
+	/**
+	 * A customer's received messages arriving within this many ms of each other start one run together
+	 * (burstItem); absent or 0: each message runs alone. Test runs always take one message.
+	 */
+	combineWithinMs?: number;
 	/** Work that lives as long as the trigger (the inactivity sweep). */
 	onStart?: (store: ConversationStore, credential: WhatsAppCredential) => { stop(): Promise<void> };
 }

@@ -7,6 +7,7 @@ import { signPayload } from '../../../core/webhook/signature';
 import { WhatsAppMessageReceivedTrigger } from '../../../nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node';
 import { createTriggerHarness } from './trigger-runner';
 import { credentialTypes, type WhatsAppFixture } from './whatsapp-fixture';
+import type { WorkflowNode } from './workflow-runner';
 
 /** Meta's documented text webhook, its messages replaced by what `messages` makes of its text message. */
 export function textSampleWith(messages: (text: IDataObject) => IDataObject[]): Buffer {
@@ -30,10 +31,11 @@ export function useMessageTriggers(wa: WhatsAppFixture, appSecret: string, verif
 		for (const active of actives.splice(0)) await active.close();
 	});
 	return {
-		async activeTrigger(workflowId: string, parameters: INodeParameters = {}) {
+		/** `node`: further node settings, e.g. the typeVersion (1 unless given). */
+		async activeTrigger(workflowId: string, parameters: INodeParameters = {}, node: Partial<WorkflowNode> = {}) {
 			const harness = await createTriggerHarness({
 				nodeType: new WhatsAppMessageReceivedTrigger(),
-				node: { parameters, webhookId: `hook-${workflowId}` },
+				node: { parameters, webhookId: `hook-${workflowId}`, ...node },
 				credentials: wa.credentials({ appSecret, verifyToken }),
 				credentialTypes,
 				workflowId,
