@@ -14,6 +14,7 @@ import { transcribeForTrigger, voiceTranscriptionProperties } from '../shared/tr
 import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { messageReceivedItem, messageStatusItem } from '../shared/trigger/items';
+import { readReceiptOnEmit, readReceiptProperties } from '../shared/trigger/read-receipt';
 import { WhatsAppEventTriggerNode } from '../shared/trigger/trigger-node';
 import { metaWebhooks } from '../shared/trigger/webhook-endpoint';
 
@@ -25,7 +26,9 @@ export class WhatsAppMessageReceivedTrigger extends WhatsAppEventTriggerNode {
 		name: 'whatsAppMessageReceivedTrigger',
 		icon: 'file:whatsapp.svg',
 		group: ['trigger'],
-		version: 1,
+		// 1.1: Mark as Read is on by default.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		description: 'Starts the workflow for each WhatsApp message a customer sends, with its conversation and window',
 		defaults: { name: 'WhatsApp Message Received' },
 		inputs: [],
@@ -80,6 +83,7 @@ export class WhatsAppMessageReceivedTrigger extends WhatsAppEventTriggerNode {
 				default: 'data',
 				displayOptions: { show: { downloadMedia: [true] } },
 			},
+			...readReceiptProperties,
 			...voiceTranscriptionProperties,
 			...acceptUnsignedProperties,
 		],
@@ -112,6 +116,7 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 			event.type === 'message.status' ||
 			(event.type === 'message.received' && wanted(event.payload.message.type) && !isRecordedByAiReply(event.payload.message)),
 		plainItem,
+		onEmit: readReceiptOnEmit(context),
 		toItem: async (event, { credential, trigger }): Promise<INodeExecutionData> => {
 			if (event.type === 'message.received') {
 				// Unreadable hours fail here, so the item carries the error naming the field to fix.

@@ -56,6 +56,14 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 		}
 	};
 
+	const startOnEmit = (event: StoreEvent) => {
+		try {
+			options.onEmit?.(event, context);
+		} catch (error) {
+			this.logger.warn(`WhatsApp trigger emits event ${event.id} (${event.type}) without its side effect: ${describe(error)}`);
+		}
+	};
+
 	/**
 	 * Starts the run of one item. The key lets n8n drop a second emit of the same event, e.g. after a
 	 * crash before the ack; the redelivery of a lost run has a key of its own, so n8n also lets through
@@ -82,6 +90,7 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 						const items: INodeExecutionData[] = [];
 						for (const event of events) items.push(await itemOf(event, { number: 1, last: true, redelivery }));
 						const last = events[events.length - 1];
+						startOnEmit(last);
 						return startRun(burstItem(items), `${subscriberId}:burst:${last.id}`, redelivery, `the burst up to event ${last.id}`);
 					},
 					onError: (error) => this.logger.warn(`WhatsApp trigger could not emit a burst of messages: ${describe(error)}`),
@@ -97,6 +106,7 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 			if (manualDone || !options.accepts(event)) return;
 			if (bursts && event.type === 'message.received') return bursts.hold(event);
 			const item = await itemOf(event, attempt);
+			startOnEmit(event);
 			if (manual) {
 				this.emit([[item]]);
 				manualDone = true;

@@ -20,6 +20,8 @@ export interface EventTriggerOptions {
 	plainItem: (event: StoreEvent, credential: WhatsAppCredential) => IDataObject;
 	/** The full item when it needs I/O (media, transcript, AI), which can fail; else the plain item is used. */
 	toItem?: (event: StoreEvent, context: TriggerItemContext) => Promise<INodeExecutionData>;
+	/** Started as the event is emitted and never awaited, so it cannot delay or fail the run (the read receipt). */
+	onEmit?: (event: StoreEvent, context: TriggerItemContext) => void;
 	/**
 	 * A customer's received messages arriving within this many ms of each other start one run together
 	 * (burstItem); absent or 0: each message runs alone. Test runs always take one message.
