@@ -30,6 +30,12 @@ export interface AiReplyRequest {
 	message: string;
 	/** Meta's wamid from a WhatsApp trigger: the message is then not stored twice. */
 	messageId?: string;
+	/**
+	 * The wamids of the customer's other messages answered together with `messageId` (a burst from
+	 * Message Received): the reply answers them all at once, and the history leaves them out, since
+	 * `message` already holds them.
+	 */
+	turnMessageIds?: readonly string[];
 	instructions: string;
 	model: string;
 	temperature?: number;
@@ -179,7 +185,9 @@ export async function replyToCustomer(request: AiReplyRequest, environment: AiRe
 	if (!conversation.aiEnabled) return { ...base, skipped: true, skipReason: 'human_takeover' };
 
 	const input = await currentInput(request, environment, located.message);
-	const earlier = located.transcript.filter((message) => message.seq < located.message.seq);
+	// A burst's messages are all in `message`: the history holds them nowhere else.
+	const turn = new Set(request.turnMessageIds ?? []);
+	const earlier = located.transcript.filter((message) => message.seq < located.message.seq && !(message.wamid !== null && turn.has(message.wamid)));
 	const history = fitToTokenBudget(transcriptToChatMessages(earlier), request.historyTokenBudget ?? DEFAULT_HISTORY_TOKEN_BUDGET);
 	const system = renderSystemPrompt({ instructions: request.instructions, variables: conversation.inputVariables, styleHint: request.styleHint });
 	const typing = typingFor(located.message, windowBefore, environment);

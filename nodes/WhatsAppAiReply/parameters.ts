@@ -29,6 +29,17 @@ function text(value: unknown): string {
 	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
+/**
+ * The message ids of the burst the input item is (Message Received's combined messages), when the
+ * message answered is the burst's: its `messages` end with that id. Otherwise none.
+ */
+function burstMessageIds(context: IExecuteFunctions, itemIndex: number, messageId: string): string[] | undefined {
+	const messages = context.getInputData()[itemIndex]?.json.messages;
+	if (!Array.isArray(messages) || messageId === '') return undefined;
+	const ids = messages.map((message: unknown) => (message as { messageId?: unknown } | null)?.messageId).filter((id): id is string => typeof id === 'string');
+	return ids.at(-1) === messageId ? ids : undefined;
+}
+
 export interface ItemParameters {
 	request: AiReplyRequest;
 	connection: AiConnectionOptions;
@@ -44,6 +55,7 @@ export function readItemParameters(context: IExecuteFunctions, itemIndex: number
 			customer: text(context.getNodeParameter('customer', itemIndex)),
 			message: text(context.getNodeParameter('message', itemIndex, '')),
 			messageId: text(context.getNodeParameter('messageId', itemIndex, '')).trim() || undefined,
+			turnMessageIds: burstMessageIds(context, itemIndex, text(context.getNodeParameter('messageId', itemIndex, '')).trim()),
 			instructions: text(context.getNodeParameter('instructions', itemIndex, DEFAULT_INSTRUCTIONS)),
 			model: text(context.getNodeParameter('model', itemIndex, DEFAULT_MODEL)).trim(),
 			temperature: options.temperature ?? 0.7,

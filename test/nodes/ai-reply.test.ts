@@ -101,6 +101,30 @@ describe('WhatsApp AI Reply', () => {
 		]);
 	});
 
+	it('answers a burst of messages once: all of them in the message, none in the history', async () => {
+		const hello = await customerWrote('Hello');
+		const earlier = await wa.store.getConversation(hello.conversationId as string);
+		await wa.store.recordOutbound(
+			{ wamid: 'wamid.answer-1', businessAccountId: null, phoneNumberId: earlier!.phoneNumberId, customerId: CUSTOMER_WA_ID, type: 'text', text: 'Hi! How can I help?', payload: {}, timestamp: Date.now() - 1000 },
+			{ now: Date.now(), inactivityTimeoutMs: HOUR },
+		);
+		const parts = [await customerWrote('my order #123'), await customerWrote('arrived broken'), await customerWrote('can you replace it?')];
+		// The item Message Received emits for the burst (Combine Messages Sent Within): the last message's id, the texts joined.
+		const burst = { ...parts[2], text: parts.map((part) => part.text).join('\n'), messageCount: 3, messages: parts };
+		ai.replyWith({ content: 'Sorry about that! A replacement is on its way.' });
+		const result = await run(replyNode(), [burst]);
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('AI Reply')).toHaveLength(1);
+		expect(ai.chatRequests()).toHaveLength(1);
+		const request = ai.lastChatRequest();
+		expect(request.messages.slice(1).map((message) => [message.role, message.content])).toEqual([
+			['user', 'Hello'],
+			['assistant', 'Hi! How can I help?'],
+			['user', 'my order #123\narrived broken\ncan you replace it?'],
+		]);
+		expect(result.itemsOf('AI Reply')[0].json).toMatchObject({ messageRecorded: false, history: { messages: 2 } });
+	});
+
 	it('stays silent during a human takeover and says so', async () => {
 		const item = await customerWrote('I want to talk to a person');
 		await wa.store.setAiEnabled(item.conversationId as string, false);
@@ -234,5 +258,53 @@ describe('WhatsApp AI Reply', () => {
 		expect(request.messages[0].content).toContain('Context about this customer and conversation:\n- name: Maria\n- plan: gold');
 		const conversation = await wa.store.getConversation(output.conversationId as string);
 		expect(conversation?.inputVariables).toEqual({ name: 'Maria', plan: 'gold' });
+	});
+});
+
+describe('WhatsApp AI Reply: typing indicator', () => {
+	/** The customer's message as Meta knows it too, so Meta takes a read receipt for it. */
+	async function customerWroteThroughMeta(text: string): Promise<IDataObject> {
+		const item = await customerWrote(text);
+		wa.simulator.state.inbound.push({ wamid: item.messageId as string, phoneNumberId: wa.simulator.phoneNumberId, from: CUSTOMER_WA_ID, type: 'text', at: wa.simulator.now() });
+		return item;
+	}
+	const receiptsFor = (wamid: unknown) => wa.simulator.state.readReceipts.filter((receipt) => receipt.wamid === wamid);
+
+	it('shows "typing…" while the model answers, and sends the answer only after it', async () => {
+		const item = await customerWroteThroughMeta('Do you deliver on Sundays?');
+		// A slow read receipt: the answer must still come after it, or "typing…" would show under the answer.
+		wa.simulator.failNext(1, { delayMs: 700, match: (request) => (request.body as { status?: string } | null)?.status === 'read' });
+		ai.replyWith('Not on Sundays, sorry.');
+		const result = await run(replyNode({ sendReply: true }), [item]);
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('AI Reply')[0].json).toMatchObject({ sent: true });
+		const [receipt] = receiptsFor(item.messageId);
+		expect(receipt).toMatchObject({ typingIndicator: true });
+		const [reply] = wa.simulator.sentTo(CUSTOMER_WA_ID).filter((sent) => sent.at >= receipt.at - 1000);
+		expect(reply.payload).toMatchObject({ text: { body: 'Not on Sundays, sorry.' } });
+		expect(reply.at).toBeGreaterThanOrEqual(receipt.at);
+	});
+
+	it('shows none when turned off, during a human takeover, or for a message from another channel', async () => {
+		const off = await customerWroteThroughMeta('Hello?');
+		expect((await run(replyNode({ options: { typingIndicator: false } }), [off])).error).toBeUndefined();
+		const takenOver = await customerWroteThroughMeta('A person please');
+		await wa.store.setAiEnabled(takenOver.conversationId as string, false);
+		expect((await run(replyNode(), [takenOver])).error).toBeUndefined();
+		const before = wa.simulator.state.readReceipts.length;
+		expect((await run(replyNode(), [{ customerPhone: CUSTOMER, text: 'From the web chat', messageId: '' }])).error).toBeUndefined();
+		expect(receiptsFor(off.messageId)).toEqual([]);
+		expect(receiptsFor(takenOver.messageId)).toEqual([]);
+		expect(wa.simulator.state.readReceipts).toHaveLength(before);
+	});
+
+	it('answers as usual when Meta refuses the typing indicator', async () => {
+		// Stored, but unknown to Meta: the read receipt is refused (131009).
+		const item = await customerWrote('Is the shop open?');
+		ai.replyWith('Yes, until 18:00.');
+		const result = await run(replyNode({ sendReply: true }), [item]);
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('AI Reply')[0].json).toMatchObject({ sent: true, reply: 'Yes, until 18:00.' });
+		expect(receiptsFor(item.messageId)).toEqual([]);
 	});
 });
