@@ -103,7 +103,12 @@ export function standInExtraction(messages: readonly ChatMessage[]): string {
 	});
 }
 
-export async function startStandInModel(options: { host?: string; port?: number } = {}): Promise<StandInModel> {
+/** A real model takes a moment, during which the chat page shows the business "typing…". */
+const DEFAULT_ANSWER_DELAY_MS = 1500;
+
+/** `answerDelayMs`: how long each chat answer takes. */
+export async function startStandInModel(options: { host?: string; port?: number; answerDelayMs?: number } = {}): Promise<StandInModel> {
+	const answerDelayMs = options.answerDelayMs ?? DEFAULT_ANSWER_DELAY_MS;
 	let chatRequests = 0;
 	const server = createServer((request, response) => {
 		void readBody(request).then((raw) => {
@@ -130,14 +135,14 @@ export async function startStandInModel(options: { host?: string; port?: number 
 				const content = body.response_format?.type === 'json_object' ? standInExtraction(messages) : standInAnswer(messages);
 				const promptTokens = Math.ceil(JSON.stringify(messages).length / 4);
 				const completionTokens = Math.ceil(content.length / 4);
-				return send(200, {
+				return void setTimeout(() => send(200, {
 					id: `chatcmpl-standin-${Date.now()}`,
 					object: 'chat.completion',
 					created: Math.floor(Date.now() / 1000),
 					model: `stand-in (asked for ${body.model ?? 'no model'})`,
 					choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop' }],
 					usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-				});
+				}), answerDelayMs);
 			}
 			return send(404, { error: { message: `Unknown path ${path}`, type: 'invalid_request_error', param: null, code: null } });
 		});

@@ -79,6 +79,8 @@ export interface ChatState {
 	username: string | null;
 	business: { name: string; displayPhoneNumber: string };
 	window: { open: boolean; closesAt: number | null };
+	/** The business shows "typing…": a typing indicator under 25 s old, and no message sent since. */
+	typing: boolean;
 	items: ChatItem[];
 	/** Links the page shows (n8n editor, workflows). */
 	links: Record<string, string>;
@@ -337,13 +339,17 @@ export function chatState(simulator: MetaSimulator, who: ChatCustomer | string, 
 		const item = inboundSeen.get(inbound.wamid);
 		if (item) item.at = inbound.at;
 	}
-	const read = new Set(state.readReceipts.map((receipt) => receipt.wamid));
+	// A read receipt marks the customer's earlier messages read too, as on WhatsApp.
+	const receipts = state.readReceipts.filter((receipt) => inboundSeen.has(receipt.wamid));
+	const readUpTo = Math.max(-Infinity, ...receipts.map((receipt) => inboundSeen.get(receipt.wamid)?.at ?? -Infinity));
 	for (const item of inboundSeen.values()) {
-		if (item.wamid !== undefined && read.has(item.wamid) && item.status === 'received') item.status = 'read';
+		if (item.at <= readUpTo && item.status === 'received') item.status = 'read';
 		items.push(item);
 	}
+	let lastSentAt = -Infinity;
 	for (const sent of state.sentMessages) {
 		if (!isThisUser(sent.to)) continue;
+		lastSentAt = Math.max(lastSentAt, sent.at);
 		const item = renderBusinessMessage(sent, state.templates);
 		const status = statuses.get(sent.wamid);
 		item.status = status?.status ?? 'accepted';
@@ -361,9 +367,18 @@ export function chatState(simulator: MetaSimulator, who: ChatCustomer | string, 
 		username: customer.username,
 		business: { name: business?.verified_name ?? 'Business', displayPhoneNumber: business?.display_phone_number ?? '' },
 		window: { open, closesAt: open && lastInbound !== undefined ? lastInbound + CUSTOMER_SERVICE_WINDOW_MS : null },
+		typing: typingShown(receipts, lastSentAt, simulator.now()),
 		items,
 		links,
 	};
+}
+
+/** Meta removes a typing indicator after 25 s, or when the business's next message arrives. */
+const TYPING_SHOWN_MS = 25_000;
+
+function typingShown(receipts: ReadonlyArray<{ at: number; typingIndicator: boolean }>, lastSentAt: number, now: number): boolean {
+	const typingSince = Math.max(-Infinity, ...receipts.filter((receipt) => receipt.typingIndicator).map((receipt) => receipt.at));
+	return now - typingSince < TYPING_SHOWN_MS && lastSentAt < typingSince;
 }
 
 async function readJson(rawBody: Buffer): Promise<Json> {

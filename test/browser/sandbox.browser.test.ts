@@ -33,6 +33,7 @@ const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 const CUSTOMER = { phone: '447911123450', name: 'Sam Sandbox' };
 // A customer who uses a WhatsApp username: Meta shows the business a business-scoped user id, no number.
 const USERNAME_CUSTOMER = { phone: '447911123451', name: 'Robin', username: 'robin.plants' };
+const TYPING_CUSTOMER = { phone: '447911123452', name: 'Tess Typing' };
 const PACKAGE_ICON_PATH = '/icons/n8n-nodes-whatsapp-conversations/';
 
 let sandbox: Sandbox | undefined;
@@ -193,6 +194,27 @@ describe('the sandbox in Chromium', () => {
 			{ timeout: 20_000 },
 		);
 		await screenshot(chat, 'chat.png');
+	});
+
+	it('chat page: "typing…" while the model answers, blue ticks on the customer\'s message once the bot read it', async () => {
+		const { urls } = running();
+		const page = await newPage();
+		await page.goto(`${urls.chat}?phone=${TYPING_CUSTOMER.phone}&name=${encodeURIComponent(TYPING_CUSTOMER.name)}`);
+		await page.locator('#window').waitFor();
+		await send(page, 'When are you open?');
+		// AI Reply's typing indicator shows while the stand-in model takes its time to answer.
+		await page.waitForFunction(`document.querySelector('#window')?.getAttribute('data-typing') === 'true'`, undefined, { timeout: 30_000 });
+		await expect(page.locator('#window').innerText()).resolves.toBe('typing…');
+		await screenshot(page, 'chat-typing.png');
+		await businessMessages(page).filter({ hasText: 'Monday to Saturday' }).first().waitFor({ timeout: 30_000 });
+		// The answer ends it, and the trigger (version 1.1) marked the customer's message read.
+		await page.waitForFunction(`document.querySelector('#window')?.getAttribute('data-typing') === 'false'`, undefined, { timeout: 5000 });
+		await page.waitForFunction(
+			`document.querySelector('[data-testid="customer-message"]')?.getAttribute('data-status') === 'read' && getComputedStyle(document.querySelector('[data-testid="customer-message"] .ticks')).color === 'rgb(83, 189, 235)'`,
+			undefined,
+			{ timeout: 10_000 },
+		);
+		await page.close();
 	});
 
 	it('human takeover: "agent" turns AI off for the conversation, the button hands it back', async () => {

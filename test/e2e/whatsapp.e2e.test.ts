@@ -125,14 +125,15 @@ async function executionsWith(workflowId: string, wamid: string): Promise<Execut
 const credentialRef = () => ({ [CREDENTIAL_TYPE]: { id: credentialId, name: 'WhatsApp (simulator)' } });
 const SETTINGS = { executionOrder: 'v1', saveManualExecutions: true, saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' };
 
-function messageReceivedWorkflow(name: string, webhookId: string, parameters: Json = {}): WorkflowJson {
+/** `typeVersion` 1.1 marks messages read by default; 1 is a node saved before that. */
+function messageReceivedWorkflow(name: string, webhookId: string, parameters: Json = {}, typeVersion = 1): WorkflowJson {
 	return {
 		name,
 		nodes: [
 			{
 				name: TRIGGER_NAME,
 				type: MESSAGE_RECEIVED,
-				typeVersion: 1,
+				typeVersion,
 				position: [0, 0],
 				webhookId,
 				parameters,
@@ -236,7 +237,7 @@ afterEach(() => {
 describe('WhatsApp Conversations in a real n8n server', () => {
 	it('answers Meta\'s verification handshake on a trigger\'s production URL', async () => {
 		await createAndActivate('fanOutA', messageReceivedWorkflow('E2E fan-out A: Message Received', HOOK.fanOutA));
-		await createAndActivate('fanOutB', messageReceivedWorkflow('E2E fan-out B: Message Received', HOOK.fanOutB));
+		await createAndActivate('fanOutB', messageReceivedWorkflow('E2E fan-out B: Message Received', HOOK.fanOutB, {}, 1.1));
 
 		const query = (token: string) => new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' });
 		const ok = await fetch(`${triggerUrl(HOOK.fanOutA)}?${query(VERIFY_TOKEN)}`);
@@ -279,6 +280,14 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		const [a] = await executionsWith(workflows.fanOutA, fanOutDelivery.wamid);
 		const [b] = await executionsWith(workflows.fanOutB, fanOutDelivery.wamid);
 		expect(triggerItem(b).conversationId).toBe(triggerItem(a).conversationId);
+	});
+
+	it('marks the message read once: B (version 1.1) marks it, A (version 1, saved before) keeps it off', async () => {
+		const receiptsOf = () => meta().state.readReceipts.filter((receipt) => receipt.wamid === fanOutDelivery.wamid);
+		// Both executions have run (the previous test), so the receipt, started as B emitted, has gone out.
+		for (let waited = 0; receiptsOf().length === 0 && waited < 10_000; waited += 200) await sleep(200);
+		await sleep(1000);
+		expect(receiptsOf()).toEqual([expect.objectContaining({ typingIndicator: false })]);
 	});
 
 	it('gives Meta\'s redelivery of the same bytes no second execution', async () => {

@@ -9,12 +9,13 @@ const MARK_AS_READ = {
 	displayName: 'Mark as Read',
 	name: 'markAsRead',
 	type: 'boolean',
+	default: false,
 	description: "Whether the customer's message gets blue ticks when the workflow starts (and the messages before it)",
 } as const;
 
 /** On in new nodes; version 1 nodes, saved without the parameter, keep their former behaviour (off). */
 export const readReceiptProperties: INodeProperties[] = [
-	{ ...MARK_AS_READ, default: false, displayOptions: { show: { '@version': [1] } } },
+	{ ...MARK_AS_READ, displayOptions: { show: { '@version': [1] } } },
 	{ ...MARK_AS_READ, default: true, displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } } },
 	{
 		displayName: 'Show Typing Indicator',
