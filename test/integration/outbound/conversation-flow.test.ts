@@ -1,11 +1,8 @@
 import { CloudApiError } from '../../../core/cloud-api/errors';
 import { PolicyError } from '../../../core/errors';
 import type { StoreEvent } from '../../../core/events/types';
-import { sendSessionMessage, sendTemplateMessage, type OutboundContext } from '../../../core/outbound';
-import type { SqliteConversationStore } from '../../../core/conversation/open';
-import type { startWebhookServer } from '../../../core/webhook-server';
-import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { HOUR, startCoreFlow } from './support/core-flow';
+import { sendSessionMessage, sendTemplateMessage } from '../../../core/outbound';
+import { HOUR, useCoreFlow } from './support/core-flow';
 
 const CUSTOMER = '+16505551234';
 const CUSTOMER_WA_ID = '16505551234';
@@ -15,86 +12,73 @@ const CUSTOMER_WA_ID = '16505551234';
  * server, the store keeps the conversation, and sends go back to Meta only when the rules allow.
  */
 describe('a conversation through the core and the Meta simulator', () => {
-	let clock: number;
-	let store: SqliteConversationStore;
-	let simulator: MetaSimulator;
-	let ingress: Awaited<ReturnType<typeof startWebhookServer>>;
-	let context: OutboundContext;
+	const flow = useCoreFlow(Date.UTC(2026, 2, 1, 9, 0, 0), { retry: { maxAttempts: 3, baseDelayMs: 1 }, subscriberId: 'test' });
 
 	async function events(): Promise<StoreEvent[]> {
-		const batch = await store.readEvents('test', { limit: 1000 });
-		await store.acknowledge('test', batch.position);
+		const batch = await flow.store.readEvents('test', { limit: 1000 });
+		await flow.store.acknowledge('test', batch.position);
 		return batch.events;
 	}
 
-	let close: () => Promise<void>;
-
-	beforeEach(async () => {
-		clock = Date.UTC(2026, 2, 1, 9, 0, 0);
-		({ store, simulator, ingress, context, close } = await startCoreFlow({ clock: () => clock, retry: { maxAttempts: 3, baseDelayMs: 1 }, subscriberId: 'test' }));
-	});
-
-	afterEach(() => close());
-
 	it('answers the verification handshake on the callback URL', async () => {
-		const response = await fetch(`${ingress.url}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`);
+		const response = await fetch(`${flow.ingress.url}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`);
 		expect(response.status).toBe(200);
 		expect(await response.text()).toBe('1158201444');
-		const wrong = await fetch(`${ingress.url}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1158201444`);
+		const wrong = await fetch(`${flow.ingress.url}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1158201444`);
 		expect(wrong.status).toBe(403);
 	});
 
 	it('stores the inbound message, replies inside the window and follows the ticks to read', async () => {
-		const delivery = await simulator.simulateInbound({ from: CUSTOMER_WA_ID, name: 'Sheena', text: 'Does it come in blue?' });
+		const delivery = await flow.simulator.simulateInbound({ from: CUSTOMER_WA_ID, name: 'Sheena', text: 'Does it come in blue?' });
 		expect(delivery.status).toBe(200);
 		const received = (await events()).filter((event) => event.type === 'message.received');
 		expect(received).toHaveLength(1);
 
-		const reply = await sendSessionMessage(context, { kind: 'text', to: CUSTOMER, body: 'Yes, in navy blue.' });
+		const reply = await sendSessionMessage(flow.context, { kind: 'text', to: CUSTOMER, body: 'Yes, in navy blue.' });
 		expect(reply).toMatchObject({ waId: CUSTOMER_WA_ID, to: CUSTOMER, isNewConversation: false, window: { open: true } });
-		expect(simulator.sentTo(CUSTOMER_WA_ID)).toHaveLength(1);
-		await simulator.flushWebhooks();
+		expect(flow.simulator.sentTo(CUSTOMER_WA_ID)).toHaveLength(1);
+		await flow.simulator.flushWebhooks();
 
-		const [conversation] = await store.listConversations({});
+		const [conversation] = await flow.store.listConversations({});
 		expect(conversation).toMatchObject({ id: reply.conversationId, messageCount: 2, initiatedBy: 'customer' });
-		const transcript = await store.getTranscript(conversation.id);
+		const transcript = await flow.store.getTranscript(conversation.id);
 		expect(transcript.map((message) => [message.direction, message.text, message.status])).toEqual([
 			['inbound', 'Does it come in blue?', null],
 			['outbound', 'Yes, in navy blue.', 'read'],
 		]);
 
 		// Meta retrying the same notification changes nothing.
-		expect((await simulator.redeliver(delivery)).status).toBe(200);
+		expect((await flow.simulator.redeliver(delivery)).status).toBe(200);
 		expect((await events()).filter((event) => event.type === 'message.received')).toHaveLength(0);
 	});
 
 	it('refuses a free-form message outside the window before calling Meta, and a template goes through', async () => {
-		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Hi' });
-		clock += 25 * HOUR;
-		const before = simulator.requests.length;
-		const refused = sendSessionMessage(context, { kind: 'text', to: CUSTOMER, body: 'Still there?' });
+		await flow.simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Hi' });
+		flow.clock += 25 * HOUR;
+		const before = flow.simulator.requests.length;
+		const refused = sendSessionMessage(flow.context, { kind: 'text', to: CUSTOMER, body: 'Still there?' });
 		await expect(refused).rejects.toBeInstanceOf(PolicyError);
 		await expect(refused).rejects.toMatchObject({ code: 'WINDOW_CLOSED' });
-		expect(simulator.requests.length).toBe(before);
+		expect(flow.simulator.requests.length).toBe(before);
 
-		const sent = await sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
+		const sent = await sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
 		expect(sent).toMatchObject({ template: { name: 'hello_world', category: 'UTILITY' }, dailyLimit: { counted: true, used: 1, limit: 250, remaining: 249 }, isNewConversation: true });
-		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(1);
-		const conversation = await store.getConversation(sent.conversationId);
+		expect(await flow.store.dailyLimitUsage(flow.simulator.businessAccountId, flow.clock)).toBe(1);
+		const conversation = await flow.store.getConversation(sent.conversationId);
 		expect(conversation).toMatchObject({ initiatedBy: 'business' });
 	});
 
 	it('checks templates and parameters before sending', async () => {
-		const before = simulator.requests.filter((request) => request.method === 'POST').length;
-		await expect(sendTemplateMessage(context, { to: CUSTOMER, name: 'no_such_template', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
+		const before = flow.simulator.requests.filter((request) => request.method === 'POST').length;
+		await expect(sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'no_such_template', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'TEMPLATE_NOT_FOUND' });
 		await expect(
-			sendTemplateMessage(context, { to: CUSTOMER, name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text', text: 'Pablo' }, body: ['SUMMER20'] }),
+			sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text', text: 'Pablo' }, body: ['SUMMER20'] }),
 		).rejects.toMatchObject({ code: 'TEMPLATE_PARAMETERS_MISMATCH' });
-		await expect(sendTemplateMessage(context, { to: 'not-a-number', name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'INVALID_RECIPIENT' });
-		await expect(sendTemplateMessage(context, { to: '+1 999 555 1234', name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'INVALID_PHONE_NUMBER' });
-		expect(simulator.requests.filter((request) => request.method === 'POST').length).toBe(before);
+		await expect(sendTemplateMessage(flow.context, { to: 'not-a-number', name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'INVALID_RECIPIENT' });
+		await expect(sendTemplateMessage(flow.context, { to: '+1 999 555 1234', name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'INVALID_PHONE_NUMBER' });
+		expect(flow.simulator.requests.filter((request) => request.method === 'POST').length).toBe(before);
 
-		const named = await sendTemplateMessage(context, {
+		const named = await sendTemplateMessage(flow.context, {
 			to: CUSTOMER,
 			name: 'reservation_confirmation',
 			languageCode: 'en_US',
@@ -105,7 +89,7 @@ describe('a conversation through the core and the Meta simulator', () => {
 	});
 
 	it('sends a named template with a text header, the header value bound to its placeholder by parameter_name', async () => {
-		const shipped = await sendTemplateMessage(context, {
+		const shipped = await sendTemplateMessage(flow.context, {
 			to: CUSTOMER,
 			name: 'shipping_update',
 			languageCode: 'en_US',
@@ -113,7 +97,7 @@ describe('a conversation through the core and the Meta simulator', () => {
 			body: { first_name: 'Pablo', delivery_date: 'March 7th' },
 		});
 		expect(shipped.wamid).toMatch(/^wamid\./);
-		expect(simulator.requests.filter((request) => request.method === 'POST').at(-1)?.body).toMatchObject({
+		expect(flow.simulator.requests.filter((request) => request.method === 'POST').at(-1)?.body).toMatchObject({
 			template: {
 				name: 'shipping_update',
 				components: [
@@ -131,53 +115,53 @@ describe('a conversation through the core and the Meta simulator', () => {
 	});
 
 	it('keeps opted-out contacts from marketing templates but not from utility ones', async () => {
-		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'STOP' });
+		await flow.simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'STOP' });
 		const marketing = { to: CUSTOMER, name: 'coupon_expiration_reminder_number_vars', languageCode: 'en', header: { type: 'text' as const, text: 'Pablo' }, body: ['SUMMER20', '10'] };
-		await expect(sendTemplateMessage(context, marketing)).rejects.toMatchObject({ code: 'CONTACT_OPTED_OUT' });
-		await expect(sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ template: { category: 'UTILITY' } });
-		await store.setOptOut(simulator.phoneNumberId, CUSTOMER_WA_ID, false, clock);
-		await expect(sendTemplateMessage(context, marketing)).resolves.toMatchObject({ template: { category: 'MARKETING' } });
+		await expect(sendTemplateMessage(flow.context, marketing)).rejects.toMatchObject({ code: 'CONTACT_OPTED_OUT' });
+		await expect(sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ template: { category: 'UTILITY' } });
+		await flow.store.setOptOut(flow.simulator.phoneNumberId, CUSTOMER_WA_ID, false, flow.clock);
+		await expect(sendTemplateMessage(flow.context, marketing)).resolves.toMatchObject({ template: { category: 'MARKETING' } });
 	});
 
 	it('gives the daily-limit unit back when Meta refuses the template', async () => {
-		simulator.failNext(1, { code: 131026 });
-		const attempt = sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
+		flow.simulator.failNext(1, { code: 131026 });
+		const attempt = sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
 		await expect(attempt).rejects.toBeInstanceOf(CloudApiError);
-		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(0);
-		expect(await store.listConversations({})).toEqual([]);
+		expect(await flow.store.dailyLimitUsage(flow.simulator.businessAccountId, flow.clock)).toBe(0);
+		expect(await flow.store.listConversations({})).toEqual([]);
 	});
 
 	it('keeps the daily-limit unit when the template may have been sent, and gives it back when Meta throttled it throughout', async () => {
 		// Meta accepted the message, then answered 131000: it may have gone out, so it counts and is not repeated.
 		const sends = (request: { method: string; path: string }): boolean => request.method === 'POST' && request.path.endsWith('/messages');
-		simulator.failNext(1, { code: 131000, afterAccept: true, match: sends });
-		const ambiguous = sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
+		flow.simulator.failNext(1, { code: 131000, afterAccept: true, match: sends });
+		const ambiguous = sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' });
 		await expect(ambiguous).rejects.toMatchObject({ code: 'META_131000', mayHaveBeenSent: true, retryable: false });
-		expect(simulator.state.sentMessages).toHaveLength(1);
-		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(1);
+		expect(flow.simulator.state.sentMessages).toHaveLength(1);
+		expect(await flow.store.dailyLimitUsage(flow.simulator.businessAccountId, flow.clock)).toBe(1);
 
 		// Throttled on every attempt: certainly not sent, so the unit goes back.
-		simulator.failNext(3, { code: 130429, match: sends });
-		const throttled = sendTemplateMessage(context, { to: '+447911123456', name: 'hello_world', languageCode: 'en_US' });
+		flow.simulator.failNext(3, { code: 130429, match: sends });
+		const throttled = sendTemplateMessage(flow.context, { to: '+447911123456', name: 'hello_world', languageCode: 'en_US' });
 		await expect(throttled).rejects.toMatchObject({ code: 'META_130429', mayHaveBeenSent: false });
-		expect(simulator.requestsTo('POST', '/messages')).toHaveLength(4);
-		expect(await store.dailyLimitUsage(simulator.businessAccountId, clock)).toBe(1);
+		expect(flow.simulator.requestsTo('POST', '/messages')).toHaveLength(4);
+		expect(await flow.store.dailyLimitUsage(flow.simulator.businessAccountId, flow.clock)).toBe(1);
 	});
 
 	it('refuses the template beyond the tier, counting only people outside their window', async () => {
-		context.tier = 'TIER_250';
-		for (let index = 0; index < 250; index++) await store.reserveDailyLimit({ scope: simulator.businessAccountId, customerId: `44770090${String(index).padStart(4, '0')}`, tier: 'TIER_250', now: clock });
-		await expect(sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'DAILY_LIMIT_REACHED' });
+		flow.context.tier = 'TIER_250';
+		for (let index = 0; index < 250; index++) await flow.store.reserveDailyLimit({ scope: flow.simulator.businessAccountId, customerId: `44770090${String(index).padStart(4, '0')}`, tier: 'TIER_250', now: flow.clock });
+		await expect(sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).rejects.toMatchObject({ code: 'DAILY_LIMIT_REACHED' });
 		// Inside an open window a template is not business-initiated and does not count.
-		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Hello?' });
-		await expect(sendTemplateMessage(context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ dailyLimit: null });
+		await flow.simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Hello?' });
+		await expect(sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' })).resolves.toMatchObject({ dailyLimit: null });
 	});
 
 	it('ends the conversation after the inactivity timeout', async () => {
-		await simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Thanks!' });
+		await flow.simulator.simulateInbound({ from: CUSTOMER_WA_ID, text: 'Thanks!' });
 		await events();
-		clock += HOUR;
-		const ended = await store.sweepIdleConversations({ now: clock, inactivityTimeoutMs: HOUR });
+		flow.clock += HOUR;
+		const ended = await flow.store.sweepIdleConversations({ now: flow.clock, inactivityTimeoutMs: HOUR });
 		expect(ended).toHaveLength(1);
 		const [event] = await events();
 		expect(event).toMatchObject({ type: 'conversation.ended', payload: { reason: 'inactivity', conversation: { messageCount: 1, customerId: CUSTOMER_WA_ID } } });

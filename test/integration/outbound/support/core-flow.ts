@@ -25,14 +25,16 @@ export interface CoreFlow {
  * The core wired as in production, against the Meta simulator: signed webhooks reach an ingress server
  * over HTTP, the store keeps the conversations, and sends go through the client under the test's clock.
  */
-export async function startCoreFlow(options: {
+export interface CoreFlowOptions {
 	clock: () => number;
 	retry: RetryOptions;
 	/** false: the simulator sends no status webhooks after a send. */
 	statuses?: false;
 	/** Subscribed before anything arrives, so a test can read every event. */
 	subscriberId?: string;
-}): Promise<CoreFlow> {
+}
+
+async function startCoreFlow(options: CoreFlowOptions): Promise<CoreFlow> {
 	const folder = mkdtempSync(join(tmpdir(), 'wa-core-flow-'));
 	const store = new SqliteConversationStore({ path: join(folder, 'store.sqlite') });
 	if (options.subscriberId) await store.subscribe(options.subscriberId, 'now');
@@ -64,4 +66,45 @@ export async function startCoreFlow(options: {
 			rmSync(folder, { recursive: true, force: true });
 		},
 	};
+}
+
+/** A fresh core flow per test, read through getters, under a clock the test moves by assigning `clock`. */
+export interface CoreFlowHandle extends Omit<CoreFlow, 'close'> {
+	clock: number;
+}
+
+/**
+ * Starts a core flow before each test of the file (the clock back at `start`) and closes it after.
+ * Call at the top of a describe block.
+ */
+export function useCoreFlow(start: number, options: Omit<CoreFlowOptions, 'clock'>): CoreFlowHandle {
+	let flow: CoreFlow | undefined;
+	const current = (): CoreFlow => {
+		if (!flow) throw new Error('the core flow starts in beforeEach');
+		return flow;
+	};
+	const handle: CoreFlowHandle = {
+		clock: start,
+		get store() {
+			return current().store;
+		},
+		get simulator() {
+			return current().simulator;
+		},
+		get ingress() {
+			return current().ingress;
+		},
+		get context() {
+			return current().context;
+		},
+	};
+	beforeEach(async () => {
+		handle.clock = start;
+		flow = await startCoreFlow({ ...options, clock: () => handle.clock });
+	});
+	afterEach(async () => {
+		await flow?.close();
+		flow = undefined;
+	});
+	return handle;
 }
