@@ -35,12 +35,14 @@ function templateNode(to: string, template: string, values: Record<string, strin
 	return whatsAppNode('Send', 'whatsAppSendTemplate', { to, template: byId(template, 'list'), variables }, settings);
 }
 
-async function run(node: WorkflowNode, inputItems: IDataObject[] = [{}]) {
+/** Runs one node, or several chained in order, on the input items. */
+async function run(nodes: WorkflowNode | WorkflowNode[], inputItems: IDataObject[] = [{}]) {
+	const chained = [nodes].flat();
 	return await runWorkflow({
 		nodeTypes,
 		credentialTypes,
 		credentials: wa.credentials(),
-		workflow: { nodes: [node], connections: {} },
+		workflow: { nodes: chained, connections: chain(...chained.map((node) => node.name)) },
 		inputItems: inputItems.map((json) => ({ json })),
 	});
 }
@@ -116,18 +118,10 @@ describe('WhatsApp Conversation: get', () => {
 	});
 
 	it('reads the template a Send Template node just sent, by the id it output', async () => {
-		const result = await runWorkflow({
-			nodeTypes,
-			credentialTypes,
-			credentials: wa.credentials(),
-			workflow: {
-				nodes: [
-					templateNode(`+${MARIA}`, 'order_tracking|en_US', { 'body.1': 'SKBUP2', 'button.0': 'SKBUP2' }),
-					conversationNode({ operation: 'get', conversationId: byId('={{ $json.conversationId }}') }),
-				],
-				connections: chain('Send', 'Conversation'),
-			},
-		});
+		const result = await run([
+			templateNode(`+${MARIA}`, 'order_tracking|en_US', { 'body.1': 'SKBUP2', 'button.0': 'SKBUP2' }),
+			conversationNode({ operation: 'get', conversationId: byId('={{ $json.conversationId }}') }),
+		]);
 		expect(result.status).toBe('success');
 		expect(result.itemsOf('Conversation')[0].json).toMatchObject({
 			initiatedBy: 'business',

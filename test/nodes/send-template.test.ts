@@ -32,12 +32,14 @@ function sendNode(parameters: INodeParameters, settings: Partial<WorkflowNode> =
 	return whatsAppNode('Send', TYPE, { to: CUSTOMER, ...parameters }, settings);
 }
 
-async function run(node: WorkflowNode, inputItems: IDataObject[] = [{}], credentialOverrides: IDataObject = {}) {
+/** Runs one node, or several chained in order, on the input items. */
+async function run(nodes: WorkflowNode | WorkflowNode[], inputItems: IDataObject[] = [{}], credentialOverrides: IDataObject = {}) {
+	const chained = [nodes].flat();
 	return await runWorkflow({
 		nodeTypes,
 		credentialTypes,
 		credentials: wa.credentials(credentialOverrides),
-		workflow: { nodes: [node], connections: {} },
+		workflow: { nodes: chained, connections: chain(...chained.map((node) => node.name)) },
 		inputItems: inputItems.map((json) => ({ json })),
 	});
 }
@@ -292,13 +294,7 @@ describe('WhatsApp Send Template: refusals', () => {
 			await wa.store.reserveDailyLimit({ scope: wa.simulator.businessAccountId, customerId: `1555000${String(index).padStart(4, '0')}`, tier: 'TIER_250', now });
 		}
 		const node = sendNode({ to: '={{ $json.phone }}', template: template('hello_world|en_US'), variables: variables(null) }, { continueOnFail: true });
-		const result = await runWorkflow({
-			nodeTypes,
-			credentialTypes,
-			credentials: wa.credentials(),
-			workflow: { nodes: [node], connections: {} },
-			inputItems: [{ json: { phone: CUSTOMER } }, { json: { phone: '+16505559876' } }, { json: { phone: CUSTOMER } }],
-		});
+		const result = await run(node, [{ phone: CUSTOMER }, { phone: '+16505559876' }, { phone: CUSTOMER }]);
 		const items = result.itemsOf('Send');
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json.dailyLimit).toEqual({ counted: true, used: 250, limit: 250, remaining: 0, tier: 'TIER_250' });
@@ -323,19 +319,13 @@ describe('WhatsApp Send Template: refusals', () => {
 	});
 
 	it('goes on with the next node after an error item, paired to its input', async () => {
-		const result = await runWorkflow({
-			nodeTypes,
-			credentialTypes,
-			credentials: wa.credentials(),
-			workflow: {
-				nodes: [
-					sendNode({ to: '={{ $json.phone }}', template: template('hello_world|en_US'), variables: variables(null) }, { continueOnFail: true }),
-					whatsAppNode('Again', TYPE, { to: `={{ $json.to ?? '${CUSTOMER}' }}`, template: template('hello_world|en_US'), variables: variables(null) }),
-				],
-				connections: chain('Send', 'Again'),
-			},
-			inputItems: [{ json: { phone: 'not a phone' } }, { json: { phone: CUSTOMER } }],
-		});
+		const result = await run(
+			[
+				sendNode({ to: '={{ $json.phone }}', template: template('hello_world|en_US'), variables: variables(null) }, { continueOnFail: true }),
+				whatsAppNode('Again', TYPE, { to: `={{ $json.to ?? '${CUSTOMER}' }}`, template: template('hello_world|en_US'), variables: variables(null) }),
+			],
+			[{ phone: 'not a phone' }, { phone: CUSTOMER }],
+		);
 		expect(result.status).toBe('success');
 		expect(result.itemsOf('Send')[0].json.code).toBe('INVALID_RECIPIENT');
 		expect(result.itemsOf('Again').map((item) => [item.json.to, item.pairedItem])).toEqual([
