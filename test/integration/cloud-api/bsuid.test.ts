@@ -6,7 +6,7 @@
 import { buildTemplateMessage, buildTextMessage, CloudApiError } from '../../../core/cloud-api';
 import { parseWebhook } from '../../../core/webhook/parse';
 import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, rejectionOf, startWebhookSink, withSimulator, type WebhookSink } from './helpers';
+import { CUSTOMER, makeClient, rejectionOf, startWebhookSink, useSimulator, withSimulator, type WebhookSink } from './helpers';
 
 const BSUID = 'US.13491208655302741918';
 
@@ -26,15 +26,7 @@ describe('a BSUID recipient goes into `recipient`', () => {
 });
 
 describe('CloudApiClient to a username customer, against the simulator', () => {
-	let sim: MetaSimulator;
-
-	beforeEach(async () => {
-		sim = await withSimulator();
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
+	const sim = useSimulator();
 
 	it('sends `recipient`, and returns Meta\'s user_id with no wa_id', async () => {
 		sim.openWindow(BSUID);

@@ -1,8 +1,7 @@
 /** Meta's error answers become typed CloudApiErrors with stable codes, hints and no secrets. */
 import { CloudApiClient, CloudApiError, errorFromResponse, scrubSecrets, ThrottleRegistry } from '../../../core/cloud-api';
 import { WhatsAppConversationsError } from '../../../core/errors';
-import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
+import { CUSTOMER, makeClient, rejectionOf, useSimulator } from './helpers';
 
 async function cloudError(action: () => Promise<unknown>): Promise<CloudApiError> {
 	const error = await rejectionOf(action);
@@ -11,15 +10,7 @@ async function cloudError(action: () => Promise<unknown>): Promise<CloudApiError
 }
 
 describe('error mapping against the simulator', () => {
-	let sim: MetaSimulator;
-
-	beforeEach(async () => {
-		sim = await withSimulator({ undeliverableNumbers: ['+15550000000'] });
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
+	const sim = useSimulator({ undeliverableNumbers: ['+15550000000'] });
 
 	it('190: an invalid token → META_190, HTTP 401, credential hint, token not echoed', async () => {
 		const wrongToken = 'EAAwrongTOKENthatMustNeverLeak42';

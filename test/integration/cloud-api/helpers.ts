@@ -50,6 +50,29 @@ export async function withSimulator(options: MetaSimulatorOptions = {}): Promise
 	return startMetaSimulator({ webhook: { statuses: false }, ...options });
 }
 
+/**
+ * A fresh simulator for each test of the describe block it is called in, closed after the test, with
+ * `openWindowFor`'s service window open. The object returned stands for the running test's simulator.
+ */
+export function useSimulator(options: MetaSimulatorOptions & { openWindowFor?: string } = {}): MetaSimulator {
+	const { openWindowFor, ...simulatorOptions } = options;
+	let current: MetaSimulator | undefined;
+	beforeEach(async () => {
+		current = await withSimulator(simulatorOptions);
+		if (openWindowFor !== undefined) current.openWindow(openWindowFor);
+	});
+	afterEach(async () => {
+		await current?.close();
+		current = undefined;
+	});
+	return new Proxy({} as MetaSimulator, {
+		get(_target, property) {
+			if (!current) throw new Error('the simulator starts in beforeEach');
+			return Reflect.get(current, property);
+		},
+	});
+}
+
 export interface ReceivedWebhook {
 	headers: Record<string, string | string[] | undefined>;
 	raw: Buffer;

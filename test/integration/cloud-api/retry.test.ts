@@ -3,21 +3,11 @@
  * send is retried only when it certainly did not go out (throttled, or never connected).
  */
 import { backoffDelay, CloudApiError, withRetry } from '../../../core/cloud-api';
-import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
+import { CUSTOMER, makeClient, rejectionOf, useSimulator } from './helpers';
 
 describe('retries', () => {
-	let sim: MetaSimulator;
+	const sim = useSimulator({ openWindowFor: CUSTOMER });
 	const messagesPath = (): string => `/${sim.phoneNumberId}/messages`;
-
-	beforeEach(async () => {
-		sim = await withSimulator();
-		sim.openWindow(CUSTOMER);
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
 
 	it('130429 twice, then success: three requests, exponential back-off between them', async () => {
 		const { client, time } = makeClient(sim, { retry: { baseDelayMs: 100 } });
@@ -105,13 +95,12 @@ describe('retries', () => {
 
 	it('retries a send whose connection was refused (it never left)', async () => {
 		const port = sim.port;
-		await sim.close();
+		await sim.close(); // closing it again after the test is harmless
 		const { client, time } = makeClient(sim, { baseUrl: `http://127.0.0.1:${port}` });
 		const error = await rejectionOf(() => client.sendText({ to: CUSTOMER, body: 'hi' }));
 		expect(error).toMatchObject({ code: 'NETWORK_ERROR', retryable: true, mayHaveBeenSent: false });
 		expect((error as CloudApiError).message).toContain('ECONNREFUSED');
 		expect(time.sleeps).toEqual([375, 750]);
-		sim = await withSimulator(); // afterEach closes it
 	});
 });
 

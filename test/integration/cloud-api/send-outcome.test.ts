@@ -7,22 +7,14 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { CloudApiError } from '../../../core/cloud-api';
-import type { FaultSpec, MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
+import type { FaultSpec } from '../../../tools/meta-simulator/meta-simulator';
+import { CUSTOMER, makeClient, rejectionOf, useSimulator } from './helpers';
 
 // Long enough that a loaded CI machine answers the non-timeout cases in time.
 const TIMEOUT_MS = 1000;
 
 describe('sends whose outcome is unknown', () => {
-	let sim: MetaSimulator;
-
-	beforeEach(async () => {
-		sim = await withSimulator();
-		sim.openWindow(CUSTOMER);
-	});
-	afterEach(async () => {
-		await sim.close();
-	});
+	const sim = useSimulator({ openWindowFor: CUSTOMER });
 
 	const hidden: Array<[string, FaultSpec, RegExp]> = [
 		['code 1 (HTTP 500)', { code: 1, afterAccept: true }, /API error 1:/],
@@ -83,17 +75,12 @@ async function startRedirector(status: number, target: string): Promise<{ url: s
 }
 
 describe('redirects (fetch transport)', () => {
-	let sim: MetaSimulator;
+	const sim = useSimulator({ openWindowFor: CUSTOMER });
 	let redirector: { url: string; server: Server } | undefined;
 
-	beforeEach(async () => {
-		sim = await withSimulator();
-		sim.openWindow(CUSTOMER);
-	});
 	afterEach(async () => {
 		redirector?.server.closeAllConnections();
 		await new Promise((resolve) => redirector?.server.close(resolve));
-		await sim.close();
 	});
 
 	/** The simulator answers on "localhost": another host than the redirector's 127.0.0.1. */

@@ -7,8 +7,7 @@ import {
 	buildTextMessage,
 	CloudApiError,
 } from '../../../core/cloud-api';
-import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
+import { CUSTOMER, makeClient, rejectionOf, useSimulator } from './helpers';
 
 describe('request builders produce Meta\'s documented request bodies', () => {
 	it('text with preview_url (send_text_request sample)', () => {
@@ -127,16 +126,7 @@ describe('request builders produce Meta\'s documented request bodies', () => {
 });
 
 describe('CloudApiClient sends through the simulator', () => {
-	let sim: MetaSimulator;
-
-	beforeEach(async () => {
-		sim = await withSimulator();
-		sim.openWindow(CUSTOMER);
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
+	const sim = useSimulator({ openWindowFor: CUSTOMER });
 
 	it('sends text and returns wamid, wa_id and input', async () => {
 		const { client } = makeClient(sim);

@@ -1,7 +1,7 @@
 /** The simulator itself: the 24-hour window on its clock, signed webhooks, statuses, redelivery, faults. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { CUSTOMER_SERVICE_WINDOW_MS, DEFAULT_APP_SECRET, serializeLikeMeta, type MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, startWebhookSink, withSimulator, type WebhookSink } from './helpers';
+import { CUSTOMER, makeClient, startWebhookSink, useSimulator, withSimulator, type WebhookSink } from './helpers';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -21,15 +21,7 @@ function valueOf(json: unknown): Record<string, unknown> {
 }
 
 describe('the 24-hour customer-service window', () => {
-	let sim: MetaSimulator;
-
-	beforeEach(async () => {
-		sim = await withSimulator();
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
+	const sim = useSimulator();
 
 	it('opens with an inbound message and closes 24 h later on the simulator clock', async () => {
 		const { client } = makeClient(sim);

@@ -1,19 +1,10 @@
 /** Template listing and paging, media lookup / download / upload, phone numbers, connection test. */
 import { createHash } from 'node:crypto';
 import { CloudApiError } from '../../../core/cloud-api';
-import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, rejectionOf, withSimulator } from './helpers';
+import { CUSTOMER, makeClient, rejectionOf, useSimulator } from './helpers';
 
 describe('templates', () => {
-	let sim: MetaSimulator;
-
-	beforeEach(async () => {
-		sim = await withSimulator();
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
+	const sim = useSimulator();
 
 	it('lists one page with Meta\'s template shape and a cursor', async () => {
 		const { client } = makeClient(sim);
@@ -88,16 +79,8 @@ describe('templates', () => {
 });
 
 describe('media', () => {
-	let sim: MetaSimulator;
+	const sim = useSimulator();
 	const bytes = Buffer.from('%PDF-1.7 fake document bytes');
-
-	beforeEach(async () => {
-		sim = await withSimulator();
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
 
 	it('gets media info (url, mime_type, sha256, file_size)', async () => {
 		const { client } = makeClient(sim);
@@ -186,15 +169,7 @@ describe('media', () => {
 });
 
 describe('phone numbers and the connection test', () => {
-	let sim: MetaSimulator;
-
-	beforeEach(async () => {
-		sim = await withSimulator();
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
+	const sim = useSimulator();
 
 	it('lists the business account\'s phone numbers', async () => {
 		const { client } = makeClient(sim);

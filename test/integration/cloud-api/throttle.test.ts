@@ -4,25 +4,15 @@
  */
 import { SendRateLimiter, ThrottleRegistry, processThrottleRegistry } from '../../../core/cloud-api';
 import { defaultPhoneNumbers } from '../../../tools/meta-simulator/seed';
-import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, FakeTime, makeClient, withSimulator } from './helpers';
+import { CUSTOMER, FakeTime, makeClient, useSimulator } from './helpers';
 
 function sortedOffsets(time: FakeTime, start: number): number[] {
 	return time.wakeTimes.map((at) => at - start).sort((a, b) => a - b);
 }
 
 describe('throughput cap', () => {
-	let sim: MetaSimulator;
-
-	beforeEach(async () => {
-		const [first] = defaultPhoneNumbers();
-		sim = await withSimulator({ phoneNumbers: [first, { ...first, id: '200000000000002', display_phone_number: '15550000002' }] });
-		sim.openWindow(CUSTOMER);
-	});
-
-	afterEach(async () => {
-		await sim.close();
-	});
+	const [first] = defaultPhoneNumbers();
+	const sim = useSimulator({ phoneNumbers: [first, { ...first, id: '200000000000002', display_phone_number: '15550000002' }], openWindowFor: CUSTOMER });
 
 	it('spaces 200 concurrent sends 12.5 ms apart at 80/s: the last one starts 2.4875 s after the first', async () => {
 		const time = new FakeTime();
