@@ -15,6 +15,7 @@ import { SqliteConversationStore } from '../core/conversation/open';
 import { DEFAULT_ACCESS_TOKEN, DEFAULT_BUSINESS_ACCOUNT_ID, DEFAULT_PHONE_NUMBER_ID } from '../tools/meta-simulator/seed';
 import { spawnBenchChild, waitForLine } from './child';
 import { formatCount, nowNs, report, secondsSince, size } from './support';
+import type { SendStats } from './workers/simulator-worker';
 import { APP_SECRET, BENCH_EPOCH_MS, benchCustomer, benchWebhooks, INACTIVITY_TIMEOUT_MS } from './webhooks';
 
 const CUSTOMERS = 1_000;
@@ -22,14 +23,6 @@ const CONCURRENCY = 64;
 const UNCAPPED = size(10_000, 500);
 const CAPPED = size(800, 160);
 const CAP_PER_SECOND = 80;
-
-interface SendStats {
-	accepted: number;
-	refused: number;
-	firstAt: number | null;
-	lastAt: number | null;
-	maxInOneSecond: number;
-}
 
 /** Runs `send(index)` for every index with `concurrency` in flight; resolves with the seconds taken. */
 async function inFlight(count: number, concurrency: number, send: (index: number) => Promise<unknown>): Promise<number> {

@@ -7,7 +7,8 @@
  */
 import { startMetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 
-interface SendStats {
+/** What a "stats" line carries, as the sending bench reads it. */
+export interface SendStats {
 	accepted: number;
 	refused: number;
 	firstAt: number | null;
