@@ -26,6 +26,8 @@ export type PolicyErrorCode =
 	| 'BUTTON_INVALID'
 	| 'TOO_MANY_LIST_ROWS'
 	| 'LIST_INVALID'
+	/** A reaction, location, contact card or call-to-action field Meta would refuse; `details.field` names it. */
+	| 'MESSAGE_INVALID'
 	| 'WINDOW_CLOSED'
 	| 'DAILY_LIMIT_REACHED'
 	| 'CONTACT_OPTED_OUT'

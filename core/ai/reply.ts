@@ -86,7 +86,8 @@ interface ReplyBase {
 
 export interface AiReplySkipped extends ReplyBase {
 	skipped: true;
-	skipReason: 'human_takeover';
+	/** human_takeover: a person answers this conversation; reaction: an emoji on a message is not a question. */
+	skipReason: 'human_takeover' | 'reaction';
 }
 
 export interface AiReplyAnswered extends ReplyBase {
@@ -183,6 +184,9 @@ export async function replyToCustomer(request: AiReplyRequest, environment: AiRe
 		messageRecorded: located.recorded,
 	};
 	if (!conversation.aiEnabled) return { ...base, skipped: true, skipReason: 'human_takeover' };
+	// A reaction alone gets no answer (as in a chat between people); in a burst the other messages do.
+	const otherTurnMessages = (request.turnMessageIds ?? []).filter((id) => id !== located.message.wamid);
+	if (located.message.type === 'reaction' && otherTurnMessages.length === 0) return { ...base, skipped: true, skipReason: 'reaction' };
 
 	const input = await currentInput(request, environment, located.message);
 	// A burst's messages are all in `message`: the history holds them nowhere else.

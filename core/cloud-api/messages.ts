@@ -64,6 +64,49 @@ export type InteractiveListPayload = Envelope & {
 	};
 };
 
+export type ReactionPayload = Envelope & {
+	type: 'reaction';
+	/** An empty emoji removes the business's reaction. */
+	reaction: { message_id: string; emoji: string };
+};
+
+export interface LocationObject {
+	latitude: number;
+	longitude: number;
+	name?: string;
+	address?: string;
+}
+
+export type LocationPayload = Envelope & { type: 'location'; location: LocationObject };
+
+/** Meta's contact card: `name.formatted_name` is required, the rest optional. */
+export interface ContactCardPayload {
+	name: { formatted_name: string; first_name?: string; last_name?: string };
+	phones?: Array<{ phone: string; type?: string; wa_id?: string }>;
+	emails?: Array<{ email: string; type?: string }>;
+	urls?: Array<{ url: string; type?: string }>;
+	org?: { company?: string; title?: string };
+	birthday?: string;
+}
+
+export type ContactsPayload = Envelope & { type: 'contacts'; contacts: ContactCardPayload[] };
+
+export type InteractiveCtaUrlPayload = Envelope & {
+	type: 'interactive';
+	interactive: {
+		type: 'cta_url';
+		header?: { type: 'text'; text: string };
+		body: { text: string };
+		footer?: { text: string };
+		action: { name: 'cta_url'; parameters: { display_text: string; url: string } };
+	};
+};
+
+export type InteractiveLocationRequestPayload = Envelope & {
+	type: 'interactive';
+	interactive: { type: 'location_request_message'; body: { text: string }; action: { name: 'send_location' } };
+};
+
 export type TemplateParameterPayload =
 	| { type: 'text'; text: string; parameter_name?: string }
 	| { type: 'image'; image: MediaObject }
@@ -87,6 +130,11 @@ export type OutgoingMessage =
 	| MediaPayload
 	| InteractiveButtonsPayload
 	| InteractiveListPayload
+	| InteractiveCtaUrlPayload
+	| InteractiveLocationRequestPayload
+	| ReactionPayload
+	| LocationPayload
+	| ContactsPayload
 	| TemplatePayload;
 
 export interface MarkAsReadPayload {
@@ -148,6 +196,53 @@ export interface ListMessageInput extends MessageTarget {
 	/** Lists only take a text header. */
 	header?: string;
 	footer?: string;
+}
+
+/** A reaction names the message it is on; it cannot quote another. */
+export interface ReactionMessageInput {
+	to: string;
+	/** wamid of the message to react to. */
+	messageId: string;
+	/** One emoji; '' removes the reaction. */
+	emoji: string;
+}
+
+export interface LocationMessageInput extends MessageTarget {
+	latitude: number;
+	longitude: number;
+	name?: string;
+	address?: string;
+}
+
+/** One contact card (vCard fields WhatsApp shows). */
+export interface ContactCard {
+	formattedName: string;
+	firstName?: string;
+	lastName?: string;
+	company?: string;
+	title?: string;
+	/** YYYY-MM-DD. */
+	birthday?: string;
+	phones?: Array<{ phone: string; type?: string; waId?: string }>;
+	emails?: Array<{ email: string; type?: string }>;
+	urls?: Array<{ url: string; type?: string }>;
+}
+
+export interface ContactsMessageInput extends MessageTarget {
+	contacts: ContactCard[];
+}
+
+export interface CtaUrlMessageInput extends MessageTarget {
+	body: string;
+	/** The button's label. */
+	buttonText: string;
+	url: string;
+	header?: string;
+	footer?: string;
+}
+
+export interface LocationRequestMessageInput extends MessageTarget {
+	body: string;
 }
 
 // ---- builders ----
@@ -256,6 +351,59 @@ export function buildListMessage(input: ListMessageInput): InteractiveListPayloa
 	if (input.header) interactive.header = { type: 'text', text: input.header };
 	if (input.footer) interactive.footer = { text: input.footer };
 	return { ...envelope(input), type: 'interactive', interactive };
+}
+
+export function buildReactionMessage(input: ReactionMessageInput): ReactionPayload {
+	return { ...envelope({ to: input.to }), type: 'reaction', reaction: { message_id: input.messageId, emoji: input.emoji } };
+}
+
+/** Keeps the optional string fields that have a value, so Meta never sees empty ones. */
+function withValues<T extends object>(object: T): T {
+	return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined && value !== '')) as T;
+}
+
+export function buildLocationMessage(input: LocationMessageInput): LocationPayload {
+	const { latitude, longitude, name, address } = input;
+	return { ...envelope(input), type: 'location', location: withValues({ latitude, longitude, name, address }) };
+}
+
+function contactCard(card: ContactCard): ContactCardPayload {
+	const payload: ContactCardPayload = {
+		name: withValues({ formatted_name: card.formattedName, first_name: card.firstName, last_name: card.lastName }),
+	};
+	const phones = (card.phones ?? []).map((phone) => withValues({ phone: phone.phone, type: phone.type, wa_id: phone.waId }));
+	const emails = (card.emails ?? []).map((email) => withValues({ email: email.email, type: email.type }));
+	const urls = (card.urls ?? []).map((url) => withValues({ url: url.url, type: url.type }));
+	const org = withValues({ company: card.company, title: card.title });
+	if (phones.length > 0) payload.phones = phones;
+	if (emails.length > 0) payload.emails = emails;
+	if (urls.length > 0) payload.urls = urls;
+	if (Object.keys(org).length > 0) payload.org = org;
+	if (card.birthday) payload.birthday = card.birthday;
+	return payload;
+}
+
+export function buildContactsMessage(input: ContactsMessageInput): ContactsPayload {
+	return { ...envelope(input), type: 'contacts', contacts: input.contacts.map(contactCard) };
+}
+
+export function buildCtaUrlMessage(input: CtaUrlMessageInput): InteractiveCtaUrlPayload {
+	const interactive: InteractiveCtaUrlPayload['interactive'] = {
+		type: 'cta_url',
+		body: { text: input.body },
+		action: { name: 'cta_url', parameters: { display_text: input.buttonText, url: input.url } },
+	};
+	if (input.header) interactive.header = { type: 'text', text: input.header };
+	if (input.footer) interactive.footer = { text: input.footer };
+	return { ...envelope(input), type: 'interactive', interactive };
+}
+
+export function buildLocationRequestMessage(input: LocationRequestMessageInput): InteractiveLocationRequestPayload {
+	return {
+		...envelope(input),
+		type: 'interactive',
+		interactive: { type: 'location_request_message', body: { text: input.body }, action: { name: 'send_location' } },
+	};
 }
 
 function textParameter(value: TemplateTextValue): TemplateParameterPayload {

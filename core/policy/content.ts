@@ -10,6 +10,11 @@
  * - messages/interactive-list-messages: button label ≤ 20, body ≤ 4096, header ≤ 60, footer ≤ 60,
  *   up to 10 sections with up to 10 rows in all, section title ≤ 24, row id ≤ 200, row title ≤ 24,
  *   row description ≤ 72.
+ * - messages/reaction-messages: one emoji (an empty one removes the reaction) on a message id;
+ * - messages/location-messages: latitude and longitude in decimal degrees;
+ * - messages/contacts-messages: each card needs `name.formatted_name`, up to 257 cards;
+ * - messages/interactive-cta-url-messages: body ≤ 1024, button label ≤ 20, header ≤ 60, footer ≤ 60;
+ * - messages/location-request-messages: body ≤ 1024.
  * Lengths are counted in code points (see `countCharacters`).
  */
 import { PolicyError } from '../errors';
@@ -33,6 +38,11 @@ export const LIST_SECTION_TITLE_MAX_LENGTH = 24;
 export const LIST_ROW_ID_MAX_LENGTH = 200;
 export const LIST_ROW_TITLE_MAX_LENGTH = 24;
 export const LIST_ROW_DESCRIPTION_MAX_LENGTH = 72;
+
+export const CONTACTS_MAX = 257;
+export const CTA_URL_BODY_MAX_LENGTH = 1024;
+export const CTA_URL_BUTTON_MAX_LENGTH = 20;
+export const LOCATION_REQUEST_BODY_MAX_LENGTH = 1024;
 
 /** Text header and footer of interactive messages (buttons and lists alike). */
 export const INTERACTIVE_HEADER_MAX_LENGTH = 60;
@@ -332,6 +342,105 @@ function assertRowField(
 	}
 }
 
+/** Emoji, flags (regional indicator pairs) and keycaps: the forms WhatsApp shows as a reaction. */
+const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[0-9#*]\uFE0F?\u20E3)/u;
+
+/** One emoji as a person sees it: a skin tone, a ZWJ family or a flag counts as one. */
+export function isSingleEmoji(value: string): boolean {
+	return [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(value)].length === 1 && EMOJI.test(value);
+}
+
+/**
+ * A reaction: the id of the message it goes on, and exactly one emoji (a skin tone, a ZWJ family or a
+ * flag is one); an empty emoji removes the business's reaction.
+ */
+export function assertReaction(messageId: string, emoji: string): void {
+	if (typeof messageId !== 'string' || messageId.trim() === '') {
+		throw messageInvalid('The reaction names no message to react to.', "Map the message's id (the trigger's messageId, a wamid) into Message ID.", {
+			field: 'messageId',
+		});
+	}
+	const value = typeof emoji === 'string' ? emoji.trim() : '';
+	if (value === '') return;
+	if (!isSingleEmoji(value)) {
+		throw messageInvalid(
+			`The reaction ${quoteValue(value)} is not a single emoji.`,
+			'Use exactly one emoji, such as 👍, or turn on Remove Reaction to take it back.',
+			{ field: 'emoji' },
+		);
+	}
+}
+
+/** A location: latitude −90…90 and longitude −180…180, as numbers. */
+export function assertLocation(latitude: number, longitude: number): void {
+	for (const [field, value, max] of [['latitude', latitude, 90], ['longitude', longitude, 180]] as const) {
+		if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > max) {
+			throw messageInvalid(
+				`The ${field} ${quoteValue(String(value))} is not a number between -${max} and ${max}.`,
+				`Enter the ${field} in decimal degrees, such as ${field === 'latitude' ? '52.5200' : '13.4050'}.`,
+				{ field, max },
+			);
+		}
+	}
+}
+
+/** Contact cards: 1 to 257, each with the name WhatsApp shows (`formattedName`). */
+export function assertContacts(cards: ReadonlyArray<{ formattedName: string }>): void {
+	const list = asArray(cards);
+	if (list.length === 0 || list.length > CONTACTS_MAX) {
+		throw messageInvalid(
+			`The message has ${plural(list.length, 'contact')}; WhatsApp sends 1 to ${CONTACTS_MAX}.`,
+			list.length === 0 ? 'Add a contact to send.' : 'Split the contacts over several messages.',
+			{ field: 'contacts', count: list.length, max: CONTACTS_MAX },
+		);
+	}
+	list.forEach((card, index) => {
+		if (typeof card.formattedName !== 'string' || card.formattedName.trim() === '') {
+			throw messageInvalid(`Contact ${index + 1} has no name.`, 'Enter the name WhatsApp shows for the contact (Formatted Name).', {
+				field: 'formattedName',
+				contact: index + 1,
+			});
+		}
+	});
+}
+
+/** A call-to-action URL button: body ≤ 1024, label ≤ 20, an http(s) URL, header and footer ≤ 60. */
+export function assertCtaUrl(message: { body: string; buttonText: string; url: string; header?: string; footer?: string }): void {
+	assertRequiredText(message.body, 'body', CTA_URL_BODY_MAX_LENGTH, {
+		emptyMessage: 'The call-to-action message has no body text.',
+		emptyHint: 'Enter the text shown above the button; WhatsApp requires it.',
+		longHint: 'Shorten the text above the button; a longer text can go in a separate message first.',
+	});
+	assertOptionalHeaderFooter(message.header, message.footer);
+	assertRequiredText(message.buttonText, 'button label', CTA_URL_BUTTON_MAX_LENGTH, {
+		emptyMessage: 'The call-to-action button has no label.',
+		emptyHint: 'Enter the button label, such as "See dates".',
+		longHint: `Shorten the button label to ${CTA_URL_BUTTON_MAX_LENGTH} characters or fewer.`,
+	});
+	let url: URL | null = null;
+	try {
+		url = new URL(typeof message.url === 'string' ? message.url.trim() : '');
+	} catch {
+		url = null;
+	}
+	if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		throw messageInvalid(
+			`The button URL ${quoteValue(String(message.url ?? ''))} is not a web address.`,
+			'Enter a full address starting with https://.',
+			{ field: 'url' },
+		);
+	}
+}
+
+/** A location request: only a body (≤ 1024); WhatsApp adds the "Send location" button. */
+export function assertLocationRequest(body: string): void {
+	assertRequiredText(body, 'body', LOCATION_REQUEST_BODY_MAX_LENGTH, {
+		emptyMessage: 'The location request has no body text.',
+		emptyHint: 'Enter the text asking for the location; WhatsApp requires it.',
+		longHint: 'Shorten the text above the "Send location" button.',
+	});
+}
+
 function assertOptionalHeaderFooter(header: string | undefined, footer: string | undefined): void {
 	if (header !== undefined) {
 		assertMaxLength(header, 'header', INTERACTIVE_HEADER_MAX_LENGTH, 'Shorten the header to 60 characters or fewer, or move the text into the body.');
@@ -375,6 +484,10 @@ function asArray<T>(value: readonly T[] | undefined): readonly T[] {
 
 function buttonInvalid(message: string, hint: string, details: Record<string, unknown>): PolicyError {
 	return new PolicyError('BUTTON_INVALID', message, hint, details);
+}
+
+function messageInvalid(message: string, hint: string, details: Record<string, unknown>): PolicyError {
+	return new PolicyError('MESSAGE_INVALID', message, hint, details);
 }
 
 function listInvalid(message: string, hint: string, details: Record<string, unknown>): PolicyError {

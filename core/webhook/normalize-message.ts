@@ -211,7 +211,8 @@ function summarize(
 	}
 }
 
-function summarizeLocation(location: SharedLocation): string | null {
+/** "name, address", else "latitude,longitude": a location's line in transcripts (inbound and outbound alike). */
+export function summarizeLocation(location: SharedLocation): string | null {
 	const label = [location.name, location.address].filter((part) => part !== null).join(', ');
 	if (label !== '') return label;
 	return location.latitude === null || location.longitude === null
@@ -220,17 +221,22 @@ function summarizeLocation(location: SharedLocation): string | null {
 }
 
 function summarizeContacts(message: InboundMessagePayload): string | null {
-	const names = (message.contacts ?? [])
-		.map((card) => {
+	return summarizeContactNames(
+		(message.contacts ?? []).map((card) => {
 			const name = card.name;
 			if (name === undefined) return null;
 			return (
 				nonEmpty(name.formatted_name) ??
 				nonEmpty([name.first_name, name.last_name].filter((part) => part !== undefined).join(' '))
 			);
-		})
-		.filter((name): name is string => name !== null);
-	return names.length === 0 ? null : names.join(', ');
+		}),
+	);
+}
+
+/** Contact cards' names joined by ", " (inbound and outbound alike); null when none has one. */
+export function summarizeContactNames(names: ReadonlyArray<string | null>): string | null {
+	const named = names.map((name) => name?.trim() ?? '').filter((name) => name !== '');
+	return named.length === 0 ? null : named.join(', ');
 }
 
 /** "2 items", followed by the customer's note when the order has one ("2 items: no onions"). */

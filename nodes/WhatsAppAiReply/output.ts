@@ -4,6 +4,8 @@ import type { AiReplyResult } from '../../core';
 
 const TAKEOVER_HINT = 'A person has taken over this conversation; turn AI replies back on with the WhatsApp Conversation node (Set AI Replies).';
 
+const REACTION_HINT = 'The customer reacted with an emoji; AI Reply answers messages, not reactions. Filter reactions out before this step to skip it quietly.';
+
 function iso(epochMs: number | null): string | null {
 	return epochMs === null ? null : new Date(epochMs).toISOString();
 }
@@ -30,8 +32,8 @@ export function replyItem(result: AiReplyResult): IDataObject {
 			finishReason: null,
 			usage: null,
 			sent: false,
-			reason: 'human_takeover',
-			hint: TAKEOVER_HINT,
+			reason: result.skipReason,
+			hint: result.skipReason === 'reaction' ? REACTION_HINT : TAKEOVER_HINT,
 			sentMessageIds: [],
 			windowExpiresAt: null,
 			replyMessageId: null,

@@ -178,7 +178,9 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 
 	const onAccepted = (sent: SentMessage, windowWasOpen: boolean): void => {
 		if (target.url === undefined) return;
-		const stages: StatusName[] = sent.asyncFailureCode !== undefined ? ['failed'] : statusOptions === false ? [] : statusOptions.stages;
+		const configured: StatusName[] = statusOptions === false ? [] : statusOptions.stages;
+		// A reaction only ever gets a sent status (messages/reaction-messages), never delivered or read.
+		const stages: StatusName[] = sent.asyncFailureCode !== undefined ? ['failed'] : sent.type === 'reaction' ? configured.filter((stage) => stage === 'sent') : configured;
 		if (stages.length === 0) return;
 		const delayMs = statusOptions === false ? 0 : statusOptions.delayMs;
 		track(

@@ -155,7 +155,7 @@ function phoneNumber(context: RouteContext, id: string): SimPhoneNumber {
 	return context.state.phoneNumbers.get(id) ?? unsupported('post', id);
 }
 
-/** Meta accepts read receipts for incoming messages up to 30 days old. */
+/** Meta accepts read receipts and reactions for messages up to 30 days old. */
 const READ_RECEIPT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
@@ -176,6 +176,20 @@ function markRead(context: RouteContext, body: JsonRecord, phone: SimPhoneNumber
 	return json({ success: true });
 }
 
+/**
+ * Meta delivers a reaction only to a message in this chat, not older than 30 days and not itself a
+ * reaction (messages/reaction-messages); the simulator knows the messages it received and sent.
+ */
+function canReactTo(context: RouteContext, phone: SimPhoneNumber, to: string, body: JsonRecord): boolean {
+	const { state } = context;
+	const wamid = (body.reaction as JsonRecord).message_id;
+	const user = state.userKey(to);
+	const received = state.inbound.find((message) => message.wamid === wamid && message.phoneNumberId === phone.id && message.from === user);
+	const sent = state.sentMessages.find((message) => message.wamid === wamid && message.phoneNumberId === phone.id && state.userKey(message.to) === user);
+	const target = received ?? sent;
+	return target !== undefined && target.type !== 'reaction' && state.now() - target.at <= READ_RECEIPT_MAX_AGE_MS;
+}
+
 function sendMessage(context: RouteContext, request: SimRequest, phone: SimPhoneNumber): SimReply {
 	const { state } = context;
 	if (request.json === undefined) fail(100, 'The request body is not valid JSON.');
@@ -192,6 +206,9 @@ function sendMessage(context: RouteContext, request: SimRequest, phone: SimPhone
 	if (failure !== null) {
 		if (context.failureMode === 'sync') fail(failure);
 		asyncFailureCode = failure;
+	} else if (message.type === 'reaction' && !canReactTo(context, phone, message.to, request.json as JsonRecord)) {
+		// Meta accepts the request and reports a bad target by a failed status webhook (131009).
+		asyncFailureCode = 131009;
 	}
 	const sent: SentMessage = {
 		wamid: newWamid(),

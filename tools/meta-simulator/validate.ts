@@ -4,6 +4,7 @@
  * language (132001 / 132015 / 132016), its parameters (132000 / 132012 / 100 for missing names).
  * The window (131047) and reachability (131026) are checked by the route, which knows the mode.
  */
+import { isSingleEmoji } from '../../core/policy/content';
 import type { TemplateComponent, TemplateDefinition } from '../../core/template/definition';
 import { fail } from './meta-errors';
 import { isBsuid, type SimulatorState } from './state';
@@ -145,10 +146,65 @@ function validateInteractive(value: unknown): void {
 		validateButtons(value);
 	} else if (value.type === 'list') {
 		validateList(value);
+	} else if (value.type === 'cta_url') {
+		validateCtaUrl(value);
+	} else if (value.type === 'location_request_message') {
+		const action = isRecord(value.action) ? value.action : fail(131008, "The parameter interactive['action'] is required.");
+		if (action.name !== 'send_location') fail(131009, "Param interactive['action']['name'] must be send_location.");
 	} else if (typeof value.type !== 'string') {
 		fail(131008, "The parameter interactive['type'] is required.");
 	}
-	// Other interactive kinds (cta_url, flow, product...) pass through unchecked.
+	// Other interactive kinds (flow, product...) pass through unchecked.
+}
+
+/** messages/interactive-cta-url-messages: a text or media header, a label ≤ 20 and an http(s) URL. */
+function validateCtaUrl(interactive: JsonRecord): void {
+	interactiveHeader(interactive.header);
+	const action = isRecord(interactive.action) ? interactive.action : fail(131008, "The parameter interactive['action'] is required.");
+	if (action.name !== 'cta_url') fail(131009, "Param interactive['action']['name'] must be cta_url.");
+	const parameters = isRecord(action.parameters) ? action.parameters : fail(131008, "The parameter interactive['action']['parameters'] is required.");
+	requireText(parameters.display_text, "interactive['action']['parameters']['display_text']", 20);
+	const url = requireText(parameters.url, "interactive['action']['parameters']['url']");
+	if (!/^https?:\/\/[^\s/]+/.test(url)) fail(131009, "Param interactive['action']['parameters']['url'] is not a valid URL.");
+}
+
+/** messages/reaction-messages: a message id and an emoji ('' removes the reaction). */
+function validateReaction(value: unknown): void {
+	if (!isRecord(value)) fail(131008, 'The parameter reaction is required.');
+	requireText(value.message_id, "reaction['message_id']");
+	if (typeof value.emoji !== 'string') fail(131008, "The parameter reaction['emoji'] is required.");
+	if (value.emoji !== '' && !isSingleEmoji(value.emoji)) fail(131009, "Param reaction['emoji'] must be a single emoji.");
+}
+
+function coordinate(value: unknown, field: string, max: number): void {
+	// Meta's page shows the coordinates as strings and its samples as numbers; both are accepted.
+	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	if (value === undefined) fail(131008, `The parameter location['${field}'] is required.`);
+	if (!Number.isFinite(number) || Math.abs(number) > max) fail(131009, `Param location['${field}'] must be between -${max} and ${max}.`);
+}
+
+/** messages/location-messages: latitude and longitude in decimal degrees, optional name and address. */
+function validateLocation(value: unknown): void {
+	if (!isRecord(value)) fail(131008, 'The parameter location is required.');
+	coordinate(value.latitude, 'latitude', 90);
+	coordinate(value.longitude, 'longitude', 180);
+	for (const field of ['name', 'address']) {
+		if (value[field] !== undefined && typeof value[field] !== 'string') fail(100, `Param location['${field}'] must be a string.`);
+	}
+}
+
+/** messages/contacts-messages: 1 to 257 cards, each with name.formatted_name. */
+function validateContacts(value: unknown): void {
+	if (!Array.isArray(value) || value.length === 0) fail(131008, 'The parameter contacts is required.');
+	if (value.length > 257) fail(131009, `Number of contacts must be at most 257, got ${value.length}.`);
+	value.forEach((card: unknown, index) => {
+		const field = `contacts[${index}]`;
+		if (!isRecord(card) || !isRecord(card.name)) fail(131008, `The parameter ${field}['name'] is required.`);
+		requireText(card.name.formatted_name, `${field}['name']['formatted_name']`);
+		for (const list of ['phones', 'emails', 'urls', 'addresses']) {
+			if (card[list] !== undefined && !Array.isArray(card[list])) fail(100, `Param ${field}['${list}'] must be an array.`);
+		}
+	});
 }
 
 // ---- templates ----
@@ -307,6 +363,14 @@ export function validateMessage(body: unknown, state: SimulatorState): Validated
 		mediaObject(body[type], type, type);
 	} else if (type === 'interactive') {
 		validateInteractive(body.interactive);
+	} else if (type === 'reaction') {
+		// A reaction goes on a message; it cannot quote one.
+		if (body.context !== undefined) fail(131009, 'Param context is not supported for reaction messages.');
+		validateReaction(body.reaction);
+	} else if (type === 'location') {
+		validateLocation(body.location);
+	} else if (type === 'contacts') {
+		validateContacts(body.contacts);
 	} else if (type === 'template') {
 		const template = validateTemplate(body, state);
 		// Meta: one-tap, zero-tap and copy-code authentication templates still need a phone number.
