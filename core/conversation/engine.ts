@@ -2,6 +2,7 @@ import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } fr
 import type { NewStoreEvent, StoreEvent } from '../events/types';
 import type { ConversationFilter, ReadEventsOptions } from './store';
 import type { PendingBurst } from './bursts';
+import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from './waiting-answers';
 
 /**
  * A storage engine (SQLite, PostgreSQL) as the conversation service holds it: transactions, the
@@ -45,6 +46,7 @@ export interface StoreReader {
 	pendingBursts(subscriberId: string): Promise<PendingBurst[]>;
 	/** These events of the log, oldest first (those pruned meanwhile are missing). */
 	eventsByIds(ids: readonly number[]): Promise<StoreEvent[]>;
+	getWaitingAnswer(waitId: string): Promise<WaitingAnswer | null>;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -108,4 +110,17 @@ export interface StoreWriter extends StoreReader {
 	moveMessages(fromConversationId: string, toConversationId: string): Promise<void>;
 	/** Gives every conversation of `fromCustomerId` to `toCustomerId`; at most one of them may be open. */
 	reassignConversations(phoneNumberId: string, fromCustomerId: string, toCustomerId: string): Promise<void>;
+	/** Records a waiting question (a repeated wait id keeps the first). */
+	putWaitingAnswer(row: NewWaitingAnswer): Promise<void>;
+	/**
+	 * Settles the customer's oldest unexpired waiting question with this answer, due for resuming at
+	 * `now`; false when none waits. A row another writer settled first is not settled again.
+	 */
+	answerWaitingQuestion(phoneNumberId: string, customerId: string, answer: QuestionAnswer, now: number): Promise<boolean>;
+	/** Settles the waiting questions expired at `now` as timed out, due for resuming at once. */
+	expireWaitingAnswers(now: number): Promise<number>;
+	/** Settled rows due for resuming at `now`, moved on by `claimMs` and counted as an attempt: one claimer each. */
+	claimWaitingAnswerResumes(now: number, claimMs: number, limit: number): Promise<WaitingAnswer[]>;
+	setWaitingAnswerResumed(waitId: string, now: number): Promise<void>;
+	deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { customerKey, isBsuid } from '../policy/customer';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
 import type { StoreReader, StoreWriter } from './engine';
 import { capPayload } from './payload-cap';
+import { answerOf } from './waiting-answers';
 import type {
 	IngestOptions,
 	IngestResult,
@@ -323,6 +324,7 @@ async function ingestMessage(
 	tx: StoreWriter,
 	reported: InboundMessage,
 	options: IngestOptions,
+	result: IngestResult,
 ): Promise<boolean> {
 	if (await tx.getMessageByWamid(reported.wamid)) return false;
 	await linkCustomerIds(tx, reported, { waId: reported.customerWaId, userId: reported.customerUserId }, options.now);
@@ -358,6 +360,10 @@ async function ingestMessage(
 		toAppend(message, { direction: 'inbound', customerName: message.customerName, status: null, payload: withoutRaw(message), authenticated }),
 		options,
 	);
+	// Send and Wait: the message settles the question its customer was asked, in this transaction, so
+	// it is given to exactly one waiting execution; it still reaches the triggers like any message.
+	const answer = answerOf(message);
+	if (answer && (await tx.answerWaitingQuestion(message.phoneNumberId, message.customerId, answer, options.now))) result.questionsAnswered++;
 	const window = windowState(contact.lastInboundAt, options.now);
 	await tx.appendEvent({
 		type: 'message.received',
@@ -398,7 +404,7 @@ async function ingestStatus(tx: StoreWriter, reported: StatusUpdate, now: number
 }
 
 export function emptyIngestResult(): IngestResult {
-	return { messagesStored: 0, duplicateMessages: 0, statusesApplied: 0, duplicateStatuses: 0 };
+	return { messagesStored: 0, duplicateMessages: 0, statusesApplied: 0, duplicateStatuses: 0, questionsAnswered: 0 };
 }
 
 export async function ingestWebhook(
@@ -409,7 +415,7 @@ export async function ingestWebhook(
 	const result = emptyIngestResult();
 	// Within one delivery Meta may order statuses before the message they follow; messages go first.
 	for (const message of webhook.messages) {
-		if (await ingestMessage(tx, message, options)) result.messagesStored++;
+		if (await ingestMessage(tx, message, options, result)) result.messagesStored++;
 		else result.duplicateMessages++;
 	}
 	for (const status of webhook.statuses) {

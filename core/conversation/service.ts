@@ -5,6 +5,7 @@ import { LIMIT_WINDOW_MS } from '../policy/limits';
 import type { StoreEngine, StoreWriter } from './engine';
 import * as lifecycle from './lifecycle';
 import { holdInBurst, takeDueBursts, type BurstLimits, type DueBursts, type ReceivedEvent } from './bursts';
+import type { NewWaitingAnswer, WaitingAnswer } from './waiting-answers';
 import type {
 	ConversationFilter,
 	ConversationStore,
@@ -217,6 +218,32 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 
 	takeDueBursts(subscriberId: string, limits: BurstLimits, now: number = Date.now()): Promise<DueBursts> {
 		return this.storage.write((tx) => takeDueBursts(tx, subscriberId, limits, now));
+	}
+
+	async waitForAnswer(row: NewWaitingAnswer): Promise<void> {
+		await this.storage.write(async (tx) =>
+			tx.putWaitingAnswer({ ...row, customerId: await lifecycle.resolveCustomer(tx, row.phoneNumberId, row.customerId) }),
+		);
+	}
+
+	getWaitingAnswer(waitId: string): Promise<WaitingAnswer | null> {
+		return this.storage.read((tx) => tx.getWaitingAnswer(waitId));
+	}
+
+	expireWaitingAnswers(now: number): Promise<number> {
+		return this.storage.write((tx) => tx.expireWaitingAnswers(now));
+	}
+
+	claimWaitingAnswerResumes(now: number, claimMs: number, limit: number): Promise<WaitingAnswer[]> {
+		return this.storage.write((tx) => tx.claimWaitingAnswerResumes(now, claimMs, limit));
+	}
+
+	markWaitingAnswerResumed(waitId: string, now: number): Promise<void> {
+		return this.storage.write((tx) => tx.setWaitingAnswerResumed(waitId, now));
+	}
+
+	deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void> {
+		return this.storage.write((tx) => tx.deferWaitingAnswerResume(waitId, resumeAfter));
 	}
 
 	onEventsAppended(listener: () => void): () => void {

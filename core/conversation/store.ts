@@ -4,6 +4,7 @@ import type { MessagingTier } from '../policy/limits';
 import type { WindowState as PolicyWindowState } from '../policy/window';
 import type { ParsedWebhook } from '../webhook/types';
 import type { BurstLimits, DueBursts, ReceivedEvent } from './bursts';
+import type { NewWaitingAnswer, WaitingAnswer } from './waiting-answers';
 
 /** Settings every write that can open or extend a conversation needs. */
 export interface LifecycleOptions {
@@ -30,6 +31,8 @@ export interface IngestResult {
 	duplicateMessages: number;
 	statusesApplied: number;
 	duplicateStatuses: number;
+	/** Waiting questions (Send and Wait) these messages answered: their executions are due to resume. */
+	questionsAnswered: number;
 }
 
 export interface OutboundMessage {
@@ -238,6 +241,21 @@ export interface ConversationStore {
 	 * returned to one caller once, and a message held after the take starts the next burst.
 	 */
 	takeDueBursts(subscriberId: string, limits: BurstLimits, now?: number): Promise<DueBursts>;
+	/**
+	 * Send and Wait (rules in waiting-answers.ts): records that an execution waits for this customer's
+	 * next message (the customer id may be any id of the customer). The customer's next answering
+	 * message settles it in the ingest transaction, once.
+	 */
+	waitForAnswer(row: NewWaitingAnswer): Promise<void>;
+	getWaitingAnswer(waitId: string): Promise<WaitingAnswer | null>;
+	/** Settles the waiting questions expired at `now` as timed out. */
+	expireWaitingAnswers(now: number): Promise<number>;
+	/** Settled questions whose execution is due to be resumed, each claimed for one caller for `claimMs`. */
+	claimWaitingAnswerResumes(now: number, claimMs: number, limit: number): Promise<WaitingAnswer[]>;
+	/** The execution was resumed (or can never be): the question is done. */
+	markWaitingAnswerResumed(waitId: string, now: number): Promise<void>;
+	/** The resume call failed: try again at `resumeAfter`. */
+	deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void>;
 	/** Calls back when events may have been appended (in this process at once, others by polling). */
 	onEventsAppended(listener: () => void): () => void;
 	/** Deletes events every subscriber has passed, that no pending burst holds and that are older than the given epoch ms. */

@@ -19,6 +19,7 @@ export const STORE_TABLES = [
 	'limit_reservations',
 	'customer_aliases',
 	'event_bursts',
+	'waiting_answers',
 ] as const;
 
 export type StoreTable = (typeof STORE_TABLES)[number];
@@ -74,6 +75,19 @@ export const TABLE_COLUMNS: Record<StoreTable, Readonly<Record<string, ColumnKin
 	limit_reservations: { scope: 'text', customer_id: 'text', reserved_at: 'number' },
 	customer_aliases: { phone_number_id: 'text', alias: 'text', customer_id: 'text', updated_at: 'number' },
 	event_bursts: { subscriber_id: 'text', event_id: 'number', phone_number_id: 'text', customer_id: 'text', arrived_at: 'number' },
+	waiting_answers: {
+		wait_id: 'text',
+		phone_number_id: 'text',
+		customer_id: 'text',
+		resume_url: 'text',
+		created_at: 'number',
+		expires_at: 'number',
+		state: 'text',
+		answer: 'json',
+		settled_at: 'number',
+		resume_after: 'number',
+		attempts: 'number',
+	},
 };
 
 /** Export order within a table (its primary key), so that two engines' exports compare row by row. */
@@ -87,6 +101,7 @@ export const TABLE_KEYS: Record<StoreTable, readonly string[]> = {
 	limit_reservations: ['scope', 'customer_id'],
 	customer_aliases: ['phone_number_id', 'alias'],
 	event_bursts: ['subscriber_id', 'event_id'],
+	waiting_answers: ['wait_id'],
 };
 
 /** A row in the neutral form: epoch ms as numbers, flags as booleans, JSON as JSON text. */

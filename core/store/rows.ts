@@ -1,6 +1,7 @@
 import type { CloseReason, ContactRecord, ConversationRecord, Initiator, StoredMessage } from '../conversation/types';
 import type { EventType, StoreEvent } from '../events/types';
 import type { PendingBurst } from '../conversation/bursts';
+import type { QuestionAnswer, WaitingAnswer, WaitingAnswerState } from '../conversation/waiting-answers';
 
 /**
  * Records ↔ engine rows, one builder per row type for both engines. Engines name columns alike
@@ -189,5 +190,21 @@ export function toPendingBurst(row: Row): PendingBurst {
 		size: toNumber(row.size),
 		firstAt: toNumber(row.first_at),
 		lastAt: toNumber(row.last_at),
+	};
+}
+
+export function toWaitingAnswer(row: Row): WaitingAnswer {
+	return {
+		waitId: String(row.wait_id),
+		phoneNumberId: String(row.phone_number_id),
+		customerId: String(row.customer_id),
+		resumeUrl: String(row.resume_url),
+		createdAt: toNumber(row.created_at),
+		expiresAt: toNumber(row.expires_at),
+		state: String(row.state) as WaitingAnswerState,
+		answer: row.answer === null || row.answer === undefined ? null : (toJsonObject(row.answer) as unknown as QuestionAnswer),
+		settledAt: toNumberOrNull(row.settled_at),
+		resumeAfter: toNumberOrNull(row.resume_after),
+		attempts: toNumber(row.attempts),
 	};
 }

@@ -4,6 +4,7 @@ import type { StoreEvent } from '../../core/events/types';
 import type { ConversationStore } from '../../core/conversation/store';
 import { BUSINESS, inbound, status, webhookOf } from '../../tools/traffic/builders';
 import { describeBurstConformance } from './bursts';
+import { describeWaitingAnswerConformance } from './waiting-answers';
 import { describeCustomerKeyConformance } from './customer-keys';
 import type { StoreHarness, StoreHarnessFactory } from './harness';
 
@@ -488,6 +489,7 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 
 		describeCustomerKeyConformance(() => store);
 		describeBurstConformance(() => ({ store, harness }));
+		describeWaitingAnswerConformance(() => store);
 
 		describe('event log and cursors', () => {
 			it('starts a new subscriber at the head and keeps its cursor', async () => {

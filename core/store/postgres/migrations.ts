@@ -159,6 +159,26 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
 		CREATE INDEX event_bursts_customer ON ${s}.event_bursts (subscriber_id, phone_number_id, customer_id);
 		CREATE INDEX event_bursts_event ON ${s}.event_bursts (event_id);
 		`,
+		// Send and Wait: a question an execution waits on, settled by the customer's next message or its
+		// expiry, kept until the execution was resumed with the outcome (state 'resumed').
+		`
+		CREATE TABLE ${s}.waiting_answers (
+			wait_id TEXT PRIMARY KEY,
+			phone_number_id TEXT NOT NULL,
+			customer_id TEXT NOT NULL,
+			resume_url TEXT NOT NULL,
+			created_at BIGINT NOT NULL,
+			expires_at BIGINT NOT NULL,
+			state TEXT NOT NULL,
+			answer JSONB,
+			settled_at BIGINT,
+			resume_after BIGINT,
+			attempts INTEGER NOT NULL DEFAULT 0
+		);
+		CREATE INDEX waiting_answers_customer ON ${s}.waiting_answers (phone_number_id, customer_id, state, created_at);
+		CREATE INDEX waiting_answers_due ON ${s}.waiting_answers (state, resume_after);
+		CREATE INDEX waiting_answers_expiry ON ${s}.waiting_answers (state, expires_at);
+		`,
 	];
 }
 

@@ -13,6 +13,7 @@ import {
 	toContact,
 	toConversation,
 	toPendingBurst,
+	toWaitingAnswer,
 	toStoreEvent,
 	toStoredMessage,
 	type Row,
@@ -20,6 +21,7 @@ import {
 import type { StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 import type { PendingBurst } from '../../conversation/bursts';
+import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from '../../conversation/waiting-answers';
 
 /**
  * A row this transaction read as absent was inserted by a concurrent transaction that committed
@@ -365,6 +367,65 @@ export class PostgresTransaction implements StoreWriter {
 			[subscriberId, phoneNumberId, customerId],
 		);
 		return rows.map((row) => Number(row.event_id));
+	}
+
+	async putWaitingAnswer(row: NewWaitingAnswer): Promise<void> {
+		await this.changes(
+			`INSERT INTO ${this.s}.waiting_answers (wait_id, phone_number_id, customer_id, resume_url, created_at, expires_at, state)
+			VALUES ($1, $2, $3, $4, $5, $6, 'waiting') ON CONFLICT DO NOTHING`,
+			[row.waitId, row.phoneNumberId, row.customerId, row.resumeUrl, row.createdAt, row.expiresAt],
+		);
+	}
+
+	async getWaitingAnswer(waitId: string): Promise<WaitingAnswer | null> {
+		const row = await this.first(`SELECT * FROM ${this.s}.waiting_answers WHERE wait_id = $1`, [waitId]);
+		return row ? toWaitingAnswer(row) : null;
+	}
+
+	// The outer `state = 'waiting'` is re-checked on the locked row: of two concurrent answers (or an
+	// answer and the expiry) only one settles the question; the other updates nothing.
+	async answerWaitingQuestion(phoneNumberId: string, customerId: string, answer: QuestionAnswer, now: number): Promise<boolean> {
+		const changed = await this.changes(
+			`UPDATE ${this.s}.waiting_answers SET state = 'answered', answer = $1::jsonb, settled_at = $2, resume_after = $2
+			WHERE state = 'waiting' AND wait_id = (SELECT wait_id FROM ${this.s}.waiting_answers WHERE phone_number_id = $3
+				AND customer_id = $4 AND state = 'waiting' AND expires_at > $2 ORDER BY created_at, wait_id LIMIT 1 FOR UPDATE)`,
+			[JSON.stringify(answer), now, phoneNumberId, customerId],
+		);
+		return changed > 0;
+	}
+
+	async expireWaitingAnswers(now: number): Promise<number> {
+		return this.changes(
+			`UPDATE ${this.s}.waiting_answers SET state = 'timed_out', settled_at = expires_at, resume_after = $1
+			WHERE state = 'waiting' AND expires_at <= $1`,
+			[now],
+		);
+	}
+
+	// SKIP LOCKED: concurrent claimers take different rows instead of waiting on each other's.
+	async claimWaitingAnswerResumes(now: number, claimMs: number, limit: number): Promise<WaitingAnswer[]> {
+		const rows = await this.rows(
+			`UPDATE ${this.s}.waiting_answers SET resume_after = $1, attempts = attempts + 1
+			WHERE wait_id IN (SELECT wait_id FROM ${this.s}.waiting_answers WHERE state IN ('answered', 'timed_out') AND resume_after <= $2
+				ORDER BY resume_after LIMIT $3 FOR UPDATE SKIP LOCKED)
+			RETURNING *`,
+			[now + claimMs, now, limit],
+		);
+		return rows.map(toWaitingAnswer);
+	}
+
+	async setWaitingAnswerResumed(waitId: string, now: number): Promise<void> {
+		await this.changes(
+			`UPDATE ${this.s}.waiting_answers SET state = 'resumed', resume_after = NULL, settled_at = coalesce(settled_at, $1) WHERE wait_id = $2`,
+			[now, waitId],
+		);
+	}
+
+	async deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void> {
+		await this.changes(
+			`UPDATE ${this.s}.waiting_answers SET resume_after = $1 WHERE wait_id = $2 AND state IN ('answered', 'timed_out')`,
+			[resumeAfter, waitId],
+		);
 	}
 
 	async eventsByIds(ids: readonly number[]): Promise<StoreEvent[]> {

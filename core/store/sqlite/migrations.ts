@@ -131,4 +131,24 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 	CREATE INDEX event_bursts_customer ON event_bursts (subscriber_id, phone_number_id, customer_id);
 	CREATE INDEX event_bursts_event ON event_bursts (event_id);
 	`,
+	// Send and Wait: a question an execution waits on, settled by the customer's next message or its
+	// expiry, kept until the execution was resumed with the outcome (state 'resumed').
+	`
+	CREATE TABLE waiting_answers (
+		wait_id TEXT PRIMARY KEY,
+		phone_number_id TEXT NOT NULL,
+		customer_id TEXT NOT NULL,
+		resume_url TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL,
+		state TEXT NOT NULL,
+		answer TEXT,
+		settled_at INTEGER,
+		resume_after INTEGER,
+		attempts INTEGER NOT NULL DEFAULT 0
+	) WITHOUT ROWID;
+	CREATE INDEX waiting_answers_customer ON waiting_answers (phone_number_id, customer_id, state, created_at);
+	CREATE INDEX waiting_answers_due ON waiting_answers (state, resume_after);
+	CREATE INDEX waiting_answers_expiry ON waiting_answers (state, expires_at);
+	`,
 ];

@@ -13,6 +13,7 @@ import {
 	toContact,
 	toConversation,
 	toPendingBurst,
+	toWaitingAnswer,
 	toStoreEvent,
 	toStoredMessage,
 	type Row,
@@ -21,6 +22,7 @@ import {
 import type { StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 import type { PendingBurst } from '../../conversation/bursts';
+import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from '../../conversation/waiting-answers';
 
 /** node:sqlite takes no booleans: flags are stored as 0/1. */
 export function sqliteValue(value: RowValue): SQLInputValue {
@@ -286,6 +288,67 @@ export class SqliteTransaction implements StoreWriter {
 			phoneNumberId,
 			customerId,
 		).map((row) => Number(row.event_id));
+	}
+
+	async putWaitingAnswer(row: NewWaitingAnswer): Promise<void> {
+		this.run(
+			`INSERT INTO waiting_answers (wait_id, phone_number_id, customer_id, resume_url, created_at, expires_at, state)
+			VALUES (?, ?, ?, ?, ?, ?, 'waiting') ON CONFLICT DO NOTHING`,
+			row.waitId,
+			row.phoneNumberId,
+			row.customerId,
+			row.resumeUrl,
+			row.createdAt,
+			row.expiresAt,
+		);
+	}
+
+	async getWaitingAnswer(waitId: string): Promise<WaitingAnswer | null> {
+		const row = this.get('SELECT * FROM waiting_answers WHERE wait_id = ?', waitId);
+		return row ? toWaitingAnswer(row) : null;
+	}
+
+	async answerWaitingQuestion(phoneNumberId: string, customerId: string, answer: QuestionAnswer, now: number): Promise<boolean> {
+		const changed = this.run(
+			`UPDATE waiting_answers SET state = 'answered', answer = ?, settled_at = ?, resume_after = ?
+			WHERE wait_id = (SELECT wait_id FROM waiting_answers WHERE phone_number_id = ? AND customer_id = ? AND state = 'waiting'
+				AND expires_at > ? ORDER BY created_at, wait_id LIMIT 1)`,
+			JSON.stringify(answer),
+			now,
+			now,
+			phoneNumberId,
+			customerId,
+			now,
+		);
+		return changed > 0;
+	}
+
+	async expireWaitingAnswers(now: number): Promise<number> {
+		return this.run(
+			`UPDATE waiting_answers SET state = 'timed_out', settled_at = expires_at, resume_after = ? WHERE state = 'waiting' AND expires_at <= ?`,
+			now,
+			now,
+		);
+	}
+
+	async claimWaitingAnswerResumes(now: number, claimMs: number, limit: number): Promise<WaitingAnswer[]> {
+		return this.all(
+			`UPDATE waiting_answers SET resume_after = ?, attempts = attempts + 1
+			WHERE wait_id IN (SELECT wait_id FROM waiting_answers WHERE state IN ('answered', 'timed_out') AND resume_after <= ?
+				ORDER BY resume_after LIMIT ?)
+			RETURNING *`,
+			now + claimMs,
+			now,
+			limit,
+		).map(toWaitingAnswer);
+	}
+
+	async setWaitingAnswerResumed(waitId: string, now: number): Promise<void> {
+		this.run(`UPDATE waiting_answers SET state = 'resumed', resume_after = NULL, settled_at = coalesce(settled_at, ?) WHERE wait_id = ?`, now, waitId);
+	}
+
+	async deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void> {
+		this.run(`UPDATE waiting_answers SET resume_after = ? WHERE wait_id = ? AND state IN ('answered', 'timed_out')`, resumeAfter, waitId);
 	}
 
 	async eventsByIds(ids: readonly number[]): Promise<StoreEvent[]> {
