@@ -16,6 +16,20 @@ export { BURST_MAX_AGE_QUIET_PERIODS, BURST_MAX_MESSAGES, burstDueAt, burstLimit
 export type * from './events/types';
 export { EVENT_TYPES } from './events/types';
 export { BurstEmitter, type BurstEmitterOptions } from './events/bursts';
+export {
+	answerOf,
+	postResume,
+	resumeWaitingAnswers,
+	runWaitingAnswerResumer,
+	WaitingAnswerResumer,
+	type NewWaitingAnswer,
+	type QuestionAnswer,
+	type ResumeBody,
+	type ResumeCall,
+	type ResumeCallResult,
+	type WaitingAnswer,
+	type WaitingAnswerState,
+} from './conversation/waiting-answers';
 export { EventSubscriber, type Delivery, type EventAttempt, type EventSubscriberOptions, type RunOutcome } from './events/subscriber';
 
 export type * from './conversation/store';
@@ -28,6 +42,7 @@ export { PostgresConversationStore, type PostgresStoreOptions } from './conversa
 
 export * from './policy';
 export * from './business-hours';
+export * from './chat-link';
 export * from './template';
 
 export * from './cloud-api';
