@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CloudApiClient, MediaKind, SessionMessage } from '../../core';
+import type { CloudApiClient, ContactCard, MediaKind, SessionMessage } from '../../core';
 
 interface Titled {
 	id?: string;
@@ -11,6 +11,28 @@ interface Titled {
 function collection(context: IExecuteFunctions, name: string, key: string, itemIndex: number): Titled[] {
 	const value = context.getNodeParameter(name, itemIndex, {}) as Record<string, Titled[] | undefined>;
 	return value[key] ?? [];
+}
+
+/** The Contact type's fields as one card; empty optional fields are left out. */
+function contactCard(context: IExecuteFunctions, itemIndex: number): ContactCard {
+	const details = context.getNodeParameter('contactDetails', itemIndex, {}) as Record<string, string | undefined>;
+	const phones = context.getNodeParameter('contactPhones', itemIndex, {}) as { phone?: Array<{ phone?: string; type?: string; waId?: string }> };
+	const value = (key: string) => details[key]?.trim() || undefined;
+	const email = value('email');
+	const url = value('url');
+	return {
+		formattedName: context.getNodeParameter('contactName', itemIndex) as string,
+		firstName: value('firstName'),
+		lastName: value('lastName'),
+		company: value('company'),
+		title: value('title'),
+		birthday: value('birthday'),
+		phones: (phones.phone ?? [])
+			.filter((phone) => phone.phone?.trim())
+			.map((phone) => ({ phone: phone.phone?.trim() ?? '', type: phone.type, waId: phone.waId?.trim() || undefined })),
+		emails: email ? [{ email }] : [],
+		urls: url ? [{ url }] : [],
+	};
 }
 
 /** The node's parameters for one item, as the core's free-form message. */
@@ -55,7 +77,41 @@ export async function buildSessionMessage(
 		}
 		return { kind: 'media', to, replyToWamid, mediaType, ...media, caption, filename };
 	}
+	if (messageType === 'reaction') {
+		const remove = context.getNodeParameter('removeReaction', itemIndex, false) as boolean;
+		return {
+			kind: 'reaction',
+			to,
+			messageId: context.getNodeParameter('reactionMessageId', itemIndex) as string,
+			emoji: remove ? '' : (context.getNodeParameter('emoji', itemIndex) as string),
+		};
+	}
+	if (messageType === 'location') {
+		return {
+			kind: 'location',
+			to,
+			replyToWamid,
+			latitude: context.getNodeParameter('latitude', itemIndex) as number,
+			longitude: context.getNodeParameter('longitude', itemIndex) as number,
+			name: (context.getNodeParameter('locationName', itemIndex, '') as string) || undefined,
+			address: (context.getNodeParameter('locationAddress', itemIndex, '') as string) || undefined,
+		};
+	}
+	if (messageType === 'contacts') return { kind: 'contacts', to, replyToWamid, contacts: [contactCard(context, itemIndex)] };
 	const body = context.getNodeParameter('interactiveBody', itemIndex) as string;
+	if (messageType === 'ctaUrl') {
+		return {
+			kind: 'cta_url',
+			to,
+			replyToWamid,
+			body,
+			header,
+			footer,
+			buttonText: context.getNodeParameter('ctaButtonText', itemIndex) as string,
+			url: context.getNodeParameter('ctaUrl', itemIndex) as string,
+		};
+	}
+	if (messageType === 'locationRequest') return { kind: 'location_request', to, replyToWamid, body };
 	if (messageType === 'buttons') {
 		return {
 			kind: 'buttons',

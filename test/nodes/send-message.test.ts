@@ -3,6 +3,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
+import { formatTranscript } from '../../nodes/shared/conversation-item';
 import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { MakeBinaryNode } from './support/harness-test-nodes';
 import { credentialTypes, useWhatsAppFixture, whatsAppNode } from './support/whatsapp-fixture';
@@ -163,6 +164,56 @@ describe('WhatsApp Send Message', () => {
 				action: { button: 'Colors', sections: [{ title: 'Blues', rows: [{ id: 'navy', title: 'Navy', description: 'Deep blue' }, { id: 'sky', title: 'Sky' }] }] },
 			},
 		});
+	});
+
+	it('reacts to a message and takes the reaction back; the transcript reads [reaction 👍], then [reaction removed]', async () => {
+		const [customerMessage] = await wa.store.listConversations({ customerId: CUSTOMER_WA_ID }).then(([conversation]) => wa.store.getTranscript(conversation.id));
+		const reacted = await run([sendNode({ messageType: 'reaction', reactionMessageId: customerMessage.wamid, emoji: '👍' })]);
+		expect(reacted.error).toBeUndefined();
+		expect(lastMessageBody()).toMatchObject({ type: 'reaction', reaction: { message_id: customerMessage.wamid, emoji: '👍' } });
+		await run([sendNode({ messageType: 'reaction', reactionMessageId: customerMessage.wamid, removeReaction: true })]);
+		expect(lastMessageBody()).toMatchObject({ type: 'reaction', reaction: { message_id: customerMessage.wamid, emoji: '' } });
+		const transcript = await wa.store.getTranscript(reacted.itemsOf('Send', 0)[0].json.conversationId as string);
+		expect(transcript.slice(1).map((message) => formatTranscript([message]))).toEqual(['Business: [reaction 👍]', 'Business: [reaction removed]']);
+
+		const wrong = await run([sendNode({ messageType: 'reaction', reactionMessageId: customerMessage.wamid, emoji: 'thumbs up' })]);
+		expect(wrong.error?.name).toBe('NodeOperationError');
+		expect(wrong.error?.message).toContain('not a single emoji');
+		expect(wrong.error?.description).toContain('MESSAGE_INVALID');
+		const closed = await run([sendNode({ to: STRANGER, messageType: 'reaction', reactionMessageId: customerMessage.wamid, emoji: '👍' })]);
+		expect(closed.itemsOf('Send', 1)[0].json).toMatchObject({ windowClosed: true });
+	});
+
+	it('sends a location, a contact card, a call-to-action button and a location request, quoting a message', async () => {
+		await run([sendNode({ messageType: 'location', latitude: 52.52, longitude: 13.405, locationName: 'Lucky Shrub', locationAddress: 'Unter den Linden 1', options: { replyToWamid: 'wamid.Q' } })]);
+		expect(lastMessageBody()).toMatchObject({ context: { message_id: 'wamid.Q' }, type: 'location', location: { latitude: 52.52, longitude: 13.405, name: 'Lucky Shrub', address: 'Unter den Linden 1' } });
+
+		const contactPhones = { phone: [{ phone: '+4930123456', type: 'WORK', waId: '4930123456' }] };
+		await run([sendNode({ messageType: 'contacts', contactName: 'Lucky Shrub Support', contactPhones, contactDetails: { company: 'Lucky Shrub', email: 'help@luckyshrub.example' } })]);
+		expect(lastMessageBody()).toMatchObject({
+			type: 'contacts',
+			contacts: [{ name: { formatted_name: 'Lucky Shrub Support' }, phones: [{ phone: '+4930123456', type: 'WORK', wa_id: '4930123456' }], emails: [{ email: 'help@luckyshrub.example' }], org: { company: 'Lucky Shrub' } }],
+		});
+
+		const cta = await run([sendNode({ messageType: 'ctaUrl', interactiveBody: 'Book your workshop', ctaButtonText: 'Book', ctaUrl: 'https://example.com/book', options: { footer: 'Lucky Shrub' } })]);
+		expect(lastMessageBody()).toMatchObject({
+			type: 'interactive',
+			interactive: { type: 'cta_url', body: { text: 'Book your workshop' }, footer: { text: 'Lucky Shrub' }, action: { name: 'cta_url', parameters: { display_text: 'Book', url: 'https://example.com/book' } } },
+		});
+		await run([sendNode({ messageType: 'locationRequest', interactiveBody: 'Where should we deliver?' })]);
+		expect(lastMessageBody()).toMatchObject({ type: 'interactive', interactive: { type: 'location_request_message', action: { name: 'send_location' } } });
+
+		const transcript = await wa.store.getTranscript(cta.itemsOf('Send', 0)[0].json.conversationId as string);
+		expect(transcript.slice(1).map((message) => [message.type, message.text])).toEqual([
+			['location', 'Lucky Shrub, Unter den Linden 1'],
+			['contacts', 'Lucky Shrub Support'],
+			['interactive', 'Book your workshop'],
+			['interactive', 'Where should we deliver?'],
+		]);
+
+		const badUrl = await run([sendNode({ messageType: 'ctaUrl', interactiveBody: 'Book', ctaButtonText: 'Book', ctaUrl: 'example.com/book' })]);
+		expect(badUrl.error?.message).toContain('not a web address');
+		expect(badUrl.error?.description).toContain('https://');
 	});
 
 	it('sends media by link, and uploads binary data from the input first', async () => {
