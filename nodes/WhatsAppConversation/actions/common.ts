@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { StoreError, type ConversationRecord, type ConversationStore } from '../../../core';
 import type { WhatsAppCredential } from '../../shared/credentials';
@@ -11,6 +11,14 @@ export type OperationExecute = (
 	store: ConversationStore,
 	credential: WhatsAppCredential,
 ) => Promise<IDataObject[]>;
+
+/** An operation whose output items carry binary data too; the router adds their pairedItem. */
+export type ItemsExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	store: ConversationStore,
+	credential: WhatsAppCredential,
+) => Promise<Array<Pick<INodeExecutionData, 'json' | 'binary'>>>;
 
 export const conversationIdProperty: INodeProperties = {
 	displayName: 'Conversation',

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as checkBusinessHours from './checkBusinessHours.operation';
 import * as close from './close.operation';
 import * as get from './get.operation';
+import * as getChatLink from './getChatLink.operation';
 import * as list from './list.operation';
 import * as optIn from './optIn.operation';
 import * as optOut from './optOut.operation';
@@ -34,6 +35,12 @@ export const properties: INodeProperties[] = [
 				value: 'get',
 				description: 'Get a conversation with its transcript',
 				action: 'Get a conversation',
+			},
+			{
+				name: 'Get Chat Link',
+				value: 'getChatLink',
+				description: 'A wa.me link and QR code that open a WhatsApp chat with the business, the first message already typed in',
+				action: 'Get a chat link and QR code',
 			},
 			{
 				name: 'List',
@@ -76,4 +83,5 @@ export const properties: INodeProperties[] = [
 	...optIn.description,
 	...checkBusinessHours.description,
 	...setVariables.description,
+	...getChatLink.description,
 ];
