@@ -14,6 +14,7 @@ import { searchSenders } from '../shared/methods/list-search';
 import { forEachItemBySender, inInputOrder } from '../shared/core-access';
 import { buildSessionMessage } from './build-message';
 import { sendMessageProperties } from './description';
+import { operationProperty, resumeWebhook, resumeWebhooks, sendAndWait, sendAndWaitProperties } from './send-and-wait';
 
 export class WhatsAppSendMessage implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,8 +31,11 @@ export class WhatsAppSendMessage implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Sent', 'Window Closed'],
 		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
-		properties: sendMessageProperties,
+		properties: [operationProperty, ...sendMessageProperties, ...sendAndWaitProperties],
+		webhooks: resumeWebhooks,
 	};
+
+	webhook = resumeWebhook;
 
 	methods = {
 		listSearch: { searchSenders },
@@ -41,9 +45,15 @@ export class WhatsAppSendMessage implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const sent: INodeExecutionData[] = [];
 		const windowClosed: INodeExecutionData[] = [];
+		const waiting = this.getNodeParameter('operation', 0, 'send') === 'sendAndWait';
 		await forEachItemBySender(this, async (outbound, itemIndex) => {
 			const to = this.getNodeParameter('to', itemIndex) as string;
 			try {
+				if (waiting) {
+					// One question per execution, from the first item, like n8n's own Send and Wait.
+					if (itemIndex === 0) sent.push(...(await sendAndWait(this, outbound)));
+					return;
+				}
 				const message = await buildSessionMessage(this, itemIndex, to, outbound.client);
 				const result = await sendSessionMessage(outbound, message);
 				sent.push({

@@ -1,6 +1,6 @@
 import type { ITriggerFunctions } from 'n8n-workflow';
 
-import { maintainStore, type ConversationStore } from '../../../core';
+import { maintainStore, runWaitingAnswerResumer, type ConversationStore } from '../../../core';
 import type { WhatsAppCredential } from '../credentials';
 
 /**
@@ -10,7 +10,11 @@ import type { WhatsAppCredential } from '../credentials';
  */
 export function maintainTriggerStore(trigger: ITriggerFunctions, store: ConversationStore, credential: WhatsAppCredential): () => Promise<void> {
 	const logger = trigger.logger;
-	return maintainStore(
+	// Send and Wait's timeouts and retried resumes run wherever triggers run (the main process in queue mode).
+	const stopResumer = runWaitingAnswerResumer(store, {
+		onError: (error) => logger.warn(`WhatsApp Send and Wait resumer failed (retried): ${error instanceof Error ? error.message : String(error)}`),
+	});
+	const stopMaintenance = maintainStore(
 		store,
 		{
 			phoneNumberId: credential.phoneNumberId,
@@ -32,4 +36,7 @@ export function maintainTriggerStore(trigger: ITriggerFunctions, store: Conversa
 			onError: (error) => logger.error(`WhatsApp store maintenance failed (retried at the next pass): ${error instanceof Error ? error.message : String(error)}`),
 		},
 	);
+	return async () => {
+		await Promise.all([stopMaintenance(), stopResumer()]);
+	};
 }

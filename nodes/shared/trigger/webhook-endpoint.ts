@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 
 import type { IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { answerVerificationChallenge, holdStore, ingestWebhookRequest, SIGNATURE_HEADER, storeKey, WebhookError } from '../../../core';
+import { answerVerificationChallenge, holdStore, ingestWebhookRequest, resumeWaitingAnswers, SIGNATURE_HEADER, storeKey, WebhookError } from '../../../core';
 import { whatsAppCredential } from '../core-access';
 import { WHATSAPP_CREDENTIAL } from '../credentials';
 import { acceptWakeRequest } from './manual-listen';
@@ -47,10 +47,18 @@ export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebho
 		const request = this.getRequestObject();
 		// Held per credential for the life of the process; an edited credential's former store is let go.
 		const store = holdStore(this.getNode().credentials?.[WHATSAPP_CREDENTIAL]?.id ?? storeKey(credential.store), credential.store);
-		await ingestWebhookRequest(
+		const ingested = await ingestWebhookRequest(
 			{ rawBody: rawBodyOf(request), signature: request.headers[SIGNATURE_HEADER], headers: request.headers },
 			{ store, ...auth, inactivityTimeoutMs: credential.inactivityTimeoutMs },
 		);
+		// Send and Wait: the answer resumes its execution from here at once, not awaited so Meta hears
+		// back first; a failed call stays due in the store for the resumer beside the triggers.
+		if (ingested.questionsAnswered > 0) {
+			const logger = this.logger;
+			void resumeWaitingAnswers(store, {
+				onError: (error) => logger.warn(`WhatsApp answer could not resume its execution yet: ${error instanceof Error ? error.message : String(error)}`),
+			});
+		}
 		return answer(response, 200, 'OK');
 	} catch (error) {
 		if (error instanceof WebhookError) {

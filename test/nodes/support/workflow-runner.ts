@@ -124,8 +124,10 @@ export async function loadOptionsContext(
 	return new LoadOptionsContext(workflow, workflow.getNode(options.node.name)!, additionalData, options.parameterPath);
 }
 
+/** A node whose webhook can start a workflow: a waiting node's resume webhooks (restartWebhook) cannot, as in n8n. */
 function isWebhookNode(workflow: Workflow, node: INode): boolean {
-	return workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).webhook !== undefined;
+	const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	return type.webhook !== undefined && (type.description.webhooks ?? []).some((webhook) => webhook.restartWebhook !== true);
 }
 
 /** The given node; else n8n's choice (first trigger or poller); else a webhook node; else the first root. */

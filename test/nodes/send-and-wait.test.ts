@@ -1,0 +1,96 @@
+// WhatsApp Send Message's Send and Wait for Response through n8n's execution engine (the execution
+// waits), the store (the answer settles the question once) and the node's resume webhook.
+import type { INodeParameters, IWebhookFunctions } from 'n8n-workflow';
+
+import { WaitingAnswerResumer, type ResumeBody } from '../../core/conversation/waiting-answers';
+import { WAIT_BACKSTOP_MS } from '../../nodes/WhatsAppSendMessage/send-and-wait';
+import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
+import { inbound, webhookOf } from '../../tools/traffic/builders';
+import { credentialTypes, useWhatsAppFixture, whatsAppNode } from './support/whatsapp-fixture';
+import { runWorkflow } from './support/workflow-runner';
+
+const TYPE = 'whatsAppSendMessage';
+const node = new WhatsAppSendMessage();
+const CUSTOMER = '16505551234';
+const HOUR = 3_600_000;
+
+const wa = useWhatsAppFixture();
+beforeEach(async () => {
+	await wa.store.ingest(webhookOf({ messages: [inbound({ customerId: CUSTOMER, timestamp: Date.now() - 60_000 })] }), { now: Date.now(), inactivityTimeoutMs: HOUR });
+	wa.simulator.openWindow(CUSTOMER);
+});
+
+async function ask(parameters: INodeParameters) {
+	const send = whatsAppNode('Ask', TYPE, { operation: 'sendAndWait', to: `+${CUSTOMER}`, waitAmount: 2, waitUnit: 'hours', ...parameters });
+	return runWorkflow({ nodeTypes: { [TYPE]: node }, credentialTypes, credentials: wa.credentials(), workflow: { nodes: [send], connections: {} } });
+}
+
+/** What n8n's waiting webhook does with the resume call: the node's webhook() gives the resumed output. */
+async function resumeWith(body: ResumeBody) {
+	const context = { getBodyData: () => body, getNode: () => ({ name: 'Ask' }) } as unknown as IWebhookFunctions;
+	return node.webhook.call(context);
+}
+
+/** Runs one resumer pass whose calls land in the node's webhook. */
+async function resumePass(now: number) {
+	const calls: { url: string; body: ResumeBody }[] = [];
+	const resumer = new WaitingAnswerResumer({
+		store: wa.store,
+		clock: () => now,
+		call: async (url, body) => {
+			calls.push({ url, body });
+			return 'delivered';
+		},
+	});
+	await resumer.resumeNow();
+	return calls;
+}
+
+describe('WhatsApp Send Message: Send and Wait for Response', () => {
+	it('sends reply buttons, puts the execution to wait, and resumes it once with the tapped button', async () => {
+		const before = Date.now();
+		const result = await ask({ messageType: 'buttons', interactiveBody: 'Shall we ship today?', buttons: { button: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }] } });
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('waiting');
+		const waitTill = result.run.waitTill?.getTime() ?? 0;
+		expect(waitTill).toBeGreaterThanOrEqual(before + 2 * HOUR + WAIT_BACKSTOP_MS);
+		expect(result.itemsOf('Ask', 0)[0].json).toMatchObject({ messageId: expect.stringMatching(/^wamid\./), customerId: CUSTOMER });
+
+		const tap = inbound({ customerId: CUSTOMER, type: 'interactive', timestamp: Date.now(), text: 'Yes', reply: { kind: 'button_reply', id: 'yes', title: 'Yes', description: null } });
+		expect(await wa.store.ingest(webhookOf({ messages: [tap] }), { now: Date.now(), inactivityTimeoutMs: HOUR })).toMatchObject({ questionsAnswered: 1 });
+
+		const calls = await resumePass(Date.now());
+		expect(calls).toHaveLength(1);
+		expect(calls[0].url).toMatch(/\/webhook-waiting\/harness-execution-\d+/);
+		expect(await resumePass(Date.now() + HOUR)).toEqual([]);
+
+		const resumed = await resumeWith(calls[0].body);
+		expect(resumed.workflowData?.[0][0].json).toMatchObject({
+			answered: true,
+			timedOut: false,
+			text: 'Yes',
+			replyId: 'yes',
+			replyKind: 'button_reply',
+			answerMessageId: tap.wamid,
+			customerId: CUSTOMER,
+		});
+	});
+
+	it('resumes with timedOut when the customer does not answer in time', async () => {
+		const result = await ask({ messageType: 'text', text: 'What is your order number?', waitAmount: 1, waitUnit: 'minutes' });
+		expect(result.status).toBe('waiting');
+		expect(await resumePass(Date.now())).toEqual([]);
+		const [call] = await resumePass(Date.now() + 2 * 60_000);
+		expect(call.body).toMatchObject({ outcome: 'timed_out', answer: null });
+		expect((await resumeWith(call.body)).workflowData?.[0][0].json).toMatchObject({ answered: false, timedOut: true, text: null });
+		// A late answer does not resume anything.
+		await wa.store.ingest(webhookOf({ messages: [inbound({ customerId: CUSTOMER, timestamp: Date.now() })] }), { now: Date.now(), inactivityTimeoutMs: HOUR });
+		expect(await resumePass(Date.now() + 3 * 60_000)).toEqual([]);
+	});
+
+	it('does not wait when the window is closed: the question goes to Window Closed', async () => {
+		const result = await ask({ to: '+447911123456', messageType: 'text', text: 'Still there?' });
+		expect(result.status).not.toBe('waiting');
+		expect(result.itemsOf('Ask', 1)).toHaveLength(1);
+	});
+});
