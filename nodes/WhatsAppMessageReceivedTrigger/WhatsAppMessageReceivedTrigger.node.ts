@@ -15,6 +15,7 @@ import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } fr
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { messageReceivedItem, messageStatusItem } from '../shared/trigger/items';
 import { readReceiptOnEmit, readReceiptProperties } from '../shared/trigger/read-receipt';
+import { withReferencedMessages } from '../shared/trigger/referenced-message';
 import { WhatsAppEventTriggerNode } from '../shared/trigger/trigger-node';
 import { metaWebhooks } from '../shared/trigger/webhook-endpoint';
 
@@ -117,13 +118,14 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 			(event.type === 'message.received' && wanted(event.payload.message.type) && !isRecordedByAiReply(event.payload.message)),
 		plainItem,
 		onEmit: readReceiptOnEmit(context),
-		toItem: async (event, { credential, trigger }): Promise<INodeExecutionData> => {
+		toItem: async (event, { credential, trigger, store }): Promise<INodeExecutionData> => {
 			if (event.type === 'message.received') {
 				// Unreadable hours fail here, so the item carries the error naming the field to fix.
 				businessSchedule(credential);
 			}
 			const item: INodeExecutionData = { json: plainItem(event, credential) };
 			if (event.type !== 'message.received') return item;
+			await withReferencedMessages(store, event.payload, item.json);
 			const { message } = event.payload;
 			const media = message.media;
 			if (transcribeVoice && message.type === 'audio' && media) {

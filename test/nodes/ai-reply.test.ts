@@ -141,6 +141,15 @@ describe('WhatsApp AI Reply', () => {
 		expect(ai.chatRequests()).toHaveLength(0);
 	});
 
+	it('does not answer a reaction, and says why', async () => {
+		const question = await customerWrote('Do you ship to Canada?');
+		const item = await customerWrote('👍', { type: 'reaction', reaction: { messageId: question.messageId as string, emoji: '👍' } });
+		const result = await run(replyNode({ sendReply: true }), [item]);
+		expect(result.error).toBeUndefined();
+		expect(result.itemsOf('AI Reply')[0].json).toMatchObject({ skipped: true, skipReason: 'reaction', reply: null, sent: false, reason: 'reaction', hint: expect.stringContaining('reaction') });
+		expect(ai.chatRequests()).toHaveLength(0);
+	});
+
 	it('sends the reply through WhatsApp inside the window, and not outside it', async () => {
 		const item = await customerWrote('What are your opening hours?');
 		ai.replyWith('We are open **9 to 5**.');

@@ -150,6 +150,35 @@ describe('WhatsApp Message Received Trigger', () => {
 		await active.close();
 	});
 
+	it("emits a reaction as its own type naming the message reacted to, and whether it was ours; a quote carries the quoted message's text", async () => {
+		const ours = 'wamid.HBgLMTQxMjU1NTA4MjkVAgASGBQzQUNCNjk5RDUwNUZGMUZEM0VBRAA=';
+		await wa.store.recordOutbound(
+			{ wamid: ours, businessAccountId: wa.simulator.businessAccountId, phoneNumberId: '106540352242922', customerId: '16505551234', type: 'text', text: 'Your planter has shipped', payload: {}, timestamp: 1749419000_000 },
+			{ now: Date.now(), inactivityTimeoutMs: 30 * 60_000 },
+		);
+		const trigger = await harness(new WhatsAppMessageReceivedTrigger(), { messageTypes: ['reaction', 'text'] });
+		const active = await trigger.activate();
+		/** Meta's sample with this message id and these fields in the message. */
+		const variant = (name: string, id: string, message: IDataObject) => {
+			const body = JSON.parse(sample(name).toString('utf8'));
+			Object.assign(body.entry[0].changes[0].value.messages[0], { id }, message);
+			return Buffer.from(JSON.stringify(body));
+		};
+
+		await trigger.webhook(signed(sample('meta_docs_reaction.json')));
+		const [[reaction]] = await active.nextEmit(5000);
+		expect(reaction.json).toMatchObject({ type: 'reaction', text: '👍', reaction: { messageId: ours, emoji: '👍', toOurMessage: true, messageText: 'Your planter has shipped' }, context: null });
+
+		await trigger.webhook(signed(variant('meta_docs_reaction.json', 'wamid.reaction-2', { reaction: { message_id: 'wamid.not-stored' } })));
+		const [[removed]] = await active.nextEmit(5000);
+		expect(removed.json.reaction).toEqual({ messageId: 'wamid.not-stored', emoji: null, toOurMessage: false, messageText: null });
+
+		await trigger.webhook(signed(variant('meta_docs_text.json', 'wamid.quote-1', { timestamp: '1749419600', context: { from: '15550783881', id: ours } })));
+		const [[quote]] = await active.nextEmit(5000);
+		expect(quote.json).toMatchObject({ type: 'text', contextMessageId: ours, context: { messageId: ours, text: 'Your planter has shipped', fromUs: true }, reaction: null });
+		await active.close();
+	});
+
 	it('emits the next matching message in a manual test run', async () => {
 		const trigger = await harness(new WhatsAppMessageReceivedTrigger());
 		const run = runWorkflow({

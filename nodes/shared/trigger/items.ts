@@ -32,8 +32,10 @@ export function messageReceivedItem(payload: MessageReceivedPayload, hours: Busi
 		replyTitle: message.reply?.title ?? null,
 		media: message.media ? { id: message.media.id, mimeType: message.media.mimeType, filename: message.media.filename, voice: message.media.voice } : null,
 		location: message.location ? { ...message.location } : null,
-		reaction: message.reaction ? { ...message.reaction } : null,
+		// toOurMessage, messageText and the quote's text come from the store (withReferencedMessages).
+		reaction: message.reaction ? { ...message.reaction, toOurMessage: null, messageText: null } : null,
 		contextMessageId: message.context?.messageId ?? null,
+		context: message.context?.messageId ? { messageId: message.context.messageId, text: null, fromUs: null } : null,
 		customerPhone: phone(message.customerWaId),
 		customerWaId: message.customerWaId,
 		customerId: message.customerId,
