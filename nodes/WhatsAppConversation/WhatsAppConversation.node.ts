@@ -20,7 +20,7 @@ export class WhatsAppConversation implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Read and manage stored WhatsApp conversations: transcript, close, human takeover, marketing opt-out',
+		description: 'Read and manage stored WhatsApp conversations: transcript, close, human takeover, marketing opt-out; a chat link and QR code',
 		defaults: { name: 'WhatsApp Conversation' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
