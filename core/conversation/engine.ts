@@ -89,6 +89,8 @@ export interface StoreWriter extends StoreReader {
 	deleteStatusReceiptsBefore(before: number, limit: number): Promise<number>;
 	/** Deletes up to `limit` daily-limit reservations, of any scope, made at or before `expiredAtOrBefore`. */
 	deleteReservationsBefore(expiredAtOrBefore: number, limit: number): Promise<number>;
+	/** Deletes up to `limit` waiting questions resumed before `before`, or expired before it whatever their state. */
+	deleteWaitingAnswersBefore(before: number, limit: number): Promise<number>;
 	/** Deletes the cursors untouched since before `idleSince`, and their pending bursts; returns their subscriber ids. */
 	deleteIdleSubscriptions(idleSince: number): Promise<string[]>;
 	/**

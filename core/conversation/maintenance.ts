@@ -12,6 +12,8 @@ export const EVENT_GRACE_MS = DAY_MS;
  * kept at least this long whatever the retention, so a late redelivery is never taken for a new status.
  */
 export const MIN_STATUS_RECEIPT_MS = 7 * DAY_MS;
+/** Send and Wait questions stay this long after their resume or expiry (for a look at a just-settled wait). */
+export const WAITING_ANSWER_GRACE_MS = DAY_MS;
 
 /** What one user of the store (a trigger, with its credential) asks to be kept. */
 export interface RetentionPolicy {
@@ -39,7 +41,7 @@ export interface StoreMaintenanceOptions {
 }
 
 function emptyResult(): PruneResult {
-	return { messages: 0, conversations: 0, statusReceipts: 0, reservations: 0, events: 0, forgottenSubscribers: [] };
+	return { messages: 0, conversations: 0, statusReceipts: 0, reservations: 0, waitingAnswers: 0, events: 0, forgottenSubscribers: [] };
 }
 
 function add(total: PruneResult, part: PruneResult): void {
@@ -47,6 +49,7 @@ function add(total: PruneResult, part: PruneResult): void {
 	total.conversations += part.conversations;
 	total.statusReceipts += part.statusReceipts;
 	total.reservations += part.reservations;
+	total.waitingAnswers += part.waitingAnswers;
 	total.events += part.events;
 	total.forgottenSubscribers.push(...part.forgottenSubscribers);
 }
@@ -59,7 +62,7 @@ function longer(a: number | null | undefined, b: number | null): number | null {
 
 /**
  * Keeps a store bounded: on a timer, deletes messages and closed conversations past each business
- * number's retention, status receipts and limit reservations that no longer matter, the cursors of
+ * number's retention, status receipts, limit reservations and settled Send and Wait questions that no longer matter, the cursors of
  * triggers that stopped running, and the events every remaining cursor has passed. Contacts are never
  * deleted: they are one row per customer and hold the opt-out.
  *
@@ -144,6 +147,7 @@ export class StoreMaintenance {
 				...batching,
 				statusReceiptsBefore: receiptsKeepMs === null ? undefined : now - receiptsKeepMs,
 				reservationsBefore: now - LIMIT_WINDOW_MS,
+				waitingAnswersBefore: now - WAITING_ANSWER_GRACE_MS,
 				forgetSubscribersIdleSince: now - forgetAfterMs,
 				eventsBefore: now - EVENT_GRACE_MS,
 			}),

@@ -262,7 +262,15 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 	async prune(options: PruneOptions): Promise<PruneResult> {
 		const limit = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_PRUNE_BATCH));
 		const pauseMs = Math.max(0, options.pauseMs ?? 5);
-		const result: PruneResult = { messages: 0, conversations: 0, statusReceipts: 0, reservations: 0, events: 0, forgottenSubscribers: [] };
+		const result: PruneResult = {
+			messages: 0,
+			conversations: 0,
+			statusReceipts: 0,
+			reservations: 0,
+			waitingAnswers: 0,
+			events: 0,
+			forgottenSubscribers: [],
+		};
 		let batches = 0;
 		// One kind's batches, each its own transaction, until a short one says nothing is left.
 		const drain = async (batch: (tx: StoreWriter) => Promise<number>): Promise<number> => {
@@ -274,7 +282,7 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 				if (deleted < limit) return total;
 			}
 		};
-		const { messagesBefore, statusReceiptsBefore, reservationsBefore, forgetSubscribersIdleSince, eventsBefore } = options;
+		const { messagesBefore, statusReceiptsBefore, reservationsBefore, waitingAnswersBefore, forgetSubscribersIdleSince, eventsBefore } = options;
 		const phoneNumberId = options.phoneNumberId ?? null;
 		if (messagesBefore !== undefined) {
 			result.messages = await drain((tx) => tx.deleteMessagesBefore(messagesBefore, phoneNumberId, limit));
@@ -285,6 +293,9 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 		}
 		if (reservationsBefore !== undefined) {
 			result.reservations = await drain((tx) => tx.deleteReservationsBefore(reservationsBefore, limit));
+		}
+		if (waitingAnswersBefore !== undefined) {
+			result.waitingAnswers = await drain((tx) => tx.deleteWaitingAnswersBefore(waitingAnswersBefore, limit));
 		}
 		// Forgotten cursors first, so that they no longer hold back the events below.
 		if (forgetSubscribersIdleSince !== undefined) {

@@ -140,6 +140,11 @@ export interface PruneOptions {
 	statusReceiptsBefore?: number;
 	/** Daily-limit reservations made at or before this epoch ms (those older than 24 h count for nothing). */
 	reservationsBefore?: number;
+	/**
+	 * Send and Wait questions resumed before this epoch ms, and those that expired before it in any
+	 * state: n8n ended their wait an hour after the expiry (WAIT_BACKSTOP_MS), so nothing resumes them.
+	 */
+	waitingAnswersBefore?: number;
 	/** Cursors not moved or touched since this epoch ms are deleted: their trigger no longer runs. */
 	forgetSubscribersIdleSince?: number;
 	/** Events created before this epoch ms that every remaining cursor has passed. */
@@ -155,6 +160,7 @@ export interface PruneResult {
 	conversations: number;
 	statusReceipts: number;
 	reservations: number;
+	waitingAnswers: number;
 	events: number;
 	/** The cursors that were forgotten. */
 	forgottenSubscribers: string[];

@@ -92,6 +92,31 @@ export function describeWaitingAnswerConformance(current: () => ConversationStor
 			expect(await store.ingest(webhookOf({ messages: [message] }), lifecycle(T0 + 17 * SECOND))).toMatchObject({ questionsAnswered: 0 });
 		});
 
+		it('prunes questions resumed, or expired in any state, before the given time, and keeps the rest', async () => {
+			const store = current();
+			const HOUR = 3600 * SECOND;
+			// Resumed long ago, though its long timeout is still ahead: its execution has moved on.
+			await store.waitForAnswer(question('q-resumed-old', ANA, T0, T0 + 100 * HOUR));
+			await store.ingest(webhookOf({ messages: [inbound({ customerId: ANA, timestamp: T0 + SECOND })] }), lifecycle(T0 + SECOND));
+			await store.markWaitingAnswerResumed('q-resumed-old', T0 + 2 * SECOND);
+			// Expired long ago and never resumed (no resumer ran): n8n's backstop ended its wait.
+			await store.waitForAnswer(question('q-expired-old', BEN, T0, T0 + HOUR));
+			// Resumed recently, and still waiting: kept.
+			await store.waitForAnswer(question('q-resumed-new', ANA, T0 + 10 * HOUR, T0 + 11 * HOUR));
+			await store.expireWaitingAnswers(T0 + 11 * HOUR);
+			await store.markWaitingAnswerResumed('q-resumed-new', T0 + 11 * HOUR);
+			await store.waitForAnswer(question('q-waiting', BEN, T0 + 10 * HOUR, T0 + 100 * HOUR));
+
+			expect(await store.prune({ waitingAnswersBefore: T0 + 10 * HOUR, batchSize: 1, pauseMs: 0 })).toMatchObject({ waitingAnswers: 2 });
+			expect(await store.getWaitingAnswer('q-resumed-old')).toBeNull();
+			expect(await store.getWaitingAnswer('q-expired-old')).toBeNull();
+			expect((await store.getWaitingAnswer('q-resumed-new'))?.state).toBe('resumed');
+			expect((await store.getWaitingAnswer('q-waiting'))?.state).toBe('waiting');
+			// Not asked for: nothing goes.
+			expect(await store.prune({ eventsBefore: T0 + 200 * HOUR })).toMatchObject({ waitingAnswers: 0 });
+			expect(await store.prune({ waitingAnswersBefore: T0 + 10 * HOUR })).toMatchObject({ waitingAnswers: 0 });
+		});
+
 		it('gives a question to one of two concurrent answers and one of two concurrent claimers', async () => {
 			const store = current();
 			await store.waitForAnswer(question('q', ANA));

@@ -490,6 +490,15 @@ export class PostgresTransaction implements StoreWriter {
 		);
 	}
 
+	async deleteWaitingAnswersBefore(before: number, limit: number): Promise<number> {
+		return this.changes(
+			`DELETE FROM ${this.s}.waiting_answers WHERE wait_id IN (
+				SELECT wait_id FROM ${this.s}.waiting_answers WHERE (state = 'resumed' AND settled_at < $1) OR expires_at < $1
+				LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+			[before, limit],
+		);
+	}
+
 	async deleteIdleSubscriptions(idleSince: number): Promise<string[]> {
 		const rows = await this.rows(`DELETE FROM ${this.s}.subscriptions WHERE updated_at < $1 RETURNING subscriber_id`, [idleSince]);
 		const forgotten = rows.map((row) => String(row.subscriber_id));

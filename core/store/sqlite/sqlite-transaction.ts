@@ -415,6 +415,16 @@ export class SqliteTransaction implements StoreWriter {
 		);
 	}
 
+	async deleteWaitingAnswersBefore(before: number, limit: number): Promise<number> {
+		return this.run(
+			`DELETE FROM waiting_answers WHERE wait_id IN (
+				SELECT wait_id FROM waiting_answers WHERE (state = 'resumed' AND settled_at < ?) OR expires_at < ? LIMIT ?)`,
+			before,
+			before,
+			limit,
+		);
+	}
+
 	async deleteIdleSubscriptions(idleSince: number): Promise<string[]> {
 		const forgotten = this.all('DELETE FROM subscriptions WHERE updated_at < ? RETURNING subscriber_id', idleSince).map((row) =>
 			String(row.subscriber_id),

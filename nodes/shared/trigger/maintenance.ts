@@ -26,10 +26,10 @@ export function maintainTriggerStore(trigger: ITriggerFunctions, store: Conversa
 				for (const subscriber of result.forgottenSubscribers) {
 					logger.info(`WhatsApp store forgot the event cursor of "${subscriber}": its trigger has not run for longer than the credential allows`);
 				}
-				const rows = result.messages + result.conversations + result.statusReceipts + result.reservations + result.events;
+				const rows = result.messages + result.conversations + result.statusReceipts + result.reservations + result.waitingAnswers + result.events;
 				if (rows > 0) {
 					logger.debug(
-						`WhatsApp store pruned ${result.messages} messages, ${result.conversations} conversations, ${result.statusReceipts} status receipts, ${result.reservations} limit reservations and ${result.events} events`,
+						`WhatsApp store pruned ${result.messages} messages, ${result.conversations} conversations, ${result.statusReceipts} status receipts, ${result.reservations} limit reservations, ${result.waitingAnswers} waiting questions and ${result.events} events`,
 					);
 				}
 			},
