@@ -4,8 +4,10 @@
  *   GET  /chat                      the page (sandbox/chat/chat.html)
  *   GET  /chat/api/state?phone=     one customer's chat as the page draws it
  *   GET  /chat/api/events?phone=    the same, pushed on every change (server-sent events)
- *   POST /chat/api/send             { phone, name, text } or { phone, name, reply: { kind, id, title } }:
- *                                   the customer writes; a signed webhook goes to n8n like Meta's
+ *   POST /chat/api/send             { phone, name, text, context? } or { phone, name, reply: { kind, id, title } }
+ *                                   or { phone, name, reaction: { messageId, emoji } } or { phone, name, location: true }:
+ *                                   the customer writes (quoting the message `context` names), reacts ('' takes
+ *                                   the reaction back) or shares a location; a signed webhook goes to n8n like Meta's
  *
  * Every route also takes `username`: the customer then writes as a WhatsApp username user, whom Meta
  * names to the business by a business-scoped user id (derived here from the phone) and never by number.
@@ -48,6 +50,20 @@ export interface ChatListRow {
 	description?: string;
 }
 
+export interface ChatLocation {
+	latitude: number;
+	longitude: number;
+	name?: string;
+	address?: string;
+}
+
+export interface ChatContact {
+	name: string;
+	phones: string[];
+	emails: string[];
+	org?: string;
+}
+
 export interface ChatItem {
 	kind: 'customer' | 'business' | 'note';
 	/** Order on the page (simulator clock, ms). */
@@ -63,6 +79,16 @@ export interface ChatItem {
 	media?: { type: string; link?: string; id?: string; caption?: string };
 	buttons?: ChatButton[];
 	list?: { button: string; sections: Array<{ title?: string; rows: ChatListRow[] }> };
+	location?: ChatLocation;
+	contacts?: ChatContact[];
+	/** A location request: WhatsApp adds a "Send location" button. */
+	locationRequest?: boolean;
+	/** The line a quote of this message shows (its text, or what kind of message it is). */
+	preview?: string;
+	/** The message this one quotes, as the bubble shows it above the text (null text: not on this page). */
+	quote?: { wamid: string; from: 'customer' | 'business' | null; text: string | null };
+	/** Emoji badges under the bubble: each side's current reaction to this message. */
+	reactions?: Array<{ from: 'customer' | 'business'; emoji: string }>;
 	/**
 	 * Business messages: the last status Meta reported (accepted, sent, delivered, read, failed).
 	 * Customer messages: received (n8n answered the webhook 200), read (the business marked it read),
@@ -214,6 +240,24 @@ function renderTemplate(item: ChatItem, payload: Json, templates: readonly Templ
 	}
 }
 
+function locationOf(value: unknown): ChatLocation {
+	const location = record(value);
+	return { latitude: Number(location.latitude), longitude: Number(location.longitude), name: str(location.name), address: str(location.address) };
+}
+
+function contactsOf(value: unknown): ChatContact[] {
+	return list(value).map((card) => {
+		const contact = record(card);
+		const org = record(contact.org);
+		return {
+			name: str(record(contact.name).formatted_name) ?? '',
+			phones: list(contact.phones).map((phone) => str(record(phone).phone)).filter((phone): phone is string => phone !== undefined),
+			emails: list(contact.emails).map((email) => str(record(email).email)).filter((email): email is string => email !== undefined),
+			org: [str(org.company), str(org.title)].filter(Boolean).join(' · ') || undefined,
+		};
+	});
+}
+
 /** How the customer's phone shows a message the business sent (from the Cloud API request body). */
 export function renderBusinessMessage(sent: SentMessage, templates: readonly TemplateDefinition[]): ChatItem {
 	const payload = sent.payload;
@@ -256,24 +300,38 @@ export function renderBusinessMessage(sent: SentMessage, templates: readonly Tem
 						})),
 					})),
 				};
-			} else item.text ??= `(${str(interactive.type) ?? 'interactive'} message)`;
+			} else if (interactive.type === 'cta_url') {
+				const parameters = record(action.parameters);
+				const url = str(parameters.url) ?? '';
+				item.buttons = [{ id: url, title: str(parameters.display_text) ?? url, kind: 'url', url }];
+			} else if (interactive.type === 'location_request_message') item.locationRequest = true;
+			else item.text ??= `(${str(interactive.type) ?? 'interactive'} message)`;
 			break;
 		}
 		case 'template':
 			renderTemplate(item, payload, templates);
 			break;
-		case 'location': {
-			const location = record(payload.location);
-			item.text = `📍 ${str(location.name) ?? ''} ${str(location.address) ?? ''} (${str(location.latitude)}, ${str(location.longitude)})`.trim();
+		case 'location':
+			item.location = locationOf(payload.location);
 			break;
-		}
-		case 'reaction':
-			item.text = `Reacted ${str(record(payload.reaction).emoji) ?? ''}`;
+		case 'contacts':
+			item.contacts = contactsOf(payload.contacts);
 			break;
 		default:
 			item.text = `(${sent.type} message)`;
 	}
+	const quoted = str(record(payload.context).message_id);
+	if (quoted !== undefined) item.quote = { wamid: quoted, from: null, text: null };
 	return item;
+}
+
+/** The line a quote shows of the message it quotes. */
+function preview(item: ChatItem): string {
+	if (item.text) return item.text;
+	if (item.location) return `📍 ${item.location.name ?? 'Location'}`;
+	if (item.contacts) return `👤 ${item.contacts.map((contact) => contact.name).join(', ')}`;
+	if (item.media) return item.media.type;
+	return `(${item.type ?? 'message'})`;
 }
 
 /** What the customer sent, as their phone shows it. */
@@ -285,6 +343,7 @@ function customerText(message: Json): string {
 		return str(record(interactive.button_reply).title) ?? str(record(interactive.list_reply).title) ?? '(reply)';
 	}
 	if (type === 'button') return str(record(message.button).text) ?? '(button)';
+	if (type === 'location') return '';
 	return `(${type ?? 'message'})`;
 }
 
@@ -301,6 +360,8 @@ export function chatState(simulator: MetaSimulator, who: ChatCustomer | string, 
 	// Status webhooks Meta sent to n8n, per wamid: the furthest one.
 	const statuses = new Map<string, { status: string; error?: string }>();
 	const inboundSeen = new Map<string, ChatItem>();
+	// Reactions are no bubbles of their own: each names the message it goes on ('' takes it back).
+	const reactions: Array<{ at: number; from: 'customer' | 'business'; target: string; emoji: string }> = [];
 	for (const delivery of simulator.webhookDeliveries) {
 		const value = notificationValue(delivery.payload);
 		for (const status of list(value.statuses).map(record)) {
@@ -322,6 +383,13 @@ export function chatState(simulator: MetaSimulator, who: ChatCustomer | string, 
 				if (received) existing.status = 'received';
 				continue;
 			}
+			if (str(message.type) === 'reaction') {
+				const reaction = record(message.reaction);
+				const target = str(reaction.message_id);
+				if (target !== undefined) reactions.push({ at: Number(str(message.timestamp) ?? 0) * 1000, from: 'customer', target, emoji: str(reaction.emoji) ?? '' });
+				continue;
+			}
+			const quoted = str(record(message.context).id);
 			const item: ChatItem = {
 				kind: 'customer',
 				at: Number(str(message.timestamp) ?? 0) * 1000,
@@ -331,6 +399,8 @@ export function chatState(simulator: MetaSimulator, who: ChatCustomer | string, 
 				status: received ? 'received' : delivery.error === null ? 'failed' : 'pending',
 				error: received ? undefined : (delivery.error ?? `n8n answered ${delivery.status}: ${delivery.responseBody.slice(0, 200)}`),
 			};
+			if (str(message.type) === 'location') item.location = locationOf(message.location);
+			if (quoted !== undefined) item.quote = { wamid: quoted, from: null, text: null };
 			inboundSeen.set(wamid, item);
 		}
 	}
@@ -350,14 +420,22 @@ export function chatState(simulator: MetaSimulator, who: ChatCustomer | string, 
 	for (const sent of state.sentMessages) {
 		if (!isThisUser(sent.to)) continue;
 		lastSentAt = Math.max(lastSentAt, sent.at);
-		const item = renderBusinessMessage(sent, state.templates);
 		const status = statuses.get(sent.wamid);
+		if (sent.type === 'reaction') {
+			// Meta fails an undeliverable reaction by a status webhook; the customer never sees it.
+			const reaction = record(sent.payload.reaction);
+			const target = str(reaction.message_id);
+			if (target !== undefined && status?.status !== 'failed') reactions.push({ at: sent.at, from: 'business', target, emoji: str(reaction.emoji) ?? '' });
+			continue;
+		}
+		const item = renderBusinessMessage(sent, state.templates);
 		item.status = status?.status ?? 'accepted';
 		if (status?.error) item.error = status.error;
 		items.push(item);
 	}
 	for (const note of notes) items.push({ kind: 'note', at: note.at, text: note.text });
 	items.sort((a, b) => a.at - b.at);
+	attachQuotesAndReactions(items, reactions);
 
 	const lastInbound = state.lastInboundAt.get(user);
 	const open = state.isWindowOpen(user);
@@ -371,6 +449,27 @@ export function chatState(simulator: MetaSimulator, who: ChatCustomer | string, 
 		items,
 		links,
 	};
+}
+
+/** Fills each quote from the message it quotes, and puts each side's latest reaction on its message. */
+function attachQuotesAndReactions(items: ChatItem[], reactions: Array<{ at: number; from: 'customer' | 'business'; target: string; emoji: string }>): void {
+	const byWamid = new Map(items.filter((item) => item.wamid !== undefined).map((item) => [item.wamid as string, item]));
+	for (const item of byWamid.values()) item.preview = preview(item);
+	for (const item of items) {
+		const quoted = item.quote === undefined ? undefined : byWamid.get(item.quote.wamid);
+		if (item.quote !== undefined && quoted !== undefined) item.quote = { wamid: item.quote.wamid, from: quoted.kind === 'note' ? null : quoted.kind, text: quoted.preview ?? null };
+	}
+	const latest = new Map<string, Map<'customer' | 'business', string>>();
+	for (const reaction of [...reactions].sort((a, b) => a.at - b.at)) {
+		const sides = latest.get(reaction.target) ?? new Map<'customer' | 'business', string>();
+		sides.set(reaction.from, reaction.emoji);
+		latest.set(reaction.target, sides);
+	}
+	for (const [target, sides] of latest) {
+		const item = byWamid.get(target);
+		const shown = [...sides].filter(([, emoji]) => emoji !== '').map(([from, emoji]) => ({ from, emoji }));
+		if (item !== undefined && shown.length > 0) item.reactions = shown;
+	}
 }
 
 /** Meta removes a typing indicator after 25 s, or when the business's next message arrives. */
@@ -407,9 +506,13 @@ function customerParam(url: URL, body: Json): ChatCustomer | string {
 	return { phone, username, userId: username === null ? null : sandboxUserId(phone) };
 }
 
+/** Where the sandbox customer is when they share their location (WhatsApp would ask the phone). */
+const SANDBOX_LOCATION = { latitude: 51.5007, longitude: -0.1246, name: 'Sandbox customer', address: 'Westminster, London SW1A 0AA' };
+
 /**
- * The customer writes: a text, or a tap on a reply button, list row or quick reply, delivered as Meta's
- * signed webhook. Null when the body has neither.
+ * The customer writes: a text (quoting `body.context`, a wamid, when given), a tap on a reply button,
+ * list row or quick reply, a reaction or their location, delivered as Meta's signed webhook. Null when
+ * the body has none of them.
  */
 async function sendAsCustomer(simulator: MetaSimulator, customer: ChatCustomer, body: Json): Promise<InboundDelivery | null> {
 	const name = (str(body.name) ?? '').trim() || 'Sandbox Customer';
@@ -431,7 +534,13 @@ async function sendAsCustomer(simulator: MetaSimulator, customer: ChatCustomer, 
 		const title = str(reply.title) ?? '';
 		return simulator.simulateInbound({ ...sender, type: 'button', button: { text: title, payload: str(reply.id) ?? title } });
 	}
-	if (text !== undefined && text.trim() !== '') return simulator.simulateInbound({ ...sender, text: text.slice(0, 4096) });
+	const reaction = record(body.reaction);
+	const reactedTo = str(reaction.messageId);
+	if (reactedTo !== undefined) return simulator.simulateInbound({ ...sender, type: 'reaction', reaction: { messageId: reactedTo, emoji: str(reaction.emoji) ?? '' } });
+	if (body.location === true) return simulator.simulateInbound({ ...sender, type: 'location', location: SANDBOX_LOCATION });
+	const quoted = str(body.context);
+	const context = quoted === undefined || quoted === '' ? undefined : { id: quoted };
+	if (text !== undefined && text.trim() !== '') return simulator.simulateInbound({ ...sender, text: text.slice(0, 4096), context });
 	return null;
 }
 
@@ -518,7 +627,7 @@ export function createChatRoutes(options: ChatRoutesOptions): ChatRoutes {
 		}
 		if (method === 'POST' && path === '/chat/api/send') {
 			const delivery = await sendAsCustomer(options.simulator(), customer, body);
-			if (delivery === null) sendJson(response, 400, { error: 'Give text, or a reply { kind: button | list | quick, id, title }.' });
+			if (delivery === null) sendJson(response, 400, { error: 'Give text, a reply { kind: button | list | quick, id, title }, a reaction { messageId, emoji } or location: true.' });
 			else sendJson(response, 200, { wamid: delivery.wamid, status: delivery.status, error: delivery.error });
 			return true;
 		}
