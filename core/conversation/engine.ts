@@ -124,5 +124,6 @@ export interface StoreWriter extends StoreReader {
 	/** Settled rows due for resuming at `now`, moved on by `claimMs` and counted as an attempt: one claimer each. */
 	claimWaitingAnswerResumes(now: number, claimMs: number, limit: number): Promise<WaitingAnswer[]>;
 	setWaitingAnswerResumed(waitId: string, now: number): Promise<void>;
+	deleteWaitingAnswer(waitId: string): Promise<void>;
 	deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void>;
 }

@@ -242,6 +242,10 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 		return this.storage.write((tx) => tx.setWaitingAnswerResumed(waitId, now));
 	}
 
+	cancelWaitingAnswer(waitId: string): Promise<void> {
+		return this.storage.write((tx) => tx.deleteWaitingAnswer(waitId));
+	}
+
 	deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void> {
 		return this.storage.write((tx) => tx.deferWaitingAnswerResume(waitId, resumeAfter));
 	}

@@ -260,6 +260,8 @@ export interface ConversationStore {
 	claimWaitingAnswerResumes(now: number, claimMs: number, limit: number): Promise<WaitingAnswer[]>;
 	/** The execution was resumed (or can never be): the question is done. */
 	markWaitingAnswerResumed(waitId: string, now: number): Promise<void>;
+	/** Forgets a question that certainly never reached the customer (its send failed), whatever its state. */
+	cancelWaitingAnswer(waitId: string): Promise<void>;
 	/** The resume call failed: try again at `resumeAfter`. */
 	deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void>;
 	/** Calls back when events may have been appended (in this process at once, others by polling). */

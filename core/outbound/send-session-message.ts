@@ -152,6 +152,15 @@ function send(context: OutboundContext, message: SessionMessage, to: string): Pr
 	}
 }
 
+export interface SessionSendHooks {
+	/**
+	 * Runs once every check passed, right before the request to Meta, with the recipient's store key:
+	 * Send and Wait records its question here, so an answer that comes back before the send returns
+	 * finds it. Its error stops the send.
+	 */
+	beforeSend?: (customerId: string) => Promise<void>;
+}
+
 /**
  * Checks the recipient (a phone number or a business-scoped user id), the content and the window
  * before anything leaves, then sends and records the message in its conversation. Throws PolicyError
@@ -160,6 +169,7 @@ function send(context: OutboundContext, message: SessionMessage, to: string): Pr
 export async function sendSessionMessage(
 	context: OutboundContext,
 	message: SessionMessage,
+	hooks: SessionSendHooks = {},
 ): Promise<SessionMessageResult> {
 	const parsed = toRecipient(message.to, context.defaultCountry);
 	assertContent(message);
@@ -167,6 +177,7 @@ export async function sendSessionMessage(
 	const window = await context.store.getWindow(context.phoneNumberId, recipient.customerId, nowOf(context));
 	assertWindowOpen(window, recipient.address);
 
+	await hooks.beforeSend?.(recipient.customerId);
 	const sent = await send(context, message, recipient.address);
 	const { kind, to: _to, ...details } = message;
 	const recorded = await recordSent(

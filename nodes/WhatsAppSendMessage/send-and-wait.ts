@@ -11,7 +11,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { sendSessionMessage, type OutboundContext, type ResumeBody } from '../../core';
+import { CloudApiError, sendSessionMessage, type OutboundContext, type ResumeBody } from '../../core';
 import { sentMessageItem } from '../shared/conversation-item';
 import { buildSessionMessage } from './build-message';
 
@@ -97,17 +97,26 @@ export async function sendAndWait(context: IExecuteFunctions, outbound: Outbound
 	}
 	const resumeUrl = context.evaluateExpression('{{ $execution.resumeUrl }}', 0) as string;
 	const message = await buildSessionMessage(context, 0, to, outbound.client);
-	const sent = await sendSessionMessage(outbound, message);
+	const waitId = randomUUID();
 	const now = Date.now();
 	const expiresAt = now + timeoutMs;
-	await outbound.store.waitForAnswer({
-		waitId: randomUUID(),
-		phoneNumberId: outbound.phoneNumberId,
-		customerId: sent.customerId,
-		resumeUrl,
-		createdAt: now,
-		expiresAt,
-	});
+	let recorded = false;
+	let sent;
+	try {
+		// The question waits before it leaves: the customer may answer before Meta's reply reaches us.
+		// An answer that comes before n8n saved the execution as waiting is retried by the resumer.
+		sent = await sendSessionMessage(outbound, message, {
+			beforeSend: async (customerId) => {
+				await outbound.store.waitForAnswer({ waitId, phoneNumberId: outbound.phoneNumberId, customerId, resumeUrl, createdAt: now, expiresAt });
+				recorded = true;
+			},
+		});
+	} catch (error) {
+		// Only a question that certainly never went out is forgotten; one that may have been delivered
+		// keeps waiting (its resume finds the execution ended and is dropped).
+		if (recorded && error instanceof CloudApiError && !error.mayHaveBeenSent) await outbound.store.cancelWaitingAnswer(waitId);
+		throw error;
+	}
 	await context.putExecutionToWait(new Date(expiresAt + WAIT_BACKSTOP_MS));
 	return [{ json: sentMessageItem(sent), pairedItem: { item: 0 } }];
 }

@@ -88,6 +88,37 @@ describe('WhatsApp Send Message: Send and Wait for Response', () => {
 		expect(await resumePass(Date.now() + 3 * 60_000)).toEqual([]);
 	});
 
+	it('takes an answer that arrives before the send returns (the question waits before it leaves)', async () => {
+		const tap = inbound({ customerId: CUSTOMER, type: 'interactive', timestamp: Date.now(), text: 'No', reply: { kind: 'button_reply', id: 'no', title: 'No', description: null } });
+		// Meta accepted the question; its answer is ingested before the node hears back from the send.
+		const recordOutbound = wa.store.recordOutbound.bind(wa.store);
+		const spy = jest.spyOn(wa.store, 'recordOutbound').mockImplementationOnce(async (...args) => {
+			await wa.store.ingest(webhookOf({ messages: [tap] }), { now: Date.now(), inactivityTimeoutMs: HOUR });
+			return recordOutbound(...args);
+		});
+		try {
+			const result = await ask({ messageType: 'buttons', interactiveBody: 'Ship today?', buttons: { button: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }] } });
+			expect(result.status).toBe('waiting');
+		} finally {
+			spy.mockRestore();
+		}
+		const [call, ...more] = await resumePass(Date.now());
+		expect(more).toEqual([]);
+		expect(call?.body).toMatchObject({ outcome: 'answered', answer: { replyId: 'no', wamid: tap.wamid } });
+	});
+
+	it('forgets the question when Meta refused it, and keeps it when it may have been sent', async () => {
+		wa.simulator.failNext(1, { code: 131026 });
+		const refused = await ask({ messageType: 'text', text: 'Refused?', waitAmount: 1, waitUnit: 'minutes' });
+		expect(refused.status).not.toBe('waiting');
+		expect(await resumePass(Date.now() + 2 * 60_000)).toEqual([]);
+
+		wa.simulator.failNext(1, { code: 131000, afterAccept: true });
+		const unsure = await ask({ messageType: 'text', text: 'Sent?', waitAmount: 1, waitUnit: 'minutes' });
+		expect(unsure.status).not.toBe('waiting');
+		expect(await resumePass(Date.now() + 2 * 60_000)).toMatchObject([{ body: { outcome: 'timed_out' } }]);
+	});
+
 	it('does not wait when the window is closed: the question goes to Window Closed', async () => {
 		const result = await ask({ to: '+447911123456', messageType: 'text', text: 'Still there?' });
 		expect(result.status).not.toBe('waiting');

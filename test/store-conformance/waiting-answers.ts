@@ -117,6 +117,15 @@ export function describeWaitingAnswerConformance(current: () => ConversationStor
 			expect(await store.prune({ waitingAnswersBefore: T0 + 10 * HOUR })).toMatchObject({ waitingAnswers: 0 });
 		});
 
+		it('cancels a question whose send failed, answered or not', async () => {
+			const store = current();
+			await store.waitForAnswer(question('q', ANA));
+			await store.ingest(webhookOf({ messages: [inbound({ customerId: ANA, timestamp: T0 + SECOND })] }), lifecycle(T0 + SECOND));
+			await store.cancelWaitingAnswer('q');
+			expect(await store.getWaitingAnswer('q')).toBeNull();
+			expect(await store.claimWaitingAnswerResumes(T0 + 2 * SECOND, 30 * SECOND, 10)).toEqual([]);
+		});
+
 		it('gives a question to one of two concurrent answers and one of two concurrent claimers', async () => {
 			const store = current();
 			await store.waitForAnswer(question('q', ANA));

@@ -490,6 +490,10 @@ export class PostgresTransaction implements StoreWriter {
 		);
 	}
 
+	async deleteWaitingAnswer(waitId: string): Promise<void> {
+		await this.changes(`DELETE FROM ${this.s}.waiting_answers WHERE wait_id = $1`, [waitId]);
+	}
+
 	async deleteWaitingAnswersBefore(before: number, limit: number): Promise<number> {
 		return this.changes(
 			`DELETE FROM ${this.s}.waiting_answers WHERE wait_id IN (

@@ -347,6 +347,10 @@ export class SqliteTransaction implements StoreWriter {
 		this.run(`UPDATE waiting_answers SET state = 'resumed', resume_after = NULL, settled_at = coalesce(settled_at, ?) WHERE wait_id = ?`, now, waitId);
 	}
 
+	async deleteWaitingAnswer(waitId: string): Promise<void> {
+		this.run('DELETE FROM waiting_answers WHERE wait_id = ?', waitId);
+	}
+
 	async deferWaitingAnswerResume(waitId: string, resumeAfter: number): Promise<void> {
 		this.run(`UPDATE waiting_answers SET resume_after = ? WHERE wait_id = ? AND state IN ('answered', 'timed_out')`, resumeAfter, waitId);
 	}
