@@ -60,6 +60,19 @@ export function transcriptToChatMessages(
 	return result;
 }
 
+/**
+ * What comes before the message being answered: the earlier messages, without those of its burst
+ * (`turnMessageIds`), which the answer's input carries already so none is read twice.
+ */
+export function historyBefore<T extends HistoryMessage & Pick<StoredMessage, 'seq'>>(
+	transcript: readonly T[],
+	answered: Pick<StoredMessage, 'seq'>,
+	turnMessageIds: readonly string[] = [],
+): T[] {
+	const turn = new Set(turnMessageIds);
+	return transcript.filter((message) => message.seq < answered.seq && !(message.wamid !== null && turn.has(message.wamid)));
+}
+
 export interface FittedHistory {
 	/** Oldest first, the newest that fit. */
 	messages: ChatMessage[];

@@ -6,7 +6,7 @@ export { DEFAULT_AI_RETRY, type AiRetryPolicy } from './retry';
 export { chatCompleter, completeChat, type ChatCompleter, type ChatContentPart, type ChatMessage, type ChatRequest, type ChatResult, type ImageDetail, type TokenUsage } from './chat';
 export { DEFAULT_TRANSCRIPTION_MODEL, transcribeAudio, transcriber, type Transcriber, type TranscriptionRequest, type TranscriptionResult } from './transcribe';
 export { estimateTokens } from './tokens';
-export { fitToTokenBudget, historyText, transcriptToChatMessages, type FittedHistory, type HistoryMessage } from './history';
+export { fitToTokenBudget, historyBefore, historyText, transcriptToChatMessages, type FittedHistory, type HistoryMessage } from './history';
 export { buildChatMessages, renderSystemPrompt, renderVariables, WHATSAPP_STYLE_HINT, type CurrentMessage, type SystemPromptInput } from './prompt';
 export { toWhatsAppText } from './format';
 export { splitMessage, WHATSAPP_TEXT_LIMIT } from './split';

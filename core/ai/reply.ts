@@ -15,7 +15,7 @@ import { recordUnsentReply, sendReply, type Delivery } from './deliver';
 import { AiError } from './errors';
 import { isRecordedByAiReply } from './ids';
 import { toWhatsAppText } from './format';
-import { fitToTokenBudget, historyText, transcriptToChatMessages } from './history';
+import { fitToTokenBudget, historyBefore, historyText, transcriptToChatMessages } from './history';
 import { imageDataUrl, MAX_TRANSCRIPTION_BYTES, storedMedia, type MediaDownloader } from './media';
 import { buildChatMessages, renderSystemPrompt, type CurrentMessage } from './prompt';
 import { splitMessage } from './split';
@@ -190,8 +190,7 @@ export async function replyToCustomer(request: AiReplyRequest, environment: AiRe
 
 	const input = await currentInput(request, environment, located.message);
 	// A burst's messages are all in `message`: the history holds them nowhere else.
-	const turn = new Set(request.turnMessageIds ?? []);
-	const earlier = located.transcript.filter((message) => message.seq < located.message.seq && !(message.wamid !== null && turn.has(message.wamid)));
+	const earlier = historyBefore(located.transcript, located.message, request.turnMessageIds);
 	const history = fitToTokenBudget(transcriptToChatMessages(earlier), request.historyTokenBudget ?? DEFAULT_HISTORY_TOKEN_BUDGET);
 	const system = renderSystemPrompt({ instructions: request.instructions, variables: conversation.inputVariables, styleHint: request.styleHint });
 	const typing = typingFor(located.message, windowBefore, environment);

@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { AiReplyRequest, ImageDetail } from '../../core';
 import type { AiConnectionOptions } from '../shared/core-access';
+import { burstMessageIds } from '../shared/burst';
 import { DEFAULT_MODEL } from '../shared/descriptions';
 import { variablesOf, type VariableRows } from '../shared/variables';
 import { DEFAULT_INSTRUCTIONS } from './description';
@@ -27,17 +28,6 @@ interface ReplyOptions {
 
 function text(value: unknown): string {
 	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
-}
-
-/**
- * The message ids of the burst the input item is (Message Received's combined messages), when the
- * message answered is the burst's: its `messages` end with that id. Otherwise none.
- */
-function burstMessageIds(context: IExecuteFunctions, itemIndex: number, messageId: string): string[] | undefined {
-	const messages = context.getInputData()[itemIndex]?.json.messages;
-	if (!Array.isArray(messages) || messageId === '') return undefined;
-	const ids = messages.map((message: unknown) => (message as { messageId?: unknown } | null)?.messageId).filter((id): id is string => typeof id === 'string');
-	return ids.at(-1) === messageId ? ids : undefined;
 }
 
 export interface ItemParameters {

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as checkBusinessHours from './checkBusinessHours.operation';
 import * as close from './close.operation';
 import * as get from './get.operation';
+import * as getAgentHistory from './getAgentHistory.operation';
 import * as getChatLink from './getChatLink.operation';
 import * as list from './list.operation';
 import * as optIn from './optIn.operation';
@@ -41,6 +42,12 @@ export const properties: INodeProperties[] = [
 				value: 'getChatLink',
 				description: 'A wa.me link and QR code that open a WhatsApp chat with the business, the first message already typed in',
 				action: 'Get a chat link and QR code',
+			},
+			{
+				name: 'Get History for AI Agent',
+				value: 'getAgentHistory',
+				description: "This customer's earlier messages as chat messages and text for an AI Agent's prompt, as AI Reply would send them",
+				action: 'Get the history for an AI agent',
 			},
 			{
 				name: 'List',
@@ -84,4 +91,5 @@ export const properties: INodeProperties[] = [
 	...checkBusinessHours.description,
 	...setVariables.description,
 	...getChatLink.description,
+	...getAgentHistory.description,
 ];

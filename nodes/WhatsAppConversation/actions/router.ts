@@ -6,6 +6,7 @@ import * as checkBusinessHours from './checkBusinessHours.operation';
 import type { ItemsExecute, OperationExecute } from './common';
 import * as close from './close.operation';
 import * as get from './get.operation';
+import * as getAgentHistory from './getAgentHistory.operation';
 import * as getChatLink from './getChatLink.operation';
 import * as list from './list.operation';
 import * as optIn from './optIn.operation';
@@ -23,6 +24,7 @@ export const operations: Record<string, { execute: OperationExecute } | { execut
 	checkBusinessHours,
 	setVariables,
 	getChatLink,
+	getAgentHistory,
 };
 
 /** Runs the chosen operation for every item with one store for the whole execution. */
