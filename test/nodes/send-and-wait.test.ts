@@ -88,6 +88,27 @@ describe('WhatsApp Send Message: Send and Wait for Response', () => {
 		expect(await resumePass(Date.now() + 3 * 60_000)).toEqual([]);
 	});
 
+	it('asks with a list and resumes with the chosen row', async () => {
+		const rows = { row: [{ id: 'navy', title: 'Navy', description: 'Deep blue' }, { id: 'sky', title: 'Sky' }] };
+		const result = await ask({ messageType: 'list', interactiveBody: 'Which blue?', listButton: 'Colors', sectionTitle: 'Blues', rows });
+		expect(result.status).toBe('waiting');
+		const body = wa.simulator.requestsTo('POST', '/messages').at(-1)?.body;
+		expect(body).toMatchObject({ type: 'interactive', interactive: { type: 'list', action: { button: 'Colors', sections: [{ title: 'Blues' }] } } });
+
+		const choice = inbound({ customerId: CUSTOMER, type: 'interactive', timestamp: Date.now(), text: 'Navy', reply: { kind: 'list_reply', id: 'navy', title: 'Navy', description: 'Deep blue' } });
+		await wa.store.ingest(webhookOf({ messages: [choice] }), { now: Date.now(), inactivityTimeoutMs: HOUR });
+		const [call] = await resumePass(Date.now());
+		expect((await resumeWith(call.body)).workflowData?.[0][0].json).toMatchObject({
+			answered: true,
+			timedOut: false,
+			text: 'Navy',
+			replyId: 'navy',
+			replyKind: 'list_reply',
+			messageType: 'interactive',
+			answerMessageId: choice.wamid,
+		});
+	});
+
 	it('takes an answer that arrives before the send returns (the question waits before it leaves)', async () => {
 		const tap = inbound({ customerId: CUSTOMER, type: 'interactive', timestamp: Date.now(), text: 'No', reply: { kind: 'button_reply', id: 'no', title: 'No', description: null } });
 		// Meta accepted the question; its answer is ingested before the node hears back from the send.
