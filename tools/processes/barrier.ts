@@ -121,3 +121,13 @@ export async function goTogether(children: readonly ChildProcess[]): Promise<voi
 export function overlapMs(spans: readonly Span[]): number {
 	return Math.min(...spans.map((span) => span.end)) - Math.max(...spans.map((span) => span.start));
 }
+
+/**
+ * The processes whose span overlapped no other's: each of them ran alone, so it raced nobody. On a
+ * loaded 2-core machine the first of 8 fast workers may finish before the last is scheduled, so a race
+ * of many processes is shown by none running alone rather than by all 8 overlapping at one instant.
+ */
+export function ranAlone(spans: readonly Span[]): number[] {
+	const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
+	return spans.flatMap((span, index) => (spans.some((other, at) => at !== index && overlaps(span, other)) ? [] : [index]));
+}
