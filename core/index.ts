@@ -1,6 +1,6 @@
 /**
  * The conversation core: everything the nodes use, free of n8n, usable from plain Node.
- * See README "Core API" for a walk-through.
+ * The nodes import it only through this file (eslint enforces it). Walk-through: docs/core-api.md.
  */
 export * from './errors';
 
