@@ -50,6 +50,11 @@ const HOOK = {
 	windowWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a07',
 	templateWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a08',
 	noAppSecret: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a09',
+	askWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e0000013b1',
+	askTimeoutWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e0000013b2',
+	burst: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a10',
+	reaction: '0b7c5a10-1e0f-4c6e-9a51-e2e0000012a1',
+	reactionSend: '0b7c5a10-1e0f-4c6e-9a51-e2e0000012a2',
 };
 
 // Customers (valid UK mobile numbers, each test its own).
@@ -61,6 +66,10 @@ const CUSTOMER = {
 	ended: '447911123405',
 	restart: '447911123406',
 	listen: '447911123407',
+	ask: '447911123421',
+	askTimeout: '447911123422',
+	burst: '447911123408',
+	reaction: '447911123419',
 };
 
 type Json = Record<string, unknown>;
@@ -421,6 +430,43 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		await n8n().deactivate(workflows.statuses);
 	});
 
+	it('turns a signed reaction to a message the business sent into a reaction item naming it (toOurMessage)', async () => {
+		// Send Message answers the customer (window open), then the customer reacts to that answer.
+		const path = 'e2e-reaction-send';
+		await createAndActivate(
+			'reactionSend',
+			webhookStartedWorkflow('E2E reaction: Webhook → Send Message', HOOK.reactionSend, path, {
+				name: 'WhatsApp Send Message',
+				type: SEND_MESSAGE,
+				parameters: { to: `+${CUSTOMER.reaction}`, messageType: 'text', text: 'Your planter ships today', options: {} },
+			}),
+		);
+		await createAndActivate('reaction', messageReceivedWorkflow('E2E reaction: Message Received (reactions only)', HOOK.reaction, { messageTypes: ['reaction'] }));
+		await inbound(CUSTOMER.reaction, 'Has my planter shipped?', 'Mary Jackson');
+		expect((await postJson(n8n().webhookUrl(path), {})).status).toBe(200);
+		const sendRun = await waitForExecution(workflows.reactionSend, () => true, 'the send');
+		const [sent] = outputOf(sendRun, 'WhatsApp Send Message');
+		expect(sent).toMatchObject({ messageId: expect.stringMatching(/^wamid\./) });
+
+		const delivery = await meta().simulateInbound({ from: CUSTOMER.reaction, name: 'Mary Jackson', type: 'reaction', reaction: { messageId: sent.messageId as string, emoji: '🎉' } });
+		expect(delivery.status).toBe(200);
+		const execution = await waitForExecution(workflows.reaction, withMessageId(delivery.wamid), `reaction ${delivery.wamid}`);
+		expect(execution.status).toBe('success');
+		expect(triggerItem(execution)).toMatchObject({
+			event: 'message',
+			type: 'reaction',
+			messageId: delivery.wamid,
+			customerPhone: `+${CUSTOMER.reaction}`,
+			conversationId: sent.conversationId,
+			reaction: { messageId: sent.messageId, emoji: '🎉', toOurMessage: true, messageText: 'Your planter ships today' },
+		});
+		// Reactions only: the customer's text started nothing in this workflow.
+		await sleep(1000);
+		expect(await n8n().executions(workflows.reaction)).toHaveLength(1);
+		await n8n().deactivate(workflows.reaction);
+		await n8n().deactivate(workflows.reactionSend);
+	});
+
 	it('sends nothing outside the window: the item leaves on "Window Closed"', async () => {
 		const path = 'e2e-window-closed';
 		await createAndActivate(
@@ -476,6 +522,89 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		expect(requests[0].status).toBe(200);
 		expect((requests[0].body as { template: Json }).template).toMatchObject({ name: 'hello_world', language: { code: 'en_US' } });
 		expect(meta().sentTo(CUSTOMER.template)).toEqual([expect.objectContaining({ wamid: result.messageId, type: 'template' })]);
+	});
+
+	describe('Send and Wait for Response', () => {
+		const ASKER = 'WhatsApp Send Message';
+		const asking = (key: string, webhookId: string, path: string, to: string, wait: Json) =>
+			createAndActivate(
+				key,
+				webhookStartedWorkflow(`E2E ${key}: Webhook → Send Message (Send and Wait)`, webhookId, path, {
+					name: ASKER,
+					type: SEND_MESSAGE,
+					parameters: {
+						operation: 'sendAndWait',
+						to: `+${to}`,
+						messageType: 'buttons',
+						interactiveBody: 'Shall we ship your planter today?',
+						buttons: { button: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }] },
+						options: {},
+						...wait,
+					},
+				}),
+			);
+
+		/** Polls until the workflow's one execution waits (n8n saved it as waiting). */
+		async function waitingExecution(workflowId: string): Promise<Execution> {
+			const deadline = Date.now() + 30_000;
+			for (;;) {
+				const [execution] = (await n8n().executions(workflowId)).filter((e) => e.status === 'waiting');
+				if (execution) return execution;
+				if (Date.now() > deadline) throw new Error(`no waiting execution of ${workflowId}; n8n log:\n${n8n().logTail(40)}`);
+				await sleep(300);
+			}
+		}
+
+		/** The node's output after the resume: n8n replaces the waiting run with the resumed one. */
+		const resumedItem = (execution: Execution) => execution.data?.resultData.runData[ASKER]?.at(-1)?.data?.main[0]?.[0]?.json ?? {};
+
+		it('waits for the customer\'s tap on a reply button, and the signed reply resumes the execution with replyId', async () => {
+			const path = 'e2e-send-and-wait';
+			await asking('ask', HOOK.askWebhook, path, CUSTOMER.ask, { waitAmount: 1, waitUnit: 'hours' });
+			await inbound(CUSTOMER.ask, 'Is my planter ready?', 'Grace Hopper');
+			expect((await postJson(n8n().webhookUrl(path), {})).status).toBe(200);
+			const waiting = await waitingExecution(workflows.ask);
+			const [question] = meta().sentTo(CUSTOMER.ask);
+			expect(question).toMatchObject({ type: 'interactive', payload: { interactive: { type: 'button' } } });
+
+			const tap = await meta().simulateInbound({
+				from: CUSTOMER.ask,
+				name: 'Grace Hopper',
+				type: 'interactive',
+				buttonReply: { id: 'yes', title: 'Yes' },
+				context: { id: question.wamid },
+			});
+			expect(tap.status).toBe(200);
+			const execution = await waitForExecution(workflows.ask, (e) => e.id === waiting.id, 'the resumed run');
+			expect(execution.status).toBe('success');
+			expect(resumedItem(execution)).toMatchObject({
+				answered: true,
+				timedOut: false,
+				text: 'Yes',
+				replyId: 'yes',
+				replyKind: 'button_reply',
+				answerMessageId: tap.wamid,
+				customerId: CUSTOMER.ask,
+			});
+			// The tap still reached the Message Received trigger Meta calls.
+			await waitForExecution(workflows.fanOutA, withMessageId(tap.wamid), `message ${tap.wamid}`);
+			await n8n().deactivate(workflows.ask);
+		});
+
+		it('goes on with timedOut true when the customer does not answer in time', async () => {
+			const path = 'e2e-send-and-wait-timeout';
+			// 0.1 minutes = 6 s (the editor's minimum is 1; the node takes any positive amount).
+			await asking('askTimeout', HOOK.askTimeoutWebhook, path, CUSTOMER.askTimeout, { waitAmount: 0.1, waitUnit: 'minutes' });
+			await inbound(CUSTOMER.askTimeout, 'Is my planter ready?', 'Alan Turing');
+			const asked = Date.now();
+			expect((await postJson(n8n().webhookUrl(path), {})).status).toBe(200);
+			const waiting = await waitingExecution(workflows.askTimeout);
+			const execution = await waitForExecution(workflows.askTimeout, (e) => e.id === waiting.id, 'the timed-out run');
+			expect(Date.now() - asked).toBeGreaterThanOrEqual(6_000);
+			expect(execution.status).toBe('success');
+			expect(resumedItem(execution)).toMatchObject({ answered: false, timedOut: true, text: null, replyId: null, customerId: CUSTOMER.askTimeout });
+			await n8n().deactivate(workflows.askTimeout);
+		});
 	});
 
 	it('fires Conversation Ended with the transcript after the inactivity timeout', async () => {
@@ -617,5 +746,46 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
 		const posted = await fetch(triggerUrl(HOOK.noAppSecret), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 		expect(posted.status).toBe(404);
+	});
+
+	it('combines a customer\'s quick messages into one execution, and starts the next with the next message', async () => {
+		const quietSeconds = 3;
+		await createAndActivate('burst', messageReceivedWorkflow('E2E burst: Message Received combining messages', HOOK.burst, { combineWithinSeconds: quietSeconds }));
+		const byCustomer = (execution: Execution) => triggerItem(execution).customerPhone === `+${CUSTOMER.burst}`;
+		const texts = ['Hi', 'I ordered a planter last week', 'Order 1042, has it shipped?'];
+		const burst: InboundDelivery[] = [];
+		for (const text of texts) burst.push(await inbound(CUSTOMER.burst, text, 'Katherine Johnson'));
+		const lastSent = Date.now();
+
+		const execution = await waitForExecution(workflows.burst, (e) => byCustomer(e) && triggerItem(e).messageCount === 3, 'the burst of 3 messages', 30_000);
+		// Emitted once the customer had been quiet for the whole period (counted from the last message's
+		// arrival, a moment before its delivery was answered: hence the margin).
+		expect(Date.now() - lastSent).toBeGreaterThanOrEqual(quietSeconds * 1000 - 500);
+		expect(execution.status).toBe('success');
+		const item = triggerItem(execution);
+		expect(item).toMatchObject({
+			event: 'message',
+			messageId: burst[2].wamid,
+			text: texts.join('\n'),
+			messageCount: 3,
+			isNewConversation: true,
+			customerPhone: `+${CUSTOMER.burst}`,
+			customerName: 'Katherine Johnson',
+		});
+		expect((item.messages as Json[]).map((message) => [message.messageId, message.text])).toEqual(burst.map((delivery, index) => [delivery.wamid, texts[index]]));
+		// Nothing more for the burst's messages: one execution, where A (no combining) started three.
+		await sleep(1500);
+		expect((await n8n().executions(workflows.burst)).filter(byCustomer)).toHaveLength(1);
+		for (const delivery of burst) await waitForExecution(workflows.fanOutA, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
+
+		// A message after the burst went out starts the next one (in a new conversation: the suite's
+		// inactivity timeout, 3 s, has passed by now).
+		const next = await inbound(CUSTOMER.burst, 'Also, do you gift-wrap?', 'Katherine Johnson');
+		const second = await waitForExecution(workflows.burst, withMessageId(next.wamid), `message ${next.wamid}`, 30_000);
+		expect(triggerItem(second)).toMatchObject({ text: 'Also, do you gift-wrap?', messageCount: 1 });
+		expect(triggerItem(second).messages).toEqual([expect.objectContaining({ messageId: next.wamid })]);
+		await sleep(1500);
+		expect((await n8n().executions(workflows.burst)).filter(byCustomer)).toHaveLength(2);
+		await n8n().deactivate(workflows.burst);
 	});
 });
