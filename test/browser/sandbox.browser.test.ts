@@ -5,6 +5,8 @@
  * - The chat page: a customer's message reaches n8n as Meta's signed webhook, the AI support bot's reply
  *   comes back through the Cloud API, and its ticks move to read once the page shows it (the read
  *   status webhook reaches the store). Interactive lists work both ways.
+ * - Reactions and quotes: the customer reacts to the bot's answer and replies quoting it; the page shows
+ *   the badge and the quote, and the workflow's Message Received items carry both.
  * - 25 hours later: the window closes, the conversation ends (the CRM sync appends its CSV row) and the
  *   re-engagement workflow takes the only path WhatsApp allows, an approved template.
  * - A customer with a WhatsApp username: n8n gets no phone number, only a business-scoped user id, and
@@ -34,6 +36,7 @@ const CUSTOMER = { phone: '447911123450', name: 'Sam Sandbox' };
 // A customer who uses a WhatsApp username: Meta shows the business a business-scoped user id, no number.
 const USERNAME_CUSTOMER = { phone: '447911123451', name: 'Robin', username: 'robin.plants' };
 const TYPING_CUSTOMER = { phone: '447911123452', name: 'Tess Typing' };
+const REACTING_CUSTOMER = { phone: '447911123460', name: 'Rae Reacts' };
 const PACKAGE_ICON_PATH = '/icons/n8n-nodes-whatsapp-conversations/';
 
 let sandbox: Sandbox | undefined;
@@ -303,6 +306,53 @@ describe('the sandbox in Chromium', () => {
 		const [reply] = simulator.state.sentMessages.filter((sent) => sent.to === userId);
 		expect(reply.payload).toMatchObject({ recipient: userId, type: 'text' });
 		expect(reply.payload).not.toHaveProperty('to');
+		await page.close();
+	});
+
+	it('chat page: the customer reacts to the bot\'s answer and replies quoting it; the workflow gets both', async () => {
+		const { urls, workflowIds, n8n, simulator } = running();
+		const page = await newPage();
+		// username= empty: the page would otherwise keep the username an earlier test typed (localStorage).
+		await page.goto(`${urls.chat}?phone=${REACTING_CUSTOMER.phone}&name=${encodeURIComponent(REACTING_CUSTOMER.name)}&username=`);
+		await page.locator('#window').waitFor();
+		await send(page, 'hello');
+		const answer = businessMessages(page).filter({ hasText: 'Lucky Shrub assistant' }).first();
+		await answer.waitFor({ timeout: 30_000 });
+		const answerWamid = await answer.getAttribute('data-wamid');
+		expect(answerWamid).toMatch(/^wamid\./);
+		const triggerItemOf = async (what: string, accept: (item: Record<string, unknown>) => boolean) => {
+			const run = await waitFor(what, async () =>
+				(await n8n.executions(workflowIds.bot)).filter(finished).find((e) => {
+					const item = outputOf(e, 'WhatsApp Message Received')[0];
+					return item?.customerPhone === `+${REACTING_CUSTOMER.phone}` && accept(item);
+				}),
+			);
+			return outputOf(run, 'WhatsApp Message Received')[0];
+		};
+
+		// A tap on the answer opens the reaction bar; 👍 goes to n8n as Meta's reaction webhook.
+		await answer.locator('.text').click();
+		await page.locator('[data-testid="react-option"][data-emoji="👍"]').click();
+		const badge = answer.locator('[data-testid="reaction"]');
+		await badge.waitFor();
+		await expect(badge.getAttribute('data-emojis')).resolves.toBe('customer:👍');
+		const reactionDelivery = simulator.webhookDeliveries.filter((delivery) => delivery.kind === 'inbound' && delivery.rawBody.toString('utf8').includes('"type":"reaction"')).at(-1);
+		expect({ status: reactionDelivery?.status, body: reactionDelivery?.responseBody }).toEqual({ status: 200, body: 'OK' });
+		const reaction = await triggerItemOf('the bot run for the reaction', (item) => item.type === 'reaction');
+		expect(reaction.reaction).toMatchObject({ messageId: answerWamid, emoji: '👍', toOurMessage: true, messageText: expect.stringContaining('Lucky Shrub assistant') });
+
+		// Reply quoting the answer: the preview above the composer, then the quote in the sent bubble.
+		await answer.locator('.text').click();
+		await page.locator('[data-testid="reply-action"]').click();
+		await expect(page.locator('[data-testid="reply-preview"]').innerText()).resolves.toContain('Lucky Shrub assistant');
+		await send(page, 'Do you deliver on Sundays?');
+		const quote = page.locator('[data-testid="customer-message"]', { hasText: 'Do you deliver on Sundays?' }).locator('[data-testid="quote"]');
+		await quote.waitFor();
+		await expect(quote.getAttribute('data-wamid')).resolves.toBe(answerWamid);
+		await expect(quote.innerText()).resolves.toContain('Lucky Shrub assistant');
+		await expect(page.locator('[data-testid="reply-preview"]').isVisible()).resolves.toBe(false);
+		const quoted = await triggerItemOf('the bot run for the quoted reply', (item) => item.text === 'Do you deliver on Sundays?');
+		expect(quoted).toMatchObject({ contextMessageId: answerWamid, context: { messageId: answerWamid, fromUs: true, text: expect.stringContaining('Lucky Shrub assistant') } });
 		await page.close();
 	});
 
