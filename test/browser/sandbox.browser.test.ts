@@ -4,7 +4,8 @@
  *
  * - The chat page: a customer's message reaches n8n as Meta's signed webhook, the AI support bot's reply
  *   comes back through the Cloud API, and its ticks move to read once the page shows it (the read
- *   status webhook reaches the store). Interactive lists work both ways.
+ *   status webhook reaches the store). Interactive lists work both ways. Three quick messages get one
+ *   answer (the bot's trigger combines messages sent within 3 s).
  * - Reactions and quotes: the customer reacts to the bot's answer and replies quoting it; the page shows
  *   the badge and the quote, and the workflow's Message Received items carry both.
  * - 25 hours later: the window closes, the conversation ends (the CRM sync appends its CSV row) and the
@@ -36,6 +37,7 @@ const CUSTOMER = { phone: '447911123450', name: 'Sam Sandbox' };
 // A customer who uses a WhatsApp username: Meta shows the business a business-scoped user id, no number.
 const USERNAME_CUSTOMER = { phone: '447911123451', name: 'Robin', username: 'robin.plants' };
 const TYPING_CUSTOMER = { phone: '447911123452', name: 'Tess Typing' };
+const BURST_CUSTOMER = { phone: '447911123453', name: 'Bea Burst' };
 const REACTING_CUSTOMER = { phone: '447911123460', name: 'Rae Reacts' };
 const PACKAGE_ICON_PATH = '/icons/n8n-nodes-whatsapp-conversations/';
 
@@ -220,15 +222,46 @@ describe('the sandbox in Chromium', () => {
 		await page.close();
 	});
 
+	it('a burst is answered once: three quick messages, one answer that covers them', async () => {
+		const { urls, workflowIds, n8n, simulator } = running();
+		const page = await newPage();
+		await page.goto(`${urls.chat}?phone=${BURST_CUSTOMER.phone}&name=${encodeURIComponent(BURST_CUSTOMER.name)}`);
+		await page.locator('#window').waitFor();
+		// Nothing the stand-in model has a canned answer for, so its answer quotes the text it was given.
+		const lines = ['Quick question', 'about the blue ceramic pot', 'is it frost-proof?'];
+		for (const line of lines) await send(page, line);
+		const answer = businessMessages(page).filter({ hasText: 'You wrote' }).first();
+		await answer.waitFor({ timeout: 30_000 });
+		const answerText = await answer.innerText();
+		for (const line of lines) expect(answerText).toContain(line);
+
+		// One run for the three messages (the trigger combines those sent within 3 s), and one answer.
+		const byCustomer = (e: Execution) => outputOf(e, 'WhatsApp Message Received')[0]?.customerPhone === `+${BURST_CUSTOMER.phone}`;
+		const run = await waitFor('the bot run for the burst', async () => (await n8n.executions(workflowIds.bot)).filter(finished).find(byCustomer));
+		expect(run.status).toBe('success');
+		expect(outputOf(run, 'WhatsApp Message Received')[0]).toMatchObject({ messageCount: 3, text: lines.join('\n') });
+		// Longer than the quiet period: a run per message would have answered again by now.
+		await new Promise((done) => setTimeout(done, 5000));
+		expect((await n8n.executions(workflowIds.bot)).filter(byCustomer)).toHaveLength(1);
+		expect(simulator.sentTo(BURST_CUSTOMER.phone)).toHaveLength(1);
+		await expect(businessMessages(page).count()).resolves.toBe(1);
+		await page.close();
+	});
+
 	it('human takeover: "agent" turns AI off for the conversation, the button hands it back', async () => {
-		const { simulator } = running();
+		const { simulator, n8n, workflowIds } = running();
 		await send(chat, 'agent');
 		const handBack = chat.locator('[data-testid="reply-button"]', { hasText: 'Back to the bot' }).last();
 		await handBack.waitFor();
 		// AI is off: AI Reply skips, so a question gets no answer while a person has the conversation.
 		const sentBefore = simulator.sentTo(CUSTOMER.phone).length;
 		await send(chat, 'are you a robot?');
-		await new Promise((done) => setTimeout(done, 3000));
+		// Its run starts only after the bot's 3 s quiet period: wait for it, so the button below is not
+		// combined with the question into one run.
+		const skipped = await waitFor('the bot run for "are you a robot?"', async () =>
+			(await n8n.executions(workflowIds.bot)).filter(finished).find((e) => outputOf(e, 'WhatsApp Message Received')[0]?.text === 'are you a robot?'),
+		);
+		expect(outputOf(skipped, 'WhatsApp AI Reply')[0]).toMatchObject({ skipped: true });
 		expect(simulator.sentTo(CUSTOMER.phone)).toHaveLength(sentBefore);
 		// The customer's button turns AI on again, and the assistant answers once more.
 		await handBack.click();
