@@ -6,7 +6,7 @@ import { AI_RECORDED_SOURCE, aiInboundId } from './ids';
 /** Where a customer's conversations live: the business number and the customer. */
 export interface ConversationAddress {
 	phoneNumberId: string;
-	businessAccountId: string;
+	businessAccountId: string | null;
 	displayPhoneNumber?: string | null;
 	customerId: string;
 	/** Set when the customer is a WhatsApp user (the identifier was a phone number). */

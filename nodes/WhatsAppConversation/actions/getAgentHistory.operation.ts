@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_HISTORY_TOKEN_BUDGET, fitToTokenBudget, historyBefore, transcriptToChatMessages } from '../../../core';
+import { DEFAULT_HISTORY_TOKEN_BUDGET } from '../../../core';
+import { agentHistory } from '../../shared/agent-history';
 import { burstMessageIds } from '../../shared/burst';
 import { conversationIdOf, conversationIdProperty, requireConversation, type OperationExecute } from './common';
 
@@ -31,11 +32,7 @@ export const execute: OperationExecute = async function (itemIndex, store) {
 	const conversation = await requireConversation(store, conversationIdOf(this, itemIndex));
 	const messageId = String(this.getNodeParameter('messageId', itemIndex, '') ?? '').trim();
 	const budget = Math.max(0, Math.floor(this.getNodeParameter('historyTokenBudget', itemIndex, DEFAULT_HISTORY_TOKEN_BUDGET) as number));
-	const transcript = await store.getTranscript(conversation.id);
-	const answered = messageId === '' ? undefined : transcript.find((message) => message.direction === 'inbound' && message.wamid === messageId);
-	// A message this conversation does not hold (another conversation's, or none) leaves the whole transcript.
-	const earlier = answered ? historyBefore(transcript, answered, burstMessageIds(this, itemIndex, messageId)) : transcript;
-	const history = fitToTokenBudget(transcriptToChatMessages(earlier), budget);
+	const history = agentHistory(await store.getTranscript(conversation.id), messageId, burstMessageIds(this, itemIndex, messageId), budget);
 	return [
 		{
 			conversationId: conversation.id,
