@@ -118,3 +118,20 @@ describe('WhatsApp Conversation Memory', () => {
 		expect(await wa.store.listConversations({})).toEqual([]);
 	});
 });
+
+describe('WhatsApp Conversation Memory on n8n 1.x (no @n8n/ai-node-sdk)', () => {
+	afterEach(() => jest.dontMock('@n8n/ai-node-sdk'));
+
+	it('stops the Agent with an error naming n8n 2.x and the operation to use instead', async () => {
+		jest.doMock('@n8n/ai-node-sdk', () => {
+			throw new Error("Cannot find module '@n8n/ai-node-sdk'");
+		});
+		let Node: typeof WhatsAppConversationMemory | undefined;
+		jest.isolateModules(() => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			Node = (require('../../nodes/WhatsAppConversationMemory/WhatsAppConversationMemory.node') as { WhatsAppConversationMemory: typeof WhatsAppConversationMemory }).WhatsAppConversationMemory;
+		});
+		const context = { getNode: () => ({ name: 'Memory' }) } as unknown as ISupplyDataFunctions;
+		await expect(new Node!().supplyData.call(context, 0)).rejects.toThrow('WhatsApp Conversation Memory needs n8n 2.x');
+	});
+});
