@@ -5,8 +5,7 @@
  */
 import { buildTemplateMessage, buildTextMessage, CloudApiError } from '../../../core/cloud-api';
 import { parseWebhook } from '../../../core/webhook/parse';
-import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, rejectionOf, startWebhookSink, useSimulator, withSimulator, type WebhookSink } from './helpers';
+import { CUSTOMER, makeClient, rejectionOf, startWebhookSink, useSimulator, useSimulatorWithSink } from './helpers';
 
 const BSUID = 'US.13491208655302741918';
 
@@ -89,18 +88,7 @@ describe('CloudApiClient to a username customer, against the simulator', () => {
 });
 
 describe('simulator webhooks for a username customer', () => {
-	let sim: MetaSimulator;
-	let sink: WebhookSink;
-
-	beforeEach(async () => {
-		sink = await startWebhookSink();
-		sim = await withSimulator({ webhook: { url: sink.url } });
-	});
-
-	afterEach(async () => {
-		await sim.close();
-		await sink.close();
-	});
+	const { sim, sink } = useSimulatorWithSink();
 
 	it('an inbound message carries from_user_id, contacts[].user_id and profile.username, and no phone number', async () => {
 		const delivery = await sim.simulateInbound({ userId: BSUID, username: 'alex.shop', name: 'Alex', text: 'Hi there' });

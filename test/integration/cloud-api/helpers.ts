@@ -65,11 +65,37 @@ export function useSimulator(options: MetaSimulatorOptions & { openWindowFor?: s
 		await current?.close();
 		current = undefined;
 	});
-	return new Proxy({} as MetaSimulator, {
-		get(_target, property) {
-			if (!current) throw new Error('the simulator starts in beforeEach');
-			return Reflect.get(current, property);
-		},
+	return runningTestObject(() => current, 'the simulator');
+}
+
+/**
+ * A fresh webhook sink and a simulator delivering to it for each test of the describe block it is
+ * called in, both closed after the test; the objects returned stand for the running test's.
+ */
+export function useSimulatorWithSink(): { sim: MetaSimulator; sink: WebhookSink } {
+	let current: { sim: MetaSimulator; sink: WebhookSink } | undefined;
+	beforeEach(async () => {
+		const sink = await startWebhookSink();
+		current = { sink, sim: await withSimulator({ webhook: { url: sink.url } }) };
+	});
+	afterEach(async () => {
+		await current?.sim.close();
+		await current?.sink.close();
+		current = undefined;
+	});
+	return { sim: runningTestObject(() => current?.sim, 'the simulator'), sink: runningTestObject(() => current?.sink, 'the webhook sink') };
+}
+
+/** Stands for the object `current` returns while a test runs (set up in beforeEach, gone after it). */
+function runningTestObject<T extends object>(current: () => T | undefined, what: string): T {
+	const running = (): T => {
+		const object = current();
+		if (!object) throw new Error(`${what} starts in beforeEach`);
+		return object;
+	};
+	return new Proxy({} as T, {
+		get: (_target, property) => Reflect.get(running(), property),
+		set: (_target, property, value) => Reflect.set(running(), property, value),
 	});
 }
 

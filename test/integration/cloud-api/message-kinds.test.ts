@@ -8,8 +8,7 @@ import {
 	type OutgoingMessage,
 } from '../../../core/cloud-api';
 import { parseWebhook } from '../../../core/webhook';
-import type { MetaSimulator } from '../../../tools/meta-simulator/meta-simulator';
-import { CUSTOMER, makeClient, rejectionOf, startWebhookSink, useSimulator, withSimulator, type WebhookSink } from './helpers';
+import { CUSTOMER, makeClient, rejectionOf, useSimulator, useSimulatorWithSink } from './helpers';
 
 describe("builders produce Meta's documented bodies", () => {
 	it('reaction (messages/reaction-messages), and an empty emoji to remove it', () => {
@@ -115,18 +114,7 @@ describe('the simulator checks the new kinds as Meta documents them', () => {
 });
 
 describe('a reaction Meta cannot deliver fails by webhook (131009), and a delivered one only ever gets "sent"', () => {
-	let sim: MetaSimulator;
-	let sink: WebhookSink;
-
-	beforeEach(async () => {
-		sink = await startWebhookSink();
-		sim = await withSimulator({ webhook: { url: sink.url } });
-	});
-
-	afterEach(async () => {
-		await sim.close();
-		await sink.close();
-	});
+	const { sim } = useSimulatorWithSink();
 
 	it('statuses of reactions', async () => {
 		sim.configureWebhook({ statuses: { stages: ['sent', 'delivered', 'read'] } });
