@@ -4,9 +4,8 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-import { PolicyError } from '../errors';
+import { ChatLinkError, PolicyError } from '../errors';
 import { normalizeRecipient } from '../policy/phone';
-import { ChatLinkError } from './errors';
 
 export const WA_ME_URL = 'https://wa.me/';
 

@@ -1,7 +1,7 @@
 /** The QR code that opens a link: a PNG and an SVG, drawn by the `qrcode` package (pure JavaScript). */
 import { create, toBuffer, toString as toQrString } from 'qrcode';
 
-import { ChatLinkError } from './errors';
+import { ChatLinkError } from '../errors';
 
 export type QrErrorCorrection = 'L' | 'M' | 'Q' | 'H';
 
