@@ -28,6 +28,7 @@ import type { Locator, Page } from 'playwright-core';
 
 import { startSandbox, WORKFLOWS, WORKFLOWS_DIR, type Sandbox, type WorkflowKey } from '../../sandbox/sandbox';
 import type { Execution } from '../../tools/n8n-harness/n8n-server';
+import { recordTestTimings } from '../e2e/support/harness';
 import { launchChromium, type Browser } from './support/chromium';
 
 const ROOT = resolve(__dirname, '../..');
@@ -145,13 +146,7 @@ afterAll(async () => {
 	console.log(`browser suite timings:\n  ${timings.join('\n  ')}`);
 }, 120_000);
 
-let testStarted = 0;
-beforeEach(() => {
-	testStarted = Date.now();
-});
-afterEach(() => {
-	timings.push(`${expect.getState().currentTestName ?? '?'}: ${Date.now() - testStarted} ms`);
-});
+recordTestTimings(timings);
 
 describe('the sandbox in Chromium', () => {
 	let chat: Page;

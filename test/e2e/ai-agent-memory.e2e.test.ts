@@ -18,6 +18,7 @@ import { startMetaSimulator, type MetaSimulator } from '../../tools/meta-simulat
 import { packPackage, readManifest } from '../../tools/n8n-harness/community-package';
 import { startN8n, type Execution, type N8nServer } from '../../tools/n8n-harness/n8n-server';
 import { startOpenAiServer, type OpenAiTestServer } from '../ai-server/openai-server';
+import { simulatorCredential } from './support/harness';
 
 const PACKAGE_ROOT = resolve(__dirname, '../..');
 const PACKAGE_NAME = readManifest(PACKAGE_ROOT).name;
@@ -84,16 +85,7 @@ beforeAll(async () => {
 	simulator = await startMetaSimulator({ webhook: { url: server.webhookUrl(`${HOOK}/webhook`), appSecret: APP_SECRET } });
 	ai = await startOpenAiServer();
 	const whatsApp = await server.createCredential('whatsAppConversationsApi', 'WhatsApp (simulator)', {
-		provider: 'custom',
-		baseUrl: simulator.url,
-		apiVersion: 'v25.0',
-		accessToken: simulator.accessToken,
-		phoneNumberId: simulator.phoneNumberId,
-		businessAccountId: simulator.businessAccountId,
-		appSecret: APP_SECRET,
-		verifyToken: 'e2e-verify-token',
-		messagingTier: 'TIER_250',
-		inactivityTimeoutMinutes: 30,
+		...simulatorCredential(simulator, { appSecret: APP_SECRET, verifyToken: 'e2e-verify-token', inactivityTimeoutMinutes: 30 }),
 		storeEngine: 'sqlite',
 		sqlitePath,
 	});

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { startN8nQueue, type N8nQueue } from '../../tools/n8n-harness/n8n-queue';
 import type { Execution, WorkflowJson } from '../../tools/n8n-harness/n8n-server';
+import { recordTestTimings, simulatorCredential } from './support/harness';
 
 const DIST = resolve(__dirname, '../../dist');
 const APP_SECRET = 'e2e-queue-app-secret';
@@ -118,16 +119,7 @@ beforeAll(async () => {
 	timings.push(`queue mode start ${Date.now() - started} ms (${Object.entries(queue.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})`);
 	simulator = await startMetaSimulator({ webhook: { url: triggerUrl(HOOK.a), appSecret: APP_SECRET } });
 	credentialId = await queue.main.createCredential(CREDENTIAL_TYPE, 'WhatsApp (simulator, PostgreSQL store)', {
-		provider: 'custom',
-		baseUrl: simulator.url,
-		apiVersion: 'v25.0',
-		accessToken: simulator.accessToken,
-		phoneNumberId: simulator.phoneNumberId,
-		businessAccountId: simulator.businessAccountId,
-		appSecret: APP_SECRET,
-		verifyToken: VERIFY_TOKEN,
-		messagingTier: 'TIER_250',
-		inactivityTimeoutMinutes: INACTIVITY_MINUTES,
+		...simulatorCredential(simulator, { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, inactivityTimeoutMinutes: INACTIVITY_MINUTES }),
 		storeEngine: 'postgres',
 		postgresConnectionString: queue.databaseUrl,
 		postgresSchema: 'whatsapp_e2e',
@@ -140,13 +132,7 @@ afterAll(async () => {
 	console.log(`queue-mode e2e timings:\n  ${timings.join('\n  ')}`);
 }, 120_000);
 
-let testStarted = 0;
-beforeEach(() => {
-	testStarted = Date.now();
-});
-afterEach(() => {
-	timings.push(`${expect.getState().currentTestName ?? '?'}: ${Date.now() - testStarted} ms`);
-});
+recordTestTimings(timings);
 
 describe('WhatsApp Conversations in n8n queue mode (main + webhook process + worker, PostgreSQL store)', () => {
 	let fanOut: InboundDelivery;

@@ -19,6 +19,7 @@ import { SqliteConversationStore } from '../../core/conversation/open';
 import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { packPackage, readManifest } from '../../tools/n8n-harness/community-package';
 import { startN8n, type Execution, type N8nServer, type WorkflowJson } from '../../tools/n8n-harness/n8n-server';
+import { recordTestTimings, simulatorCredential } from './support/harness';
 
 const PACKAGE_ROOT = resolve(__dirname, '../..');
 const DIST = join(PACKAGE_ROOT, 'dist');
@@ -154,6 +155,11 @@ function messageReceivedWorkflow(name: string, webhookId: string, parameters: Js
 	};
 }
 
+/** A Send Message node sending `text` to the customer `phone` (digits, no +). */
+function sendTextNode(phone: string, text: string): Json {
+	return { name: 'WhatsApp Send Message', type: SEND_MESSAGE, parameters: { to: `+${phone}`, messageType: 'text', text, options: {} } };
+}
+
 /** n8n's own Webhook node (answers at once) feeding one node of this package. */
 function webhookStartedWorkflow(name: string, webhookId: string, path: string, node: Json): WorkflowJson {
 	return {
@@ -194,7 +200,6 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; t
 }
 
 const timings: string[] = [];
-let testStarted = 0;
 
 beforeAll(async () => {
 	if (!existsSync(join(DIST, 'nodes/WhatsAppMessageReceivedTrigger/WhatsAppMessageReceivedTrigger.node.js'))) {
@@ -213,16 +218,7 @@ beforeAll(async () => {
 	// Meta calls workflow A's production URL, as if it were the callback URL saved in the Meta app.
 	simulator = await startMetaSimulator({ webhook: { url: triggerUrl(HOOK.fanOutA), appSecret: APP_SECRET } });
 	credentialId = await server.createCredential(CREDENTIAL_TYPE, 'WhatsApp (simulator)', {
-		provider: 'custom',
-		baseUrl: simulator.url,
-		apiVersion: 'v25.0',
-		accessToken: simulator.accessToken,
-		phoneNumberId: simulator.phoneNumberId,
-		businessAccountId: simulator.businessAccountId,
-		appSecret: APP_SECRET,
-		verifyToken: VERIFY_TOKEN,
-		messagingTier: 'TIER_250',
-		inactivityTimeoutMinutes: INACTIVITY_MINUTES,
+		...simulatorCredential(simulator, { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, inactivityTimeoutMinutes: INACTIVITY_MINUTES }),
 		storeEngine: 'sqlite',
 		sqlitePath,
 	});
@@ -235,13 +231,7 @@ afterAll(async () => {
 	console.log(`whatsapp e2e timings:\n  ${timings.join('\n  ')}`);
 }, 120_000);
 
-beforeEach(() => {
-	testStarted = Date.now();
-});
-
-afterEach(() => {
-	timings.push(`${expect.getState().currentTestName ?? '?'}: ${Date.now() - testStarted} ms`);
-});
+recordTestTimings(timings);
 
 describe('WhatsApp Conversations in a real n8n server', () => {
 	it('answers Meta\'s verification handshake on a trigger\'s production URL', async () => {
@@ -435,11 +425,7 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		const path = 'e2e-reaction-send';
 		await createAndActivate(
 			'reactionSend',
-			webhookStartedWorkflow('E2E reaction: Webhook → Send Message', HOOK.reactionSend, path, {
-				name: 'WhatsApp Send Message',
-				type: SEND_MESSAGE,
-				parameters: { to: `+${CUSTOMER.reaction}`, messageType: 'text', text: 'Your planter ships today', options: {} },
-			}),
+			webhookStartedWorkflow('E2E reaction: Webhook → Send Message', HOOK.reactionSend, path, sendTextNode(CUSTOMER.reaction, 'Your planter ships today')),
 		);
 		await createAndActivate('reaction', messageReceivedWorkflow('E2E reaction: Message Received (reactions only)', HOOK.reaction, { messageTypes: ['reaction'] }));
 		await inbound(CUSTOMER.reaction, 'Has my planter shipped?', 'Mary Jackson');
@@ -471,11 +457,7 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		const path = 'e2e-window-closed';
 		await createAndActivate(
 			'windowClosed',
-			webhookStartedWorkflow('E2E window closed: Webhook → Send Message', HOOK.windowWebhook, path, {
-				name: 'WhatsApp Send Message',
-				type: SEND_MESSAGE,
-				parameters: { to: `+${CUSTOMER.neverWrote}`, messageType: 'text', text: 'Your order shipped', options: {} },
-			}),
+			webhookStartedWorkflow('E2E window closed: Webhook → Send Message', HOOK.windowWebhook, path, sendTextNode(CUSTOMER.neverWrote, 'Your order shipped')),
 		);
 		const sendsBefore = meta().requestsTo('POST', '/messages').length;
 		const call = await postJson(n8n().webhookUrl(path), { order: 1 });
