@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MODEL, senderProperty, transcriptionLanguageProperty, transcriptionModelProperty } from '../shared/descriptions';
+import { variableRowsProperty } from '../shared/variables';
 
 export const DEFAULT_INSTRUCTIONS =
 	'You are a friendly assistant answering customers on WhatsApp. Answer briefly and accurately. If you do not know something, say so and offer to connect the customer with a person.';
@@ -75,25 +76,7 @@ export const aiReplyProperties: INodeProperties[] = [
 				default: true,
 				description: 'Whether to tell the model it is writing in WhatsApp (short answers, no tables or headings)',
 			},
-			{
-				displayName: 'Context Variables',
-				name: 'contextVariables',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				placeholder: 'Add Variable',
-				default: {},
-				description: "Facts for the prompt (name, plan, order...); stored on the conversation and reported by Conversation Ended as input variables",
-				options: [
-					{
-						displayName: 'Variable',
-						name: 'variable',
-						values: [
-							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-						],
-					},
-				],
-			},
+			variableRowsProperty('contextVariables', 'Context Variables', "Facts for the prompt (name, plan, order...); stored on the conversation and reported by Conversation Ended as input variables"),
 			{
 				displayName: 'History Token Budget',
 				name: 'historyTokenBudget',

@@ -1,3 +1,5 @@
+import type { INodeProperties } from 'n8n-workflow';
+
 /** Name/value rows of a fixedCollection (AI Reply's Context Variables, the Conversation node's Set Variables). */
 export interface VariableRows {
 	variable?: Array<{ name?: string; value?: unknown }>;
@@ -11,4 +13,27 @@ export function variablesOf(rows: VariableRows | undefined): Record<string, unkn
 		if (name !== '') result[name] = row.value ?? '';
 	}
 	return result;
+}
+
+/** The name/value rows parameter both nodes offer, read back with `variablesOf`. */
+export function variableRowsProperty(name: string, displayName: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Variable',
+		default: {},
+		description,
+		options: [
+			{
+				displayName: 'Variable',
+				name: 'variable',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	};
 }
