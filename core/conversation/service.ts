@@ -141,6 +141,10 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 		return this.storage.read((tx) => tx.getTranscript(conversationId, options.limit ?? null));
 	}
 
+	getMessage(wamid: string): Promise<StoredMessage | null> {
+		return this.storage.read((tx) => tx.getMessageByWamid(wamid));
+	}
+
 	closeConversation(id: string, options: { now: number; reason?: CloseReason }): Promise<ConversationRecord> {
 		return this.writeAndNotify((tx) => lifecycle.closeManually(tx, id, options.now, options.reason ?? 'manual'));
 	}

@@ -214,6 +214,8 @@ export interface ConversationStore {
 	findOpenConversation(phoneNumberId: string, customerId: string): Promise<ConversationRecord | null>;
 	listConversations(filter: ConversationFilter): Promise<ConversationRecord[]>;
 	getTranscript(conversationId: string, options?: { limit?: number }): Promise<StoredMessage[]>;
+	/** The stored message with this Meta message id, in whichever conversation holds it. */
+	getMessage(wamid: string): Promise<StoredMessage | null>;
 	closeConversation(id: string, options: { now: number; reason?: CloseReason }): Promise<ConversationRecord>;
 	sweepIdleConversations(options: SweepOptions): Promise<ConversationRecord[]>;
 	setAiEnabled(conversationId: string, enabled: boolean): Promise<ConversationRecord>;

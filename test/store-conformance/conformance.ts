@@ -77,6 +77,14 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 				expect(await allEvents(store)).toHaveLength(2);
 			});
 
+			it('finds a stored message by its wamid, in the conversation that holds it', async () => {
+				const message = inbound({ timestamp: T0, text: 'Where is my order?' });
+				await store.ingest(webhookOf({ messages: [message] }), lifecycle(T0));
+				const conversation = await store.findOpenConversation(BUSINESS.phoneNumberId, message.customerId);
+				expect(await store.getMessage(message.wamid)).toMatchObject({ wamid: message.wamid, conversationId: conversation!.id, direction: 'inbound', text: 'Where is my order?' });
+				expect(await store.getMessage('wamid.never-stored')).toBeNull();
+			});
+
 			it('extends the open conversation with each message in either direction', async () => {
 				await store.ingest(webhookOf({ messages: [inbound({ timestamp: T0 })] }), lifecycle(T0));
 				await store.recordOutbound(

@@ -2,31 +2,21 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ConversationStore, MessageReceivedPayload, StoredMessage } from '../../../core';
 
-/** Meta delivers reactions and quotes of messages up to 30 days old; older conversations are not searched. */
+/** Meta delivers reactions and quotes of messages up to 30 days old. */
 const LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
-/** The customer's latest conversations searched after the current one. */
-const EARLIER_CONVERSATIONS = 10;
 
 /**
- * The stored message a reaction or a quote names, from this customer's conversations of the last 30
- * days (the current one first); null when the store does not hold it.
+ * The stored message a reaction or a quote names, when it is in one of this customer's conversations
+ * (of the last 30 days, unless it is the current one); null when the store does not hold it. One
+ * indexed lookup by wamid, not a scan of transcripts.
  */
 async function findCustomerMessage(store: ConversationStore, payload: MessageReceivedPayload, wamid: string): Promise<StoredMessage | null> {
-	const { message, conversation } = payload;
-	const inCurrent = (await store.getTranscript(conversation.id)).find((stored) => stored.wamid === wamid);
-	if (inCurrent) return inCurrent;
-	const earlier = await store.listConversations({
-		phoneNumberId: message.phoneNumberId,
-		customerId: message.customerId,
-		since: message.timestamp - LOOKBACK_MS,
-		limit: EARLIER_CONVERSATIONS,
-	});
-	for (const candidate of earlier) {
-		if (candidate.id === conversation.id) continue;
-		const found = (await store.getTranscript(candidate.id)).find((stored) => stored.wamid === wamid);
-		if (found) return found;
-	}
-	return null;
+	const { message, conversation, contact } = payload;
+	const found = await store.getMessage(wamid);
+	if (!found || found.conversationId === conversation.id) return found;
+	if (found.timestamp < message.timestamp - LOOKBACK_MS) return null;
+	const holder = await store.getConversation(found.conversationId);
+	return holder !== null && holder.phoneNumberId === message.phoneNumberId && holder.customerId === contact.customerId ? found : null;
 }
 
 /**
