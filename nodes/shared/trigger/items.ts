@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { ConversationEndedPayload, ConversationStartedPayload, MessageReceivedPayload, MessageStatusPayload } from '../../../core';
+import type { ConversationEndedPayload, ConversationRecord, ConversationStartedPayload, MessageReceivedPayload, MessageStatusPayload } from '../../../core';
 import type { BusinessHoursFields } from '../business-hours';
 
 function iso(epochMs: number | null | undefined): string | null {
@@ -77,16 +77,23 @@ export function messageStatusItem(payload: MessageStatusPayload): IDataObject {
 	};
 }
 
-export function conversationStartedItem(payload: ConversationStartedPayload): IDataObject {
-	const { conversation, firstMessage } = payload;
+/** Who the conversation is between, as both conversation items show it. */
+function conversationParties(conversation: ConversationRecord): IDataObject {
 	return {
-		conversationId: conversation.id,
 		initiatedBy: conversation.initiatedBy,
 		customerPhone: /^\d+$/.test(conversation.customerId) ? phone(conversation.customerId) : null,
 		customerId: conversation.customerId,
 		customerName: conversation.customerName,
 		senderPhoneNumberId: conversation.phoneNumberId,
 		senderDisplayPhoneNumber: conversation.displayPhoneNumber,
+	};
+}
+
+export function conversationStartedItem(payload: ConversationStartedPayload): IDataObject {
+	const { conversation, firstMessage } = payload;
+	return {
+		conversationId: conversation.id,
+		...conversationParties(conversation),
 		firstMessage: {
 			messageId: firstMessage.wamid,
 			direction: firstMessage.direction,
@@ -105,12 +112,7 @@ export function conversationEndedItem(payload: ConversationEndedPayload): IDataO
 	return {
 		conversationId: conversation.id,
 		reason: payload.reason,
-		initiatedBy: conversation.initiatedBy,
-		customerPhone: /^\d+$/.test(conversation.customerId) ? phone(conversation.customerId) : null,
-		customerId: conversation.customerId,
-		customerName: conversation.customerName,
-		senderPhoneNumberId: conversation.phoneNumberId,
-		senderDisplayPhoneNumber: conversation.displayPhoneNumber,
+		...conversationParties(conversation),
 		messageCount: conversation.messageCount,
 		startedAt: iso(conversation.startedAt),
 		lastMessageAt: iso(conversation.lastMessageAt),
