@@ -22,3 +22,12 @@ export interface OutboundContext {
 export function nowOf(context: OutboundContext): number {
 	return (context.clock ?? Date.now)();
 }
+
+export interface SendHooks {
+	/**
+	 * Runs once every check passed, right before the request to Meta, with the recipient's store key:
+	 * Send and Wait records its question here, so an answer that comes back before the send returns
+	 * finds it. Its error stops the send.
+	 */
+	beforeSend?: (customerId: string) => Promise<void>;
+}

@@ -1,4 +1,4 @@
-export { nowOf, type OutboundContext } from './context';
+export { nowOf, type OutboundContext, type SendHooks } from './context';
 export type { SentMessage } from './record';
 export { toRecipient, type Recipient } from './recipient';
 export { sendSessionMessage, type SessionMessage, type SessionMessageResult } from './send-session-message';

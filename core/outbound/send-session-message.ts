@@ -29,7 +29,7 @@ import {
 import { summarizeContactNames, summarizeLocation } from '../webhook/normalize-message';
 import { assertWindowOpen } from '../policy/window';
 import type { CustomerWindow } from '../conversation/store';
-import { nowOf, type OutboundContext } from './context';
+import { nowOf, type OutboundContext, type SendHooks } from './context';
 import { resolveRecipient, toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';
 
@@ -152,15 +152,6 @@ function send(context: OutboundContext, message: SessionMessage, to: string): Pr
 	}
 }
 
-export interface SessionSendHooks {
-	/**
-	 * Runs once every check passed, right before the request to Meta, with the recipient's store key:
-	 * Send and Wait records its question here, so an answer that comes back before the send returns
-	 * finds it. Its error stops the send.
-	 */
-	beforeSend?: (customerId: string) => Promise<void>;
-}
-
 /**
  * Checks the recipient (a phone number or a business-scoped user id), the content and the window
  * before anything leaves, then sends and records the message in its conversation. Throws PolicyError
@@ -169,7 +160,7 @@ export interface SessionSendHooks {
 export async function sendSessionMessage(
 	context: OutboundContext,
 	message: SessionMessage,
-	hooks: SessionSendHooks = {},
+	hooks: SendHooks = {},
 ): Promise<SessionMessageResult> {
 	const parsed = toRecipient(message.to, context.defaultCountry);
 	assertContent(message);

@@ -4,7 +4,7 @@ import { assertNotOptedOut } from '../policy/optout';
 import { assertTemplateSendable } from '../template/send-check';
 import type { TemplateSendRequest } from '../template/request';
 import type { LimitReservation, CustomerWindow } from '../conversation/store';
-import { nowOf, type OutboundContext } from './context';
+import { nowOf, type OutboundContext, type SendHooks } from './context';
 import { resolveRecipient, toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';
 
@@ -23,6 +23,7 @@ export interface TemplateSendResult extends SentMessage {
 export async function sendTemplateMessage(
 	context: OutboundContext,
 	input: TemplateSendRequest,
+	hooks: SendHooks = {},
 ): Promise<TemplateSendResult> {
 	const parsed = toRecipient(input.to, context.defaultCountry);
 	const template = assertTemplateSendable(await context.templates.all(), input);
@@ -43,12 +44,16 @@ export async function sendTemplateMessage(
 	}
 
 	let sent;
+	let requested = false;
 	try {
+		await hooks.beforeSend?.(recipient.customerId);
+		requested = true;
 		sent = await context.client.sendTemplate({ ...input, to: recipient.address, name: template.name, languageCode: template.language });
 	} catch (error) {
-		// The unit goes back only when the message certainly did not go out (Meta refused or throttled it,
-		// or the connection was never made); one that may have been delivered keeps it, as Meta counts it.
-		const notSent = error instanceof CloudApiError && !error.mayHaveBeenSent;
+		// The unit goes back only when the message certainly did not go out (a hook stopped it, Meta
+		// refused or throttled it, or the connection was never made); one that may have been delivered
+		// keeps it, as Meta counts it.
+		const notSent = !requested || (error instanceof CloudApiError && !error.mayHaveBeenSent);
 		if (reservation && notSent) await context.store.releaseDailyLimit(reservation);
 		if (error instanceof CloudApiError && error.metaCode === 132001) context.templates.invalidate();
 		throw error;

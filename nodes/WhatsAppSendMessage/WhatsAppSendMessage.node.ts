@@ -14,7 +14,7 @@ import { searchSenders } from '../shared/methods/list-search';
 import { forEachItemBySender, inInputOrder } from '../shared/core-access';
 import { buildSessionMessage } from './build-message';
 import { sendMessageProperties } from './description';
-import { operationProperty, resumeWebhook, resumeWebhooks, sendAndWait, sendAndWaitProperties } from './send-and-wait';
+import { isSendAndWait, operationProperty, resumeWebhook, resumeWebhooks, sendAndWait, sendAndWaitProperties } from '../shared/send-and-wait';
 
 export class WhatsAppSendMessage implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,7 +31,7 @@ export class WhatsAppSendMessage implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Sent', 'Window Closed'],
 		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
-		properties: [operationProperty, ...sendMessageProperties, ...sendAndWaitProperties],
+		properties: [operationProperty('message'), ...sendMessageProperties, ...sendAndWaitProperties],
 		webhooks: resumeWebhooks,
 	};
 
@@ -45,16 +45,18 @@ export class WhatsAppSendMessage implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const sent: INodeExecutionData[] = [];
 		const windowClosed: INodeExecutionData[] = [];
-		const waiting = this.getNodeParameter('operation', 0, 'send') === 'sendAndWait';
+		const waiting = isSendAndWait(this);
 		await forEachItemBySender(this, async (outbound, itemIndex) => {
 			const to = this.getNodeParameter('to', itemIndex) as string;
 			try {
+				// Send and Wait asks one question per execution, from the first item, like n8n's own.
+				if (waiting && itemIndex > 0) return;
+				const message = await buildSessionMessage(this, itemIndex, to, outbound.client);
 				if (waiting) {
-					// One question per execution, from the first item, like n8n's own Send and Wait.
-					if (itemIndex === 0) sent.push(...(await sendAndWait(this, outbound)));
+					const asked = await sendAndWait(this, outbound, (hooks) => sendSessionMessage(outbound, message, hooks));
+					sent.push({ json: sentMessageItem(asked), pairedItem: { item: 0 } });
 					return;
 				}
-				const message = await buildSessionMessage(this, itemIndex, to, outbound.client);
 				const result = await sendSessionMessage(outbound, message);
 				sent.push({
 					json: {

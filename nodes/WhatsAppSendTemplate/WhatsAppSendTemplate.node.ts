@@ -16,6 +16,7 @@ import {
 	sendTemplateMessage,
 	tierLimit,
 	type OutboundContext,
+	type SendHooks,
 	type TemplateSendResult,
 	type TemplateVariableValues,
 } from '../../core';
@@ -24,6 +25,7 @@ import { failedItem } from '../shared/errors';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';
 import { forEachItemBySender, inInputOrder } from '../shared/core-access';
+import { isSendAndWait, operationProperty, resumeWebhook, resumeWebhooks, sendAndWait, sendAndWaitProperties } from '../shared/send-and-wait';
 import { sendTemplateProperties } from './description';
 import { getTemplateFields } from './methods/resource-mapping';
 
@@ -73,8 +75,11 @@ export class WhatsAppSendTemplate implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'whatsAppConversationsApi', required: true, testedBy: 'whatsAppConversationsApiTest' }],
-		properties: sendTemplateProperties,
+		properties: [operationProperty('template'), ...sendTemplateProperties, ...sendAndWaitProperties],
+		webhooks: resumeWebhooks,
 	};
+
+	webhook = resumeWebhook;
 
 	methods = {
 		listSearch: { searchSenders, searchTemplates },
@@ -84,7 +89,10 @@ export class WhatsAppSendTemplate implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const results: INodeExecutionData[] = [];
+		const waiting = isSendAndWait(this);
 		await forEachItemBySender(this, async (outbound, itemIndex) => {
+			// Send and Wait asks one question per execution, from the first item, like n8n's own.
+			if (waiting && itemIndex > 0) return;
 			try {
 				const to = this.getNodeParameter('to', itemIndex) as string;
 				const reference = parseTemplateReference(
@@ -94,7 +102,8 @@ export class WhatsAppSendTemplate implements INodeType {
 				const values = variableValues(this, itemIndex);
 				const { template, language } = resolveTemplate(await outbound.templates.all(), reference);
 				const input = buildTemplateInput({ to, name: reference.name, languageCode: language }, template, values);
-				const result = await sendTemplateMessage(outbound, input);
+				const send = (hooks?: SendHooks) => sendTemplateMessage(outbound, input, hooks);
+				const result = waiting ? await sendAndWait(this, outbound, send) : await send();
 				results.push({
 					json: {
 						...sentMessageItem(result),

@@ -1,10 +1,11 @@
-// WhatsApp Send Message's Send and Wait for Response through n8n's execution engine (the execution
-// waits), the store (the answer settles the question once) and the node's resume webhook.
+// Send and Wait for Response (WhatsApp Send Message and Send Template) through n8n's execution engine
+// (the execution waits), the store (the answer settles the question once) and the node's resume webhook.
 import type { INodeParameters, IWebhookFunctions } from 'n8n-workflow';
 
 import { WaitingAnswerResumer, type ResumeBody } from '../../core/conversation/waiting-answers';
-import { WAIT_BACKSTOP_MS } from '../../nodes/WhatsAppSendMessage/send-and-wait';
+import { WAIT_BACKSTOP_MS } from '../../nodes/shared/send-and-wait';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
+import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
 import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { credentialTypes, useWhatsAppFixture, whatsAppNode } from './support/whatsapp-fixture';
 import { runWorkflow } from './support/workflow-runner';
@@ -144,5 +145,54 @@ describe('WhatsApp Send Message: Send and Wait for Response', () => {
 		const result = await ask({ to: '+447911123456', messageType: 'text', text: 'Still there?' });
 		expect(result.status).not.toBe('waiting');
 		expect(result.itemsOf('Ask', 1)).toHaveLength(1);
+	});
+});
+
+describe('WhatsApp Send Template: Send and Wait for Response, when the window is closed', () => {
+	const TEMPLATE_TYPE = 'whatsAppSendTemplate';
+	const templateNode = new WhatsAppSendTemplate();
+	const STRANGER = '447911123456';
+
+	async function askWithTemplate(parameters: INodeParameters = {}) {
+		const send = whatsAppNode('Ask', TEMPLATE_TYPE, {
+			operation: 'sendAndWait',
+			to: `+${STRANGER}`,
+			template: { __rl: true, mode: 'list', value: 'order_tracking|en_US' },
+			variables: { mappingMode: 'defineBelow', value: { 'body.1': 'SKBUP2-4CPIG9', 'button.0': 'SKBUP2' }, matchingColumns: [], schema: [] },
+			waitAmount: 1,
+			waitUnit: 'days',
+			...parameters,
+		});
+		return runWorkflow({ nodeTypes: { [TEMPLATE_TYPE]: templateNode }, credentialTypes, credentials: wa.credentials(), workflow: { nodes: [send], connections: {} } });
+	}
+
+	it('asks with an approved template, waits, and resumes once with the tapped quick reply', async () => {
+		const result = await askWithTemplate();
+		expect(result.error).toBeUndefined();
+		expect(result.status).toBe('waiting');
+		expect(result.itemsOf('Ask', 0)[0].json).toMatchObject({ customerId: STRANGER, windowOpen: false, template: { name: 'order_tracking' }, dailyLimit: { counted: true } });
+		expect(wa.simulator.requestsTo('POST', '/messages').at(-1)?.body).toMatchObject({ type: 'template', template: { name: 'order_tracking' } });
+
+		// Meta's quick-reply tap on a template: type "button" with the button's payload and text.
+		const tap = inbound({ customerId: STRANGER, type: 'button', timestamp: Date.now(), text: 'Stop updates', reply: { kind: 'quick_reply', id: 'Stop updates', title: 'Stop updates', description: null } });
+		expect(await wa.store.ingest(webhookOf({ messages: [tap] }), { now: Date.now(), inactivityTimeoutMs: HOUR })).toMatchObject({ questionsAnswered: 1 });
+		const [call, ...more] = await resumePass(Date.now());
+		expect(more).toEqual([]);
+		const context = { getBodyData: () => call.body, getNode: () => ({ name: 'Ask' }) } as unknown as IWebhookFunctions;
+		expect((await templateNode.webhook.call(context)).workflowData?.[0][0].json).toMatchObject({
+			answered: true,
+			text: 'Stop updates',
+			replyKind: 'quick_reply',
+			messageType: 'button',
+			answerMessageId: tap.wamid,
+		});
+	});
+
+	it('does not wait, and gives the daily-limit unit back, when Meta refuses the template', async () => {
+		wa.simulator.failNext(1, { code: 131026 });
+		const refused = await askWithTemplate();
+		expect(refused.status).not.toBe('waiting');
+		expect(await resumePass(Date.now() + 2 * 86_400_000)).toEqual([]);
+		expect(await wa.store.dailyLimitUsage(wa.simulator.businessAccountId, Date.now())).toBe(0);
 	});
 });

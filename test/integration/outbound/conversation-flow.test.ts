@@ -131,6 +131,27 @@ describe('a conversation through the core and the Meta simulator', () => {
 		expect(await flow.store.listConversations({})).toEqual([]);
 	});
 
+	it('runs the beforeSend hook with the customer key before the template leaves; its error stops the send and gives the unit back', async () => {
+		const seen: string[] = [];
+		const sent = await sendTemplateMessage(flow.context, { to: CUSTOMER, name: 'hello_world', languageCode: 'en_US' }, {
+			beforeSend: async (customerId) => {
+				seen.push(customerId);
+				expect(flow.simulator.state.sentMessages).toHaveLength(0);
+			},
+		});
+		expect(seen).toEqual([CUSTOMER_WA_ID]);
+		expect(sent.dailyLimit).toMatchObject({ counted: true, used: 1 });
+
+		const stopped = sendTemplateMessage(flow.context, { to: '+447911123456', name: 'hello_world', languageCode: 'en_US' }, {
+			beforeSend: async () => {
+				throw new Error('the store is unavailable');
+			},
+		});
+		await expect(stopped).rejects.toThrow('the store is unavailable');
+		expect(flow.simulator.state.sentMessages).toHaveLength(1);
+		expect(await flow.store.dailyLimitUsage(flow.simulator.businessAccountId, flow.clock)).toBe(1);
+	});
+
 	it('keeps the daily-limit unit when the template may have been sent, and gives it back when Meta throttled it throughout', async () => {
 		// Meta accepted the message, then answered 131000: it may have gone out, so it counts and is not repeated.
 		const sends = (request: { method: string; path: string }): boolean => request.method === 'POST' && request.path.endsWith('/messages');

@@ -4,19 +4,17 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeExecutionData,
 	type INodeProperties,
 	type IWebhookDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { CloudApiError, sendSessionMessage, type OutboundContext, type ResumeBody } from '../../core';
-import { sentMessageItem } from '../shared/conversation-item';
-import { buildSessionMessage } from './build-message';
+import { CloudApiError, type OutboundContext, type ResumeBody, type SendHooks } from '../../core';
 
 /**
- * Send and Wait for Response: the question goes out like any message, the store records that this
+ * Send and Wait for Response (Send Message and Send Template): the question goes out like any message
+ * of the node, the store records that this
  * execution waits for the customer's next message, and n8n keeps the execution waiting. Whichever
  * process ingests the answer (or the resumer, at the timeout) POSTs the outcome to the execution's
  * resume URL, where `resumeWebhook` turns it into the node's output.
@@ -34,22 +32,29 @@ export const WAIT_BACKSTOP_MS = 60 * 60_000;
 
 const showForWait = { show: { operation: ['sendAndWait'] } };
 
-export const operationProperty: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	options: [
-		{ name: 'Send', value: 'send', action: 'Send a message' },
-		{
-			name: 'Send and Wait for Response',
-			value: 'sendAndWait',
-			action: 'Send a message and wait for the response',
-			description: "Sends a question and waits until the customer answers on WhatsApp or the timeout passes",
-		},
-	],
-	default: 'send',
-};
+/** `what` names the node's message in the actions: "message", "template". */
+export function operationProperty(what: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Send', value: 'send', action: `Send a ${what}` },
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				action: `Send a ${what} and wait for the response`,
+				description: 'Sends a question and waits until the customer answers on WhatsApp or the timeout passes',
+			},
+		],
+		default: 'send',
+	};
+}
+
+export function isSendAndWait(context: IExecuteFunctions): boolean {
+	return context.getNodeParameter('operation', 0, 'send') === 'sendAndWait';
+}
 
 export const sendAndWaitProperties: INodeProperties[] = [
 	{
@@ -84,11 +89,14 @@ export const sendAndWaitProperties: INodeProperties[] = [
 ];
 
 /**
- * Sends the first item's question and puts the execution to wait, like n8n's own Send and Wait
- * operations (one question per execution). Throws the send's errors for the node to route.
+ * Sends the first item's question with `send` and puts the execution to wait, like n8n's own Send and
+ * Wait operations (one question per execution). Throws the send's errors for the node to route.
  */
-export async function sendAndWait(context: IExecuteFunctions, outbound: OutboundContext): Promise<INodeExecutionData[]> {
-	const to = context.getNodeParameter('to', 0) as string;
+export async function sendAndWait<Result>(
+	context: IExecuteFunctions,
+	outbound: OutboundContext,
+	send: (hooks: SendHooks) => Promise<Result>,
+): Promise<Result> {
 	const amount = context.getNodeParameter('waitAmount', 0) as number;
 	const unit = context.getNodeParameter('waitUnit', 0) as keyof typeof UNIT_MS;
 	const timeoutMs = amount * UNIT_MS[unit];
@@ -96,16 +104,15 @@ export async function sendAndWait(context: IExecuteFunctions, outbound: Outbound
 		throw new NodeOperationError(context.getNode(), 'Wait For must be a positive number', { itemIndex: 0 });
 	}
 	const resumeUrl = context.evaluateExpression('{{ $execution.resumeUrl }}', 0) as string;
-	const message = await buildSessionMessage(context, 0, to, outbound.client);
 	const waitId = randomUUID();
 	const now = Date.now();
 	const expiresAt = now + timeoutMs;
 	let recorded = false;
-	let sent;
+	let sent: Result;
 	try {
 		// The question waits before it leaves: the customer may answer before Meta's reply reaches us.
 		// An answer that comes before n8n saved the execution as waiting is retried by the resumer.
-		sent = await sendSessionMessage(outbound, message, {
+		sent = await send({
 			beforeSend: async (customerId) => {
 				await outbound.store.waitForAnswer({ waitId, phoneNumberId: outbound.phoneNumberId, customerId, resumeUrl, createdAt: now, expiresAt });
 				recorded = true;
@@ -118,7 +125,7 @@ export async function sendAndWait(context: IExecuteFunctions, outbound: Outbound
 		throw error;
 	}
 	await context.putExecutionToWait(new Date(expiresAt + WAIT_BACKSTOP_MS));
-	return [{ json: sentMessageItem(sent), pairedItem: { item: 0 } }];
+	return sent;
 }
 
 /** The waiting execution's resume call: only POSTs with the resumer's body are taken. */
