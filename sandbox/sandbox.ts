@@ -41,6 +41,7 @@ export const WORKFLOWS = {
 	crm: { file: 'crm-sync.json', label: 'CRM sync (CSV)' },
 	reengage: { file: 're-engagement.json', label: 'Re-engagement (templates)' },
 	away: { file: 'away-message.json', label: 'Away message (business hours)' },
+	booking: { file: 'booking.json', label: 'Booking (Send and Wait)' },
 } as const;
 export type WorkflowKey = keyof typeof WORKFLOWS;
 

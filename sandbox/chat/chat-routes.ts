@@ -4,7 +4,7 @@
  *   GET  /chat                      the page (sandbox/chat/chat.html)
  *   GET  /chat/api/state?phone=     one customer's chat as the page draws it
  *   GET  /chat/api/events?phone=    the same, pushed on every change (server-sent events)
- *   POST /chat/api/send             { phone, name, text, context? } or { phone, name, reply: { kind, id, title } }
+ *   POST /chat/api/send             { phone, name, text, context? } or { phone, name, reply: { kind, id, title }, context? }
  *                                   or { phone, name, reaction: { messageId, emoji } } or { phone, name, location: true }:
  *                                   the customer writes (quoting the message `context` names), reacts ('' takes
  *                                   the reaction back) or shares a location; a signed webhook goes to n8n like Meta's
@@ -521,25 +521,26 @@ async function sendAsCustomer(simulator: MetaSimulator, customer: ChatCustomer, 
 	// A username customer reaches the business by BSUID only; Meta still knows both are one person.
 	if (customer.userId !== null) simulator.state.linkUser(customer.userId, customer.phone);
 	const sender = customer.userId === null ? { from: customer.phone, name } : { userId: customer.userId, username: customer.username ?? undefined, name };
+	const quoted = str(body.context);
+	const context = quoted === undefined || quoted === '' ? undefined : { id: quoted };
+	// A tap names the message it was on in `context`, as in Meta's documented button and list replies.
 	if (reply.kind === 'button' || reply.kind === 'list') {
 		const id = str(reply.id) ?? '';
 		const title = str(reply.title) ?? id;
 		return simulator.simulateInbound(
 			reply.kind === 'button'
-				? { ...sender, type: 'interactive', buttonReply: { id, title } }
-				: { ...sender, type: 'interactive', listReply: { id, title } },
+				? { ...sender, type: 'interactive', buttonReply: { id, title }, context }
+				: { ...sender, type: 'interactive', listReply: { id, title }, context },
 		);
 	}
 	if (reply.kind === 'quick') {
 		const title = str(reply.title) ?? '';
-		return simulator.simulateInbound({ ...sender, type: 'button', button: { text: title, payload: str(reply.id) ?? title } });
+		return simulator.simulateInbound({ ...sender, type: 'button', button: { text: title, payload: str(reply.id) ?? title }, context });
 	}
 	const reaction = record(body.reaction);
 	const reactedTo = str(reaction.messageId);
 	if (reactedTo !== undefined) return simulator.simulateInbound({ ...sender, type: 'reaction', reaction: { messageId: reactedTo, emoji: str(reaction.emoji) ?? '' } });
 	if (body.location === true) return simulator.simulateInbound({ ...sender, type: 'location', location: SANDBOX_LOCATION });
-	const quoted = str(body.context);
-	const context = quoted === undefined || quoted === '' ? undefined : { id: quoted };
 	if (text !== undefined && text.trim() !== '') return simulator.simulateInbound({ ...sender, text: text.slice(0, 4096), context });
 	return null;
 }

@@ -12,6 +12,9 @@
  *   re-engagement workflow takes the only path WhatsApp allows, an approved template.
  * - A customer with a WhatsApp username: n8n gets no phone number, only a business-scoped user id, and
  *   the bot answers them by it (Meta's `recipient` field).
+ * - Send and Wait (the booking example): "book" gets a question with reply buttons while the execution
+ *   waits in n8n; the tapped button resumes that execution once, the time is confirmed, and the AI
+ *   support bot leaves both messages alone.
  * - The editor: the package's nodes are in the node panel with their own icons, and the example
  *   workflows open. Screenshots are taken on every run; they replace the README's docs/screenshots/
  *   only when asked for (`UPDATE_SCREENSHOTS=1 npm run test:browser`), else they go to the run's
@@ -442,6 +445,70 @@ describe('the sandbox in Chromium', () => {
 			await page.waitForTimeout(600);
 			await screenshot(page, `workflow-${WORKFLOWS[key].file.replace(/\.json$/, '')}.png`);
 		}
+		await page.close();
+	});
+});
+
+describe('Send and Wait from the chat page (the booking example)', () => {
+	const BOOKING_CUSTOMER = { phone: '447911123470', name: 'Bo Booking' };
+	const ASKER = 'Ask for a Time';
+
+	it('"book": the question comes with reply buttons, the tapped time is confirmed, and the waiting execution resumed once', async () => {
+		const { urls, workflowIds, n8n, simulator } = running();
+		const page = await newPage();
+		await page.goto(`${urls.chat}?phone=${BOOKING_CUSTOMER.phone}&name=${encodeURIComponent(BOOKING_CUSTOMER.name)}&username=`);
+		await page.locator('#window').waitFor();
+		await send(page, 'book');
+		const question = businessMessages(page).filter({ hasText: 'When should our plant doctor visit you?' }).first();
+		await question.waitFor({ timeout: 30_000 });
+		await expect(question.locator('[data-testid="reply-button"]').allInnerTexts()).resolves.toEqual(['↩ Tomorrow 10:00', '↩ Tomorrow 15:00', '↩ Other day']);
+		const questionWamid = await question.getAttribute('data-wamid');
+
+		// The execution waits in n8n for the answer (Send and Wait), having sent the question.
+		const byCustomer = (e: Execution) => outputOf(e, 'WhatsApp Message Received')[0]?.customerPhone === `+${BOOKING_CUSTOMER.phone}`;
+		const waiting = await waitFor('the booking execution waiting for the answer', async () =>
+			(await n8n.executions(workflowIds.booking)).find((e) => e.status === 'waiting' && byCustomer(e)),
+		);
+
+		await question.locator('[data-testid="reply-button"]', { hasText: 'Tomorrow 15:00' }).click();
+		// The tap is Meta's button reply, quoting the question as WhatsApp shows it.
+		const tap = page.locator('[data-testid="customer-message"]', { hasText: 'Tomorrow 15:00' });
+		await tap.waitFor();
+		await expect(tap.getAttribute('data-type')).resolves.toBe('interactive');
+		await expect(tap.locator('[data-testid="quote"]').getAttribute('data-wamid')).resolves.toBe(questionWamid);
+		await businessMessages(page).filter({ hasText: 'Booked: Tomorrow 15:00' }).first().waitFor({ timeout: 30_000 });
+
+		// The same execution went on, with the tapped button, and confirmed once.
+		const resumed = await waitFor('the resumed booking execution', async () => (await n8n.executions(workflowIds.booking)).find((e) => e.id === waiting.id && finished(e)));
+		expect(resumed.status).toBe('success');
+		const runData = resumed.data?.resultData.runData ?? {};
+		// n8n replaces the waiting run of the node with the resumed one.
+		expect(runData[ASKER]?.at(-1)?.data?.main[0]?.[0]?.json).toMatchObject({
+			answered: true,
+			timedOut: false,
+			text: 'Tomorrow 15:00',
+			replyId: 'slot_tomorrow_15',
+			replyKind: 'button_reply',
+			answerMessageId: await tap.getAttribute('data-wamid'),
+		});
+		expect(runData['Confirm the Time']).toHaveLength(1);
+		expect(outputOf(resumed, 'Confirm the Time')).toHaveLength(1);
+
+		// The AI support bot left "book" and the tap to this workflow: once its run for the tap is over
+		// (after its 3 s quiet period), the customer got the question and one confirmation, nothing else.
+		const botRunForTap = (e: Execution) => finished(e) && outputOf(e, 'WhatsApp Message Received')[0]?.replyId === 'slot_tomorrow_15';
+		await waitFor('the bot run for the tap', async () => (await n8n.executions(workflowIds.bot)).find(botRunForTap));
+		await new Promise((done) => setTimeout(done, 2000));
+		expect(simulator.sentTo(BOOKING_CUSTOMER.phone).map((sent) => sent.type)).toEqual(['interactive', 'text']);
+		expect((await n8n.executions(workflowIds.booking)).filter(byCustomer)).toHaveLength(1);
+
+		// Blue ticks on both of the customer's messages (the triggers marked them read), then the screenshot.
+		await page.waitForFunction(
+			`[...document.querySelectorAll('[data-testid="customer-message"]')].every((bubble) => bubble.getAttribute('data-status') === 'read') && [...document.querySelectorAll('[data-testid="business-message"]')].every((bubble) => bubble.getAttribute('data-status') === 'read')`,
+			undefined,
+			{ timeout: 20_000 },
+		);
+		await screenshot(page, 'chat-send-and-wait.png');
 		await page.close();
 	});
 });
