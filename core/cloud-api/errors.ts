@@ -131,6 +131,11 @@ const HINTS: Record<number, string> = {
 	133010: 'The phone number is not registered on the Cloud API: register it in WhatsApp Manager.',
 };
 
+/** The one-sentence fix for a Meta error code; null for codes without their own hint. */
+export function metaErrorHint(code: number): string | null {
+	return HINTS[code] ?? null;
+}
+
 /** Replaces the secrets, and any access_token query parameter, in text that came back from a server. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
 	let scrubbed = text.replace(/access_token=[^&\s"'<>]+/gi, 'access_token=[redacted]');

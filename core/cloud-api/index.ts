@@ -30,6 +30,12 @@ export {
 	type CloudApiErrorCode,
 	type CloudApiErrorOptions,
 } from './errors';
+export {
+	MARKETING_STOPPED_ERROR_CODE,
+	describeDeliveryFailure,
+	type DeliveryFailure,
+	type DeliveryFailureReason,
+} from './delivery-failure';
 export * from './messages';
 export { backoffDelay, withRetry, type RetryPolicy } from './retry';
 export { SendRateLimiter, ThrottleRegistry, processThrottleRegistry, waitForSendSlot } from './throttle';

@@ -3,6 +3,7 @@ import type { NewStoreEvent, StoreEvent } from '../events/types';
 import type { ConversationFilter, ReadEventsOptions } from './store';
 import type { PendingBurst } from './bursts';
 import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from './waiting-answers';
+import type { MessagePricingRecord, UsageCount, UsageFilter } from './usage';
 
 /**
  * A storage engine (SQLite, PostgreSQL) as the conversation service holds it: transactions, the
@@ -47,6 +48,8 @@ export interface StoreReader {
 	/** These events of the log, oldest first (those pruned meanwhile are missing). */
 	eventsByIds(ids: readonly number[]): Promise<StoreEvent[]>;
 	getWaitingAnswer(waitId: string): Promise<WaitingAnswer | null>;
+	/** Priced messages in the filter's range, counted per number, conversation, category, pricing type, billable and UTC day. */
+	usageCounts(filter: UsageFilter): Promise<UsageCount[]>;
 }
 
 export interface StoreWriter extends StoreReader {
@@ -87,6 +90,13 @@ export interface StoreWriter extends StoreReader {
 	/** Deletes up to `limit` closed conversations whose last message is older than `before` and that hold no message. */
 	deleteClosedConversationsBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number>;
 	deleteStatusReceiptsBefore(before: number, limit: number): Promise<number>;
+	/**
+	 * Keeps a message's pricing; a wamid already priced keeps its first report and only gains the
+	 * conversation and customer it lacked (a status that arrived before the send was recorded).
+	 */
+	putMessagePricing(record: MessagePricingRecord): Promise<void>;
+	/** Deletes up to `limit` pricing rows older than `before`, only of this business number when given. */
+	deleteMessagePricingBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number>;
 	/** Deletes up to `limit` daily-limit reservations, of any scope, made at or before `expiredAtOrBefore`. */
 	deleteReservationsBefore(expiredAtOrBefore: number, limit: number): Promise<number>;
 	/** Deletes up to `limit` waiting questions resumed before `before`, or expired before it whatever their state. */

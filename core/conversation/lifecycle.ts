@@ -8,6 +8,7 @@ import { LIMIT_WINDOW_MS, limitReachedError, tierLimit } from '../policy/limits'
 import { customerKey, isBsuid } from '../policy/customer';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
 import type { StoreReader, StoreWriter } from './engine';
+import { recordDeliveryFacts } from './delivery';
 import { capPayload } from './payload-cap';
 import { answerOf } from './waiting-answers';
 import type {
@@ -393,6 +394,13 @@ async function ingestStatus(tx: StoreWriter, reported: StatusUpdate, now: number
 		const [firstError] = status.errors;
 		await tx.updateMessageStatus(status.wamid, status.status, status.timestamp, firstError ?? null);
 	}
+	const recipient = status.recipientId;
+	await recordDeliveryFacts(
+		tx,
+		status,
+		{ conversationId: stored?.conversationId ?? null, customerId: async () => (recipient === null ? null : resolveCustomer(tx, status.phoneNumberId, recipient)) },
+		now,
+	);
 	await tx.appendEvent({
 		type: 'message.status',
 		phoneNumberId: status.phoneNumberId,

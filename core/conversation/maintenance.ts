@@ -41,7 +41,7 @@ export interface StoreMaintenanceOptions {
 }
 
 function emptyResult(): PruneResult {
-	return { messages: 0, conversations: 0, statusReceipts: 0, reservations: 0, waitingAnswers: 0, events: 0, forgottenSubscribers: [] };
+	return { messages: 0, conversations: 0, statusReceipts: 0, reservations: 0, waitingAnswers: 0, pricing: 0, events: 0, forgottenSubscribers: [] };
 }
 
 function add(total: PruneResult, part: PruneResult): void {
@@ -50,6 +50,7 @@ function add(total: PruneResult, part: PruneResult): void {
 	total.statusReceipts += part.statusReceipts;
 	total.reservations += part.reservations;
 	total.waitingAnswers += part.waitingAnswers;
+	total.pricing += part.pricing;
 	total.events += part.events;
 	total.forgottenSubscribers.push(...part.forgottenSubscribers);
 }

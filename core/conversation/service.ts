@@ -6,6 +6,7 @@ import type { StoreEngine, StoreWriter } from './engine';
 import * as lifecycle from './lifecycle';
 import { holdInBurst, takeDueBursts, type BurstLimits, type DueBursts, type ReceivedEvent } from './bursts';
 import type { NewWaitingAnswer, WaitingAnswer } from './waiting-answers';
+import type { UsageCount, UsageFilter } from './usage';
 import type {
 	ConversationFilter,
 	ConversationStore,
@@ -117,6 +118,10 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 
 	dailyLimitUsage(scope: string, now: number): Promise<number> {
 		return this.storage.read((tx) => tx.countReservations(scope, now - LIMIT_WINDOW_MS));
+	}
+
+	usageCounts(filter: UsageFilter): Promise<UsageCount[]> {
+		return this.storage.read((tx) => tx.usageCounts(filter));
 	}
 
 	getConversation(id: string): Promise<ConversationRecord | null> {
@@ -276,6 +281,7 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 			statusReceipts: 0,
 			reservations: 0,
 			waitingAnswers: 0,
+			pricing: 0,
 			events: 0,
 			forgottenSubscribers: [],
 		};
@@ -295,6 +301,7 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 		if (messagesBefore !== undefined) {
 			result.messages = await drain((tx) => tx.deleteMessagesBefore(messagesBefore, phoneNumberId, limit));
 			result.conversations = await drain((tx) => tx.deleteClosedConversationsBefore(messagesBefore, phoneNumberId, limit));
+			result.pricing = await drain((tx) => tx.deleteMessagePricingBefore(messagesBefore, phoneNumberId, limit));
 		}
 		if (statusReceiptsBefore !== undefined) {
 			result.statusReceipts = await drain((tx) => tx.deleteStatusReceiptsBefore(statusReceiptsBefore, limit));

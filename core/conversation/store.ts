@@ -5,6 +5,7 @@ import type { WindowState as PolicyWindowState } from '../policy/window';
 import type { ParsedWebhook } from '../webhook/types';
 import type { BurstLimits, DueBursts, ReceivedEvent } from './bursts';
 import type { NewWaitingAnswer, WaitingAnswer } from './waiting-answers';
+import type { UsageCount, UsageFilter } from './usage';
 
 /** Settings every write that can open or extend a conversation needs. */
 export interface LifecycleOptions {
@@ -132,7 +133,7 @@ export interface EventBatch {
  * each its own short write transaction, so ingest and sends wait at most one batch.
  */
 export interface PruneOptions {
-	/** Messages older than this epoch ms, and closed conversations whose last message is, are deleted. */
+	/** Messages (and their pricing) older than this epoch ms, and closed conversations whose last message is, are deleted. */
 	messagesBefore?: number;
 	/** Only this business number's messages and conversations (each credential has its own retention). */
 	phoneNumberId?: string;
@@ -161,6 +162,8 @@ export interface PruneResult {
 	statusReceipts: number;
 	reservations: number;
 	waitingAnswers: number;
+	/** Pricing rows of messages (deleted with messagesBefore). */
+	pricing: number;
 	events: number;
 	/** The cursors that were forgotten. */
 	forgottenSubscribers: string[];
@@ -209,6 +212,8 @@ export interface ConversationStore {
 	/** Gives back a unit whose message never left (the API refused it). */
 	releaseDailyLimit(reservation: LimitReservation): Promise<void>;
 	dailyLimitUsage(scope: string, now: number): Promise<number>;
+	/** Messages Meta priced (status webhooks' `pricing`) in the range, counted per number, conversation, category, type and UTC day. */
+	usageCounts(filter: UsageFilter): Promise<UsageCount[]>;
 
 	getConversation(id: string): Promise<ConversationRecord | null>;
 	findOpenConversation(phoneNumberId: string, customerId: string): Promise<ConversationRecord | null>;

@@ -20,6 +20,7 @@ export const STORE_TABLES = [
 	'customer_aliases',
 	'event_bursts',
 	'waiting_answers',
+	'message_pricing',
 ] as const;
 
 export type StoreTable = (typeof STORE_TABLES)[number];
@@ -88,6 +89,17 @@ export const TABLE_COLUMNS: Record<StoreTable, Readonly<Record<string, ColumnKin
 		resume_after: 'number',
 		attempts: 'number',
 	},
+	message_pricing: {
+		wamid: 'text',
+		phone_number_id: 'text',
+		conversation_id: 'text',
+		customer_id: 'text',
+		category: 'text',
+		pricing_model: 'text',
+		pricing_type: 'text',
+		billable: 'boolean',
+		timestamp: 'number',
+	},
 };
 
 /** Export order within a table (its primary key), so that two engines' exports compare row by row. */
@@ -102,6 +114,7 @@ export const TABLE_KEYS: Record<StoreTable, readonly string[]> = {
 	customer_aliases: ['phone_number_id', 'alias'],
 	event_bursts: ['subscriber_id', 'event_id'],
 	waiting_answers: ['wait_id'],
+	message_pricing: ['wamid'],
 };
 
 /** A row in the neutral form: epoch ms as numbers, flags as booleans, JSON as JSON text. */

@@ -2,6 +2,7 @@ import type { CloseReason, ContactRecord, ConversationRecord, Initiator, StoredM
 import type { EventType, StoreEvent } from '../events/types';
 import type { PendingBurst } from '../conversation/bursts';
 import type { QuestionAnswer, WaitingAnswer, WaitingAnswerState } from '../conversation/waiting-answers';
+import { utcDay, type MessagePricingRecord, type UsageCount } from '../conversation/usage';
 
 /**
  * Records ↔ engine rows, one builder per row type for both engines. Engines name columns alike
@@ -206,5 +207,39 @@ export function toWaitingAnswer(row: Row): WaitingAnswer {
 		settledAt: toNumberOrNull(row.settled_at),
 		resumeAfter: toNumberOrNull(row.resume_after),
 		attempts: toNumber(row.attempts),
+	};
+}
+
+/** The message_pricing table's columns, in the order `messagePricingValues` gives them. */
+export const MESSAGE_PRICING_COLUMNS = 'wamid, phone_number_id, conversation_id, customer_id, category, pricing_model, pricing_type, billable, timestamp';
+
+export function messagePricingValues(record: MessagePricingRecord): RowValue[] {
+	return [
+		record.wamid,
+		record.phoneNumberId,
+		record.conversationId,
+		record.customerId,
+		record.category,
+		record.pricingModel,
+		record.pricingType,
+		record.billable,
+		record.timestamp,
+	];
+}
+
+/** One UTC day in ms: the engines' usage query divides timestamps by it to group by day. */
+export const USAGE_DAY_MS = 86_400_000;
+
+/** A row of the engines' usage query (grouped by number, conversation, category, type, billable and `day` number). */
+export function toUsageCount(row: Row): UsageCount {
+	return {
+		phoneNumberId: String(row.phone_number_id),
+		conversationId: toStringOrNull(row.conversation_id),
+		customerId: toStringOrNull(row.customer_id),
+		category: toStringOrNull(row.category),
+		pricingType: toStringOrNull(row.pricing_type),
+		billable: row.billable === null || row.billable === undefined ? null : toBoolean(row.billable),
+		day: utcDay(toNumber(row.day) * USAGE_DAY_MS),
+		messages: toNumber(row.messages),
 	};
 }

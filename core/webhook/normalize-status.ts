@@ -37,5 +37,6 @@ function toPricing(pricing: StatusPayload['pricing']): StatusUpdate['pricing'] {
 		billable: pricing.billable ?? null,
 		category: pricing.category ?? null,
 		pricingModel: pricing.pricing_model ?? null,
+		type: pricing.type ?? null,
 	};
 }

@@ -118,7 +118,7 @@ export const statusSchema = z.looseObject({
 		})
 		.optional(),
 	pricing: z
-		.looseObject({ billable: optionalBoolean, category: optionalString, pricing_model: optionalString })
+		.looseObject({ billable: optionalBoolean, category: optionalString, pricing_model: optionalString, type: optionalString })
 		.optional(),
 });
 

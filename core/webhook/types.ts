@@ -129,7 +129,12 @@ export interface StatusUpdate extends BusinessEndpoint {
 	errors: MetaErrorDetail[];
 	/** Meta's conversation (billing) object when present; absent from v24 onwards in some cases. */
 	conversation: { id: string; originType: string | null; expiresAt: number | null } | null;
-	pricing: { billable: boolean | null; category: string | null; pricingModel: string | null } | null;
+	/**
+	 * Meta's pricing of the message (per-message pricing since July 2025: `category` marketing, utility,
+	 * authentication, service…, `type` regular, free_customer_service or free_entry_point). `type` is
+	 * absent on statuses stored before it was read.
+	 */
+	pricing: { billable: boolean | null; category: string | null; pricingModel: string | null; type?: string | null } | null;
 	raw: Readonly<Record<string, unknown>>;
 }
 

@@ -3,7 +3,7 @@
  * `statuses[]` entry for a status update, following the shared Meta samples field by field.
  */
 import { randomBytes } from 'node:crypto';
-import { metaErrorTitle } from './meta-errors';
+import { metaErrorDetails, metaErrorTitle } from './meta-errors';
 import { digitsOf, newWamid, type SentMessage, type SimulatorState } from './state';
 import { formatTimestamp, type TimestampFormat } from './webhooks';
 import type { JsonRecord } from './validate';
@@ -166,7 +166,7 @@ export function buildStatus(
 				code,
 				title: metaErrorTitle(code),
 				message: metaErrorTitle(code),
-				error_data: { details: metaErrorTitle(code) },
+				error_data: { details: metaErrorDetails(code) },
 				href: '/documentation/business-messaging/whatsapp/support/error-codes',
 			},
 		];

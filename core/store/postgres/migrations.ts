@@ -179,6 +179,23 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
 		CREATE INDEX waiting_answers_due ON ${s}.waiting_answers (state, resume_after);
 		CREATE INDEX waiting_answers_expiry ON ${s}.waiting_answers (state, expires_at);
 		`,
+		// Usage: Meta's pricing of each message (status webhooks), one row per wamid, counted per number
+		// and day for the Conversation node's Get Usage; pruned with the messages.
+		`
+		CREATE TABLE ${s}.message_pricing (
+			wamid TEXT PRIMARY KEY,
+			phone_number_id TEXT NOT NULL,
+			conversation_id TEXT,
+			customer_id TEXT,
+			category TEXT,
+			pricing_model TEXT,
+			pricing_type TEXT,
+			billable BOOLEAN,
+			"timestamp" BIGINT NOT NULL
+		);
+		CREATE INDEX message_pricing_number_time ON ${s}.message_pricing (phone_number_id, "timestamp");
+		CREATE INDEX message_pricing_timestamp ON ${s}.message_pricing ("timestamp");
+		`,
 	];
 }
 

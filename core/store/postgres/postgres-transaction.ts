@@ -5,10 +5,13 @@ import type { NewStoreEvent, StoreEvent } from '../../events/types';
 import {
 	CONTACT_COLUMNS,
 	CONVERSATION_COLUMNS,
+	MESSAGE_PRICING_COLUMNS,
+	USAGE_DAY_MS,
 	contactValues,
 	conversationUpdateValues,
 	conversationValues,
 	errorValue,
+	messagePricingValues,
 	messageValues,
 	toContact,
 	toConversation,
@@ -16,12 +19,14 @@ import {
 	toWaitingAnswer,
 	toStoreEvent,
 	toStoredMessage,
+	toUsageCount,
 	type Row,
 } from '../rows';
 import type { StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 import type { PendingBurst } from '../../conversation/bursts';
 import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from '../../conversation/waiting-answers';
+import type { MessagePricingRecord, UsageCount, UsageFilter } from '../../conversation/usage';
 
 /**
  * A row this transaction read as absent was inserted by a concurrent transaction that committed
@@ -457,6 +462,37 @@ export class PostgresTransaction implements StoreWriter {
 				SELECT m.seq FROM ${this.s}.messages m JOIN ${this.s}.conversations c ON c.id = m.conversation_id
 				WHERE m."timestamp" < $1 AND ($2::text IS NULL OR c.phone_number_id = $2)
 				ORDER BY m."timestamp" LIMIT $3 FOR UPDATE OF m SKIP LOCKED)`,
+			[before, phoneNumberId, limit],
+		);
+	}
+
+	async putMessagePricing(record: MessagePricingRecord): Promise<void> {
+		// A concurrent insert of the same wamid makes this one wait for its commit, then fill the gaps.
+		await this.changes(
+			`INSERT INTO ${this.s}.message_pricing (${MESSAGE_PRICING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (wamid) DO UPDATE SET
+				conversation_id = coalesce(message_pricing.conversation_id, excluded.conversation_id),
+				customer_id = coalesce(message_pricing.customer_id, excluded.customer_id)`,
+			messagePricingValues(record),
+		);
+	}
+
+	async usageCounts(filter: UsageFilter): Promise<UsageCount[]> {
+		const rows = await this.rows(
+			`SELECT phone_number_id, conversation_id, customer_id, category, pricing_type, billable, "timestamp" / ${USAGE_DAY_MS} AS day, count(*) AS messages
+			FROM ${this.s}.message_pricing WHERE "timestamp" >= $1 AND "timestamp" < $2 AND ($3::text IS NULL OR phone_number_id = $3)
+			GROUP BY phone_number_id, conversation_id, customer_id, category, pricing_type, billable, day
+			ORDER BY day, phone_number_id`,
+			[filter.from, filter.to, filter.phoneNumberId ?? null],
+		);
+		return rows.map(toUsageCount);
+	}
+
+	async deleteMessagePricingBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number> {
+		return this.changes(
+			`DELETE FROM ${this.s}.message_pricing WHERE wamid IN (
+				SELECT wamid FROM ${this.s}.message_pricing WHERE "timestamp" < $1 AND ($2::text IS NULL OR phone_number_id = $2)
+				ORDER BY "timestamp" LIMIT $3 FOR UPDATE SKIP LOCKED)`,
 			[before, phoneNumberId, limit],
 		);
 	}

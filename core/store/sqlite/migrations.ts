@@ -151,4 +151,21 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 	CREATE INDEX waiting_answers_due ON waiting_answers (state, resume_after);
 	CREATE INDEX waiting_answers_expiry ON waiting_answers (state, expires_at);
 	`,
+	// Usage: Meta's pricing of each message (status webhooks), one row per wamid, counted per number
+	// and day for the Conversation node's Get Usage; pruned with the messages.
+	`
+	CREATE TABLE message_pricing (
+		wamid TEXT PRIMARY KEY,
+		phone_number_id TEXT NOT NULL,
+		conversation_id TEXT,
+		customer_id TEXT,
+		category TEXT,
+		pricing_model TEXT,
+		pricing_type TEXT,
+		billable INTEGER,
+		timestamp INTEGER NOT NULL
+	) WITHOUT ROWID;
+	CREATE INDEX message_pricing_number_time ON message_pricing (phone_number_id, timestamp);
+	CREATE INDEX message_pricing_timestamp ON message_pricing (timestamp);
+	`,
 ];

@@ -5,10 +5,13 @@ import type { NewStoreEvent, StoreEvent } from '../../events/types';
 import {
 	CONTACT_COLUMNS,
 	CONVERSATION_COLUMNS,
+	MESSAGE_PRICING_COLUMNS,
+	USAGE_DAY_MS,
 	contactValues,
 	conversationUpdateValues,
 	conversationValues,
 	errorValue,
+	messagePricingValues,
 	messageValues,
 	toContact,
 	toConversation,
@@ -16,6 +19,7 @@ import {
 	toWaitingAnswer,
 	toStoreEvent,
 	toStoredMessage,
+	toUsageCount,
 	type Row,
 	type RowValue,
 } from '../rows';
@@ -23,6 +27,7 @@ import type { StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 import type { PendingBurst } from '../../conversation/bursts';
 import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from '../../conversation/waiting-answers';
+import type { MessagePricingRecord, UsageCount, UsageFilter } from '../../conversation/usage';
 
 /** node:sqlite takes no booleans: flags are stored as 0/1. */
 export function sqliteValue(value: RowValue): SQLInputValue {
@@ -406,6 +411,41 @@ export class SqliteTransaction implements StoreWriter {
 			`DELETE FROM message_statuses WHERE (wamid, status) IN (
 				SELECT wamid, status FROM message_statuses WHERE timestamp < ? ORDER BY timestamp LIMIT ?)`,
 			before,
+			limit,
+		);
+	}
+
+	async putMessagePricing(record: MessagePricingRecord): Promise<void> {
+		this.run(
+			`INSERT INTO message_pricing (${MESSAGE_PRICING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (wamid) DO UPDATE SET
+				conversation_id = coalesce(message_pricing.conversation_id, excluded.conversation_id),
+				customer_id = coalesce(message_pricing.customer_id, excluded.customer_id)`,
+			...messagePricingValues(record).map(sqliteValue),
+		);
+	}
+
+	async usageCounts(filter: UsageFilter): Promise<UsageCount[]> {
+		const phoneNumberId = filter.phoneNumberId ?? null;
+		return this.all(
+			`SELECT phone_number_id, conversation_id, customer_id, category, pricing_type, billable, timestamp / ${USAGE_DAY_MS} AS day, count(*) AS messages
+			FROM message_pricing WHERE timestamp >= ? AND timestamp < ? AND (? IS NULL OR phone_number_id = ?)
+			GROUP BY phone_number_id, conversation_id, customer_id, category, pricing_type, billable, day
+			ORDER BY day, phone_number_id`,
+			filter.from,
+			filter.to,
+			phoneNumberId,
+			phoneNumberId,
+		).map(toUsageCount);
+	}
+
+	async deleteMessagePricingBefore(before: number, phoneNumberId: string | null, limit: number): Promise<number> {
+		return this.run(
+			`DELETE FROM message_pricing WHERE wamid IN (
+				SELECT wamid FROM message_pricing WHERE timestamp < ? AND (? IS NULL OR phone_number_id = ?) ORDER BY timestamp LIMIT ?)`,
+			before,
+			phoneNumberId,
+			phoneNumberId,
 			limit,
 		);
 	}

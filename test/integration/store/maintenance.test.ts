@@ -84,7 +84,7 @@ describe('store maintenance', () => {
 		const calls: PruneOptions[] = [];
 		jest.spyOn(store, 'prune').mockImplementation(async (options) => {
 			calls.push(options);
-			return { messages: 0, conversations: 0, statusReceipts: 0, reservations: 0, waitingAnswers: 0, events: 0, forgottenSubscribers: [] };
+			return { messages: 0, conversations: 0, statusReceipts: 0, reservations: 0, waitingAnswers: 0, pricing: 0, events: 0, forgottenSubscribers: [] };
 		});
 		const maintenance = new StoreMaintenance(store, { clock: () => now, pauseMs: 0 });
 		maintenance.addPolicy({ phoneNumberId: 'A', keepMessagesMs: 30 * DAY, forgetInactiveTriggersAfterMs: 7 * DAY });

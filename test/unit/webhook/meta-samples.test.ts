@@ -236,7 +236,7 @@ describe('Meta webhook samples (repository copy)', () => {
 			recipientId: CUSTOMER,
 			errors: [],
 			conversation: { id: '72b14d6bd5407799e66f64d1b338e567', originType: 'marketing', expiresAt: 1750116480000 },
-			pricing: { billable: true, category: 'marketing', pricingModel: 'PMP' },
+			pricing: { billable: true, category: 'marketing', pricingModel: 'PMP', type: 'regular' },
 		});
 	});
 
