@@ -38,6 +38,7 @@ export { SqliteConversationStore, type SqliteStoreOptions } from './conversation
 export { pathInsideFolders } from './store/sqlite/allowed-path';
 export { DEFAULT_FORGET_INACTIVE_TRIGGERS_DAYS, DEFAULT_KEEP_MESSAGES_DAYS, maintainStore, StoreMaintenance, type RetentionPolicy, type StoreMaintenanceOptions } from './conversation/maintenance';
 export { capPayload, MAX_STORED_PAYLOAD_BYTES } from './conversation/payload-cap';
+export { isBillable, summarizeUsage, utcDay, type MessagePricingRecord, type UsageCount, type UsageFilter, type UsageLine, type UsagePrices, type UsageSummary } from './conversation/usage';
 export { PostgresConversationStore, type PostgresStoreOptions } from './conversation/open';
 
 export * from './policy';

@@ -5,6 +5,7 @@ import type { ConversationStore } from '../../core/conversation/store';
 import { BUSINESS, inbound, status, webhookOf } from '../../tools/traffic/builders';
 import { describeBurstConformance } from './bursts';
 import { describeWaitingAnswerConformance } from './waiting-answers';
+import { describeUsageConformance } from './usage';
 import { describeCustomerKeyConformance } from './customer-keys';
 import type { StoreHarness, StoreHarnessFactory } from './harness';
 
@@ -498,6 +499,7 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 		describeCustomerKeyConformance(() => store);
 		describeBurstConformance(() => ({ store, harness }));
 		describeWaitingAnswerConformance(() => store);
+		describeUsageConformance(() => store);
 
 		describe('event log and cursors', () => {
 			it('starts a new subscriber at the head and keeps its cursor', async () => {
