@@ -126,3 +126,32 @@ export class ChatLinkError extends WhatsAppConversationsError {
 		this.field = field;
 	}
 }
+
+export type TemplateDefinitionErrorCode =
+	| 'TEMPLATE_NAME_INVALID'
+	| 'TEMPLATE_LANGUAGE_INVALID'
+	| 'TEMPLATE_CATEGORY_INVALID'
+	| 'TEMPLATE_HEADER_INVALID'
+	| 'TEMPLATE_BODY_INVALID'
+	| 'TEMPLATE_FOOTER_INVALID'
+	| 'TEMPLATE_VARIABLES_INVALID'
+	| 'TEMPLATE_EXAMPLE_MISSING'
+	| 'TEMPLATE_BUTTONS_INVALID';
+
+/**
+ * A template to create breaks one of Meta's creation rules; nothing was sent. `field` names the setting
+ * to fix (name, language, category, header, body, footer, buttons[2]...); `details.problems` lists every
+ * problem found, the message names the first.
+ */
+export class TemplateDefinitionError extends WhatsAppConversationsError {
+	readonly code: TemplateDefinitionErrorCode;
+	readonly field: string;
+	readonly details: Readonly<Record<string, unknown>>;
+
+	constructor(code: TemplateDefinitionErrorCode, field: string, message: string, hint: string, details: Record<string, unknown> = {}) {
+		super(message, { hint });
+		this.code = code;
+		this.field = field;
+		this.details = details;
+	}
+}

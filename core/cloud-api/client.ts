@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod/v4';
+import type { TemplateCreateRequest } from '../template/create';
 import type { TemplateDefinition } from '../template/definition';
 import type { TemplateSendRequest } from '../template/request';
 import {
@@ -34,6 +35,7 @@ import {
 	toPhoneNumberInfo,
 	toTemplateDefinition,
 	type ConnectionCheck,
+	type CreatedTemplate,
 	type DownloadedMedia,
 	type ListTemplatesOptions,
 	type MediaInfo,
@@ -42,12 +44,14 @@ import {
 	type TemplatePage,
 } from './results';
 import {
+	createTemplateResponseSchema,
 	dialog360TemplatesPageSchema,
 	mediaInfoSchema,
 	phoneNumberSchema,
 	phoneNumbersPageSchema,
 	sendMessageResponseSchema,
 	successResponseSchema,
+	templateSchema,
 	templatesPageSchema,
 	uploadMediaResponseSchema,
 } from './schemas';
@@ -55,7 +59,7 @@ import type { HttpResponse } from './transport';
 
 const PHONE_NUMBER_FIELDS =
 	'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type,throughput,messaging_limit_tier,name_status';
-const TEMPLATE_FIELDS = 'id,name,language,status,category,parameter_format,components';
+const TEMPLATE_FIELDS = 'id,name,language,status,category,parameter_format,components,previous_category';
 /** Guards listAllTemplates against a server that keeps returning a cursor. */
 const MAX_TEMPLATE_PAGES = 200;
 
@@ -145,6 +149,7 @@ export class CloudApiClient {
 				limit: options.limit,
 				after: options.after,
 				status: options.status,
+				category: options.category,
 				name: options.name,
 				language: options.language,
 			},
@@ -199,9 +204,47 @@ export class CloudApiClient {
 		const templates = page.waba_templates
 			.map(toTemplateDefinition)
 			.filter((template) => options.status === undefined || template.status === options.status.toUpperCase())
+			.filter((template) => options.category === undefined || template.category === options.category.toUpperCase())
 			.filter((template) => options.language === undefined || template.language === options.language)
 			.filter((template) => wantedName === undefined || template.name.toLowerCase().includes(wantedName));
 		return { templates, nextCursor: more ? String(end) : null };
+	}
+
+	/** Submits a template for Meta's review (POST /{waba-id}/message_templates); build the body with buildTemplateCreateRequest. */
+	async createTemplate(request: TemplateCreateRequest): Promise<CreatedTemplate> {
+		this.requireMeta('Creating templates');
+		const response = await this.call({ method: 'POST', url: endpoints.templates(this.config), body: jsonBody(request), responseType: 'json' });
+		const created = this.parse(createTemplateResponseSchema, response, 'create template');
+		return { id: created.id, status: created.status.toUpperCase(), category: created.category.toUpperCase() };
+	}
+
+	/** One template by its id (GET /{template-id}). */
+	async getTemplate(templateId: string): Promise<TemplateDefinition> {
+		this.requireMeta('Reading a template by id');
+		const response = await this.call({ method: 'GET', url: endpoints.node(this.config, templateId), query: { fields: TEMPLATE_FIELDS }, responseType: 'json' });
+		return toTemplateDefinition(this.parse(templateSchema, response, 'get template'));
+	}
+
+	/**
+	 * Deletes a template: by name, every language of it; with `templateId` (Meta's hsm_id) only that
+	 * version (DELETE /{waba-id}/message_templates?name=&hsm_id=).
+	 */
+	async deleteTemplate(options: { name: string; templateId?: string }): Promise<void> {
+		this.requireMeta('Deleting templates');
+		const response = await this.call({
+			method: 'DELETE',
+			url: endpoints.templates(this.config),
+			query: { name: options.name, hsm_id: options.templateId },
+			responseType: 'json',
+		});
+		if (!this.parse(successResponseSchema, response, 'delete template').success) {
+			throw new CloudApiError({
+				code: 'INVALID_RESPONSE',
+				message: 'The API did not confirm that the template was deleted.',
+				hint: 'List the templates to see whether it is gone.',
+				retryable: false,
+			});
+		}
 	}
 
 	// ---- media ----

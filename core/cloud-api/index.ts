@@ -2,6 +2,7 @@
 export { CloudApiClient } from './client';
 export type {
 	ConnectionCheck,
+	CreatedTemplate,
 	DownloadedMedia,
 	ListTemplatesOptions,
 	MediaInfo,

@@ -23,6 +23,8 @@ export interface SendResult {
 export interface ListTemplatesOptions {
 	/** Only templates in this status, e.g. 'APPROVED'. */
 	status?: string;
+	/** MARKETING, UTILITY or AUTHENTICATION. */
+	category?: string;
 	/** Template name filter (Meta filters server-side; 360dialog here, by substring). */
 	name?: string;
 	language?: string;
@@ -36,6 +38,13 @@ export interface TemplatePage {
 	templates: TemplateDefinition[];
 	/** Pass as `after` for the next page; null on the last page. */
 	nextCursor: string | null;
+}
+
+/** Meta's answer to a template creation: new templates start PENDING (review) unless approved at once. */
+export interface CreatedTemplate {
+	id: string;
+	status: string;
+	category: string;
 }
 
 export interface MediaInfo {
@@ -80,6 +89,7 @@ export function toTemplateDefinition(template: {
 	category: string;
 	parameter_format?: string;
 	components: TemplateDefinition['components'];
+	previous_category?: string;
 }): TemplateDefinition {
 	const definition: TemplateDefinition = {
 		name: template.name,
@@ -91,6 +101,7 @@ export function toTemplateDefinition(template: {
 	};
 	if (template.id !== undefined) definition.id = template.id;
 	if (template.parameter_format !== undefined) definition.parameter_format = template.parameter_format.toUpperCase();
+	if (template.previous_category !== undefined && template.previous_category !== '') definition.previous_category = template.previous_category.toUpperCase();
 	return definition;
 }
 

@@ -74,7 +74,12 @@ export const templateSchema = z.looseObject({
 	category: z.string(),
 	parameter_format: optionalString,
 	components: z.array(templateComponentSchema).default([]),
+	/** Present when Meta changed the template's category. */
+	previous_category: optionalString,
 });
+
+/** POST /{waba-id}/message_templates answers the new template's id, status and category. */
+export const createTemplateResponseSchema = z.looseObject({ id: z.string(), status: z.string(), category: z.string() });
 
 export const pagingSchema = z.looseObject({
 	cursors: z.looseObject({ before: optionalString, after: optionalString }).optional(),

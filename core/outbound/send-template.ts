@@ -9,7 +9,8 @@ import { resolveRecipient, toRecipient } from './recipient';
 import { recordSent, type SentMessage } from './record';
 
 export interface TemplateSendResult extends SentMessage {
-	template: { name: string; language: string; category: string };
+	/** `previousCategory` only when Meta changed the template's category (its category before). */
+	template: { name: string; language: string; category: string; previousCategory?: string };
 	window: CustomerWindow;
 	/** Whether this send counted against the daily limit, and where the limit stands after it. */
 	dailyLimit: { counted: boolean; used: number; limit: number | null; remaining: number | null } | null;
@@ -69,7 +70,12 @@ export async function sendTemplateMessage(
 	);
 	return {
 		...recorded,
-		template: { name: template.name, language: template.language, category: template.category },
+		template: {
+			name: template.name,
+			language: template.language,
+			category: template.category,
+			...(template.previous_category ? { previousCategory: template.previous_category } : {}),
+		},
 		window,
 		dailyLimit: reservation && {
 			counted: reservation.counted,

@@ -42,4 +42,6 @@ export interface TemplateDefinition {
 	/** NAMED templates use {{first_name}} placeholders; POSITIONAL (the default) use {{1}}, {{2}}... */
 	parameter_format?: 'POSITIONAL' | 'NAMED' | (string & {});
 	components: TemplateComponent[];
+	/** Set when Meta changed the template's category (template categorization); the category before. */
+	previous_category?: TemplateCategory;
 }

@@ -104,12 +104,15 @@ function notApproved(template: TemplateDefinition, status: string): PolicyError 
 		PENDING: "Wait for Meta's review to finish (usually minutes, at most 24 hours), then send again.",
 		IN_APPEAL: 'Wait for the appeal to be decided in WhatsApp Manager, then send again.',
 		REJECTED: 'Edit the template in WhatsApp Manager following the rejection reason and submit it again, or use another approved template.',
-		PAUSED: 'Meta paused it after negative customer feedback; improve it or wait until it is active again, or use another approved template.',
-		DISABLED: 'Meta disabled it after repeated negative feedback; create a new template or use another approved one.',
+		// Meta's template pausing: 3 hours the first time, 6 hours the second, disabled the third.
+		PAUSED: "Meta paused it for low quality (customers blocked or reported it); it resumes by itself after 3 hours the first time, 6 hours the second. Edit its content in WhatsApp Manager to resume it now, or send another approved template meanwhile.",
+		DISABLED: 'Meta disabled it after it was paused for low quality a third time; it cannot be sent again. Create a new template with better content, or use another approved one.',
 	};
 	return new PolicyError(
 		'TEMPLATE_NOT_APPROVED',
-		`The template ${quoteValue(template.name, 80)} (${template.language}) cannot be sent: its status is ${status}, and only APPROVED templates can be sent.`,
+		status === 'PAUSED' || status === 'DISABLED'
+			? `The template ${quoteValue(template.name, 80)} (${template.language}) is ${status.toLowerCase()} by Meta for low quality, so it cannot be sent; nothing was sent to Meta.`
+			: `The template ${quoteValue(template.name, 80)} (${template.language}) cannot be sent: its status is ${status}, and only APPROVED templates can be sent.`,
 		hints[status] ?? 'Check the template in WhatsApp Manager; only APPROVED templates can be sent.',
 		{ name: template.name, language: template.language, status },
 	);

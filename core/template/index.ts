@@ -18,6 +18,23 @@ export {
 } from './send-check';
 export { TemplateCatalog } from './catalog';
 export {
+	buildTemplateCreateRequest,
+	TEMPLATE_BODY_TEXT_MAX_LENGTH,
+	TEMPLATE_BUTTON_TEXT_MAX_LENGTH,
+	TEMPLATE_CATEGORIES,
+	TEMPLATE_FOOTER_TEXT_MAX_LENGTH,
+	TEMPLATE_HEADER_TEXT_MAX_LENGTH,
+	TEMPLATE_MAX_BUTTONS,
+	TEMPLATE_NAME_MAX_LENGTH,
+	type AuthenticationTemplateOptions,
+	type TemplateButtonDefinition,
+	type TemplateCreateInput,
+	type TemplateCreateRequest,
+	type TemplateHeaderDefinition,
+} from './create';
+export { languageKey } from './find';
+export { renderTemplatePreview, type TemplatePreview, type TemplatePreviewButton } from './preview';
+export {
 	buildTemplateInput,
 	HEADER_FILENAME_KEY,
 	HEADER_LOCATION_KEYS,

@@ -129,6 +129,26 @@ function dynamicButtons(template: TemplateDefinition): ButtonPlaceholder[] {
 	return result;
 }
 
+/**
+ * The text with each {{name}} replaced by its value; placeholders without a value are left as they
+ * are and returned in `missing` (in order of appearance, once each).
+ */
+export function fillPlaceholders(text: string, valueOf: (name: string) => string | undefined): { text: string; missing: string[] } {
+	const missing: string[] = [];
+	const filled = text.replace(PLACEHOLDER, (whole: string, name: string) => {
+		const value = valueOf(name);
+		if (value !== undefined) return value;
+		if (!missing.includes(name)) missing.push(name);
+		return whole;
+	});
+	return { text: filled, missing };
+}
+
+/** Every {{...}} in a text as written, well-formed or not: what a template author typed. */
+export function bracedTokens(text: string): string[] {
+	return [...text.matchAll(/\{\{([^{}]*)\}\}/g)].map((match) => match[1]);
+}
+
 /** 'Button 1 "Track order": link suffix': how fields and errors name a dynamic button. */
 export function buttonLabel(placeholder: ButtonPlaceholder): string {
 	const name = placeholder.text === null ? `Button ${placeholder.index + 1}` : `Button ${placeholder.index + 1} ${quoteValue(placeholder.text)}`;

@@ -18,7 +18,6 @@ import {
 	type OutboundContext,
 	type SendHooks,
 	type TemplateSendResult,
-	type TemplateVariableValues,
 } from '../../core';
 import { sentMessageItem } from '../shared/conversation-item';
 import { failedItem } from '../shared/errors';
@@ -26,8 +25,9 @@ import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';
 import { forEachItemBySender, inInputOrder } from '../shared/core-access';
 import { isSendAndWait, operationProperty, resumeWebhook, resumeWebhooks, sendAndWait, sendAndWaitProperties } from '../shared/send-and-wait';
+import { templateVariableValues } from '../shared/template-variables';
 import { sendTemplateProperties } from './description';
-import { getTemplateFields } from './methods/resource-mapping';
+import { getTemplateFields } from '../shared/methods/template-fields';
 
 /**
  * Where the daily limit stands after the send. A template inside an open window (or to someone
@@ -49,16 +49,6 @@ async function dailyLimitJson(outbound: OutboundContext, result: TemplateSendRes
 		remaining: used === null ? null : remainingCapacity(outbound.tier, used),
 		tier: outbound.tier,
 	};
-}
-
-/**
- * The mapper's values, expressions resolved and checked against its schema by n8n. A template without
- * variables stores `value: null`, which n8n's check cannot read, so that case is answered here.
- */
-function variableValues(context: IExecuteFunctions, itemIndex: number): TemplateVariableValues {
-	const stored = context.getNode().parameters.variables as { value?: unknown } | undefined;
-	if (stored?.value === null || typeof stored?.value !== 'object') return {};
-	return (context.getNodeParameter('variables.value', itemIndex, {}) as TemplateVariableValues | null) ?? {};
 }
 
 export class WhatsAppSendTemplate implements INodeType {
@@ -99,7 +89,7 @@ export class WhatsAppSendTemplate implements INodeType {
 					this.getNodeParameter('template', itemIndex, '', { extractValue: true }),
 					this.getNodeParameter('language', itemIndex, ''),
 				);
-				const values = variableValues(this, itemIndex);
+				const values = templateVariableValues(this, itemIndex);
 				const { template, language } = resolveTemplate(await outbound.templates.all(), reference);
 				const input = buildTemplateInput({ to, name: reference.name, languageCode: language }, template, values);
 				const send = (hooks?: SendHooks) => sendTemplateMessage(outbound, input, hooks);

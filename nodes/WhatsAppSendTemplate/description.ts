@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { recipientProperty, senderProperty } from '../shared/descriptions';
+import { templateVariablesProperty } from '../shared/template-variables';
 
 export const sendTemplateProperties: INodeProperties[] = [
 	senderProperty,
@@ -38,25 +39,5 @@ export const sendTemplateProperties: INodeProperties[] = [
 			'The language code the template was approved in (en_US, es, pt_BR...). Not needed when the name ends in "|language" or the template has one language only.',
 		displayOptions: { show: { '/template.mode': ['name'] } },
 	},
-	{
-		displayName: 'Template Variables',
-		name: 'variables',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		description: "One value per placeholder of the template, plus its header media and dynamic buttons' values",
-		typeOptions: {
-			loadOptionsDependsOn: ['template.value', 'language'],
-			resourceMapper: {
-				resourceMapperMethod: 'getTemplateFields',
-				mode: 'add',
-				fieldWords: { singular: 'variable', plural: 'variables' },
-				addAllFields: true,
-				multiKeyMatch: false,
-				supportAutoMap: false,
-				noFieldsError: 'This template has no variables: nothing to fill in',
-			},
-		},
-	},
+	templateVariablesProperty,
 ];

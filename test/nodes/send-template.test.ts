@@ -3,7 +3,7 @@
 import type { IDataObject, INodeParameters, ResourceMapperField, ResourceMapperValue } from 'n8n-workflow';
 
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
-import { templateMapperFields } from '../../nodes/WhatsAppSendTemplate/methods/resource-mapping';
+import { templateMapperFields } from '../../nodes/shared/methods/template-fields';
 import { defaultTemplates } from '../../tools/meta-simulator/seed';
 import { inbound, webhookOf } from '../../tools/traffic/builders';
 import { credentialTypes, useWhatsAppFixture, whatsAppNode } from './support/whatsapp-fixture';

@@ -15,6 +15,9 @@ export interface MetaErrorSpec {
 	details?: string;
 	/** Sent as a Retry-After header (seconds). */
 	retryAfterSeconds?: number;
+	/** Graph API's error_user_title / error_user_msg (template creation errors carry them). */
+	userTitle?: string;
+	userMessage?: string;
 }
 
 export interface MetaErrorBody {
@@ -23,6 +26,9 @@ export interface MetaErrorBody {
 		type: string;
 		code: number;
 		error_subcode?: number;
+		is_transient?: boolean;
+		error_user_title?: string;
+		error_user_msg?: string;
 		error_data?: { messaging_product: 'whatsapp'; details: string };
 		fbtrace_id: string;
 	};
@@ -97,6 +103,9 @@ export function metaErrorReply(spec: MetaErrorSpec): MetaErrorReply {
 	};
 	const subcode = spec.subcode ?? entry?.subcode;
 	if (subcode !== undefined) body.error.error_subcode = subcode;
+	if (spec.userTitle !== undefined || spec.userMessage !== undefined) body.error.is_transient = false;
+	if (spec.userTitle !== undefined) body.error.error_user_title = spec.userTitle;
+	if (spec.userMessage !== undefined) body.error.error_user_msg = spec.userMessage;
 	if (details !== undefined && !entry?.bare) body.error.error_data = { messaging_product: 'whatsapp', details };
 	const headers: Record<string, string> = {};
 	if (spec.retryAfterSeconds !== undefined) headers['retry-after'] = String(spec.retryAfterSeconds);

@@ -315,9 +315,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 			state.templates.push(template);
 		},
 		setTemplateStatus: (name, language, status) => {
-			const template = state.findTemplates(name).find((candidate) => candidate.language === language);
-			if (template === undefined) throw new Error(`No template ${name} (${language}).`);
-			template.status = status;
+			state.setTemplateStatus(name, language, status);
 		},
 		addMedia: (data, mimeType, mediaOptions = {}) =>
 			state.addMedia(data, mimeType, mediaOptions.phoneNumberId ?? defaultPhone.id, mediaOptions.id),

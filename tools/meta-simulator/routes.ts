@@ -11,6 +11,7 @@ import { mediaDownloadUrl } from './inbound';
 import type { SimPhoneNumber } from './seed';
 import { newWamid, type SentMessage, type SimulatorState } from './state';
 import { isRecord, validateMessage, type JsonRecord } from './validate';
+import { createTemplate, deleteTemplates, templateNode } from './templates';
 
 export interface SimRequest {
 	method: string;
@@ -271,6 +272,8 @@ function getNode(context: RouteContext, request: SimRequest, id: string): SimRep
 	if (phone) return json(project({ ...phone }, request.query.get('fields')));
 	const media = mediaInfo(context, request, id);
 	if (media) return media;
+	const template = templateNode(context.state, id);
+	if (template) return json(project(template, request.query.get('fields')));
 	if (id === context.state.businessAccountId) {
 		return json(project({ id, name: 'Lucky Shrub', currency: 'USD', timezone_id: '1', message_template_namespace: 'simulator_namespace' }, request.query.get('fields')));
 	}
@@ -291,6 +294,8 @@ function routeMeta(context: RouteContext, request: SimRequest, segments: string[
 		if (edge === undefined && method === 'DELETE') return deleteMedia(context, id);
 		if (edge === 'messages' && method === 'POST') return sendMessage(context, request, phoneNumber(context, id));
 		if (edge === 'media' && method === 'POST') return uploadMedia(context, request, phoneNumber(context, id));
+		if (id === context.state.businessAccountId && edge === 'message_templates' && method === 'POST') return json(createTemplate(context.state, request.json));
+		if (id === context.state.businessAccountId && edge === 'message_templates' && method === 'DELETE') return json(deleteTemplates(context.state, request.query));
 		if (id === context.state.businessAccountId && method === 'GET') {
 			if (edge === 'message_templates') return listTemplates(context, request, version, id);
 			if (edge === 'phone_numbers') {

@@ -91,6 +91,14 @@ interface QueuedFault {
 	spec: FaultSpec;
 }
 
+/** What a template listener hears: the template after the change, and its status or category before. */
+export interface TemplateChange {
+	kind: 'status' | 'category';
+	template: TemplateDefinition;
+	previous: string;
+	reason?: string;
+}
+
 export function digitsOf(phone: string): string {
 	return phone.replace(/\D/g, '');
 }
@@ -197,6 +205,34 @@ export class SimulatorState {
 
 	findTemplates(name: string): TemplateDefinition[] {
 		return this.templates.filter((template) => template.name === name);
+	}
+
+	/** Called after setTemplateStatus / setTemplateCategory changed a template (e.g. to deliver Meta's webhook). */
+	readonly templateChangeListeners: Array<(change: TemplateChange) => void> = [];
+
+	/** Meta's review or quality decision: APPROVED, REJECTED, PAUSED, DISABLED… (a created template starts PENDING). */
+	setTemplateStatus(name: string, language: string, status: string, reason?: string): TemplateDefinition {
+		const template = this.requireTemplate(name, language);
+		const previous = template.status;
+		template.status = status;
+		for (const listener of this.templateChangeListeners) listener({ kind: 'status', template, previous, reason });
+		return template;
+	}
+
+	/** Meta recategorizing a template: the list then reports `previous_category`, as Meta does. */
+	setTemplateCategory(name: string, language: string, category: string): TemplateDefinition {
+		const template = this.requireTemplate(name, language);
+		const previous = template.category;
+		template.previous_category = previous;
+		template.category = category;
+		for (const listener of this.templateChangeListeners) listener({ kind: 'category', template, previous });
+		return template;
+	}
+
+	private requireTemplate(name: string, language: string): TemplateDefinition {
+		const template = this.findTemplates(name).find((candidate) => candidate.language === language);
+		if (template === undefined) throw new Error(`No template ${name} (${language}).`);
+		return template;
 	}
 
 	queueFault(count: number, spec: FaultSpec): void {

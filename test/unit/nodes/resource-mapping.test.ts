@@ -1,4 +1,4 @@
-import { templateMapperFields } from '../../../nodes/WhatsAppSendTemplate/methods/resource-mapping';
+import { templateMapperFields } from '../../../nodes/shared/methods/template-fields';
 import { mediaHeader, named, positional, template, withButtons } from '../template/templates';
 
 describe('templateMapperFields', () => {

@@ -10,7 +10,7 @@ import {
 	type TemplateDefinition,
 	type TemplateField,
 } from '../../../core';
-import { templateCatalog, whatsAppCredential } from '../../shared/core-access';
+import { templateCatalog, whatsAppCredential } from '../core-access';
 
 function field(id: string, displayName: string, options: { required?: boolean; type?: 'string' | 'number' } = {}): ResourceMapperField {
 	return {
