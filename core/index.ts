@@ -48,4 +48,5 @@ export * from './template';
 
 export * from './cloud-api';
 export * from './outbound';
+export * from './number-health';
 export * from './ai';

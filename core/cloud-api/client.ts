@@ -11,6 +11,7 @@ import type { TemplateSendRequest } from '../template/request';
 import {
 	endpoints,
 	META_MEDIA_HOST,
+	requireBusinessAccountId,
 	requirePhoneNumberId,
 	resolveConfig,
 	type CloudApiConfig,
@@ -30,6 +31,17 @@ import {
 	type OutgoingMessage,
 	type TextMessageInput,
 } from './messages';
+import {
+	BUSINESS_ACCOUNT_FIELDS,
+	businessAccountSchema,
+	LEGACY_LIMIT_FIELD,
+	NUMBER_HEALTH_FIELDS,
+	numberHealthSchema,
+	toBusinessAccountInfo,
+	toNumberHealth,
+	type BusinessAccountInfo,
+	type NumberHealth,
+} from './number-health';
 import { executeCall, jsonBody, mediaTooLarge, multipartBody, parseResponse, type CallSpec } from './pipeline';
 import {
 	toPhoneNumberInfo,
@@ -333,6 +345,41 @@ export class CloudApiClient {
 			responseType: 'json',
 		});
 		return toPhoneNumberInfo(this.parse(phoneNumberSchema, response, 'get phone number'));
+	}
+
+	/**
+	 * The number's health (quality, status, name status, throughput, messaging limit). The limit comes
+	 * from Meta's current field; only when the answer lacks it is the deprecated one read, by itself,
+	 * and a failure of that second read (the field retired) leaves the limit unknown.
+	 */
+	async getNumberHealth(phoneNumberId?: string): Promise<NumberHealth> {
+		this.requireMeta('Reading the number health');
+		const id = phoneNumberId ?? requirePhoneNumberId(this.config);
+		const read = async (fields: string) =>
+			toNumberHealth(
+				this.parse(numberHealthSchema, await this.call({ method: 'GET', url: endpoints.node(this.config, id), query: { fields }, responseType: 'json' }), 'get number health'),
+			);
+		const health = await read(NUMBER_HEALTH_FIELDS);
+		if (health.messagingLimit !== null) return health;
+		try {
+			const legacy = await read(`id,${LEGACY_LIMIT_FIELD}`);
+			return { ...health, messagingLimit: legacy.messagingLimit, messagingLimitField: legacy.messagingLimitField };
+		} catch (error) {
+			if (error instanceof CloudApiError && !error.retryable) return health;
+			throw error;
+		}
+	}
+
+	/** The WhatsApp Business Account's name and review status. */
+	async getBusinessAccount(): Promise<BusinessAccountInfo> {
+		this.requireMeta('Reading the WhatsApp Business Account');
+		const response = await this.call({
+			method: 'GET',
+			url: endpoints.node(this.config, requireBusinessAccountId(this.config)),
+			query: { fields: BUSINESS_ACCOUNT_FIELDS },
+			responseType: 'json',
+		});
+		return toBusinessAccountInfo(this.parse(businessAccountSchema, response, 'get business account'));
 	}
 
 	/** The credential test: one cheap authenticated read that proves the token and ids work. */

@@ -37,6 +37,15 @@ export {
 	type DeliveryFailure,
 	type DeliveryFailureReason,
 } from './delivery-failure';
+export {
+	BUSINESS_ACCOUNT_FIELDS,
+	CURRENT_LIMIT_FIELD,
+	LEGACY_LIMIT_FIELD,
+	NUMBER_HEALTH_FIELDS,
+	type BusinessAccountInfo,
+	type MessagingLimitField,
+	type NumberHealth,
+} from './number-health';
 export * from './messages';
 export { backoffDelay, withRetry, type RetryPolicy } from './retry';
 export { SendRateLimiter, ThrottleRegistry, processThrottleRegistry, waitForSendSlot } from './throttle';

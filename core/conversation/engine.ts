@@ -3,6 +3,7 @@ import type { NewStoreEvent, StoreEvent } from '../events/types';
 import type { ConversationFilter, ReadEventsOptions } from './store';
 import type { PendingBurst } from './bursts';
 import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from './waiting-answers';
+import type { KnownMessagingLimit } from './messaging-limit';
 import type { MessagePricingRecord, UsageCount, UsageFilter } from './usage';
 
 /**
@@ -41,6 +42,7 @@ export interface StoreReader {
 	latestEventId(): Promise<number>;
 	countReservations(scope: string, after: number): Promise<number>;
 	getReservation(scope: string, customerId: string): Promise<number | null>;
+	getMessagingLimit(scope: string): Promise<KnownMessagingLimit | null>;
 	/** The customer key an alias (a BSUID) leads to; any phone number's link when phoneNumberId is null. */
 	getCustomerAlias(phoneNumberId: string | null, alias: string): Promise<string | null>;
 	/** The subscriber's pending bursts, one per business number and customer. */
@@ -113,6 +115,8 @@ export interface StoreWriter extends StoreReader {
 	/** Deletes the reservation only if it still carries `reservedAt`; false when it moved on. */
 	deleteReservation(scope: string, customerId: string, reservedAt: number): Promise<boolean>;
 	deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void>;
+	/** Keeps the limit unless the stored one was observed later; false when it was (nothing written). */
+	putMessagingLimit(limit: KnownMessagingLimit, now: number): Promise<boolean>;
 	/** Minimum cursor position among all subscribers; null when there are none. */
 	minimumSubscriptionPosition(): Promise<number | null>;
 	/** Links an alias to a customer key (replacing an earlier link of the alias). */

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 
+import type { KnownMessagingLimit } from './messaging-limit';
 import { StoreError } from '../errors';
 import { LIMIT_WINDOW_MS } from '../policy/limits';
 import type { StoreEngine, StoreWriter } from './engine';
@@ -118,6 +119,14 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 
 	dailyLimitUsage(scope: string, now: number): Promise<number> {
 		return this.storage.read((tx) => tx.countReservations(scope, now - LIMIT_WINDOW_MS));
+	}
+
+	recordMessagingLimit(limit: KnownMessagingLimit, now: number): Promise<boolean> {
+		return this.storage.write((tx) => tx.putMessagingLimit(limit, now));
+	}
+
+	getMessagingLimit(scope: string): Promise<KnownMessagingLimit | null> {
+		return this.storage.read((tx) => tx.getMessagingLimit(scope));
 	}
 
 	usageCounts(filter: UsageFilter): Promise<UsageCount[]> {

@@ -1,3 +1,4 @@
+import type { KnownMessagingLimit } from './messaging-limit';
 import type { CloseReason, ContactRecord, ConversationRecord, ConversationStatus, StoredMessage } from './types';
 import type { EventType, StoreEvent } from '../events/types';
 import type { MessagingTier } from '../policy/limits';
@@ -212,6 +213,13 @@ export interface ConversationStore {
 	/** Gives back a unit whose message never left (the API refused it). */
 	releaseDailyLimit(reservation: LimitReservation): Promise<void>;
 	dailyLimitUsage(scope: string, now: number): Promise<number>;
+	/**
+	 * Remembers Meta's messaging limit of a scope (the account); an observation older than the stored
+	 * one changes nothing and answers false, so a late webhook never undoes a newer read.
+	 */
+	recordMessagingLimit(limit: KnownMessagingLimit, now: number): Promise<boolean>;
+	/** The last messaging limit Meta reported for the scope, or null when none was ever recorded. */
+	getMessagingLimit(scope: string): Promise<KnownMessagingLimit | null>;
 	/** Messages Meta priced (status webhooks' `pricing`) in the range, counted per number, conversation, category, type and UTC day. */
 	usageCounts(filter: UsageFilter): Promise<UsageCount[]>;
 

@@ -1,5 +1,6 @@
 import type { CloudApiClient } from '../cloud-api/client';
 import type { MessagingTier } from '../policy/limits';
+import type { MessagingLimitReading } from '../number-health/messaging-limit';
 import type { ConversationStore } from '../conversation/store';
 import type { TemplateCatalog } from '../template/catalog';
 
@@ -12,6 +13,8 @@ export interface OutboundContext {
 	businessAccountId: string;
 	displayPhoneNumber?: string | null;
 	tier: MessagingTier;
+	/** With the Automatic tier: how `tier` was found (Meta now, the last known value, or the lowest tier). */
+	limitReading?: MessagingLimitReading;
 	inactivityTimeoutMs: number;
 	templates: TemplateCatalog;
 	/** Defaults to country-less parsing: numbers must carry their country code. */

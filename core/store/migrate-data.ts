@@ -21,6 +21,7 @@ export const STORE_TABLES = [
 	'event_bursts',
 	'waiting_answers',
 	'message_pricing',
+	'messaging_limits',
 ] as const;
 
 export type StoreTable = (typeof STORE_TABLES)[number];
@@ -100,6 +101,7 @@ export const TABLE_COLUMNS: Record<StoreTable, Readonly<Record<string, ColumnKin
 		billable: 'boolean',
 		timestamp: 'number',
 	},
+	messaging_limits: { scope: 'text', tier: 'text', observed_at: 'number', reported_by: 'text', updated_at: 'number' },
 };
 
 /** Export order within a table (its primary key), so that two engines' exports compare row by row. */
@@ -114,6 +116,7 @@ export const TABLE_KEYS: Record<StoreTable, readonly string[]> = {
 	customer_aliases: ['phone_number_id', 'alias'],
 	event_bursts: ['subscriber_id', 'event_id'],
 	waiting_answers: ['wait_id'],
+	messaging_limits: ['scope'],
 	message_pricing: ['wamid'],
 };
 

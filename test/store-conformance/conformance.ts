@@ -6,6 +6,7 @@ import { BUSINESS, inbound, status, webhookOf } from '../../tools/traffic/builde
 import { describeBurstConformance } from './bursts';
 import { describeWaitingAnswerConformance } from './waiting-answers';
 import { describeUsageConformance } from './usage';
+import { describeMessagingLimitConformance } from './messaging-limits';
 import { describeCustomerKeyConformance } from './customer-keys';
 import type { StoreHarness, StoreHarnessFactory } from './harness';
 
@@ -500,6 +501,7 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 		describeBurstConformance(() => ({ store, harness }));
 		describeWaitingAnswerConformance(() => store);
 		describeUsageConformance(() => store);
+		describeMessagingLimitConformance(() => store);
 
 		describe('event log and cursors', () => {
 			it('starts a new subscriber at the head and keeps its cursor', async () => {

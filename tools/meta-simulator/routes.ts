@@ -76,6 +76,20 @@ function project(object: JsonRecord, fields: string | null): JsonRecord {
 	return Object.fromEntries(Object.entries(object).filter(([key]) => wanted.has(key)));
 }
 
+/**
+ * A phone number node, its `fields` checked first: one Meta retired answers error 100 as Meta words
+ * it, so a client asking for a retired field fails as it would against Meta.
+ */
+function phoneNumberNode(context: RouteContext, request: SimRequest, id: string): JsonRecord {
+	const phone = context.state.phoneNumbers.get(id) ?? unsupported('get', id);
+	const requested = (request.query.get('fields') ?? '').split(',').map((field) => field.trim().replace(/\{.*$/, ''));
+	const retired = requested.find((field) => context.state.retiredPhoneNumberFields.has(field));
+	if (retired !== undefined) {
+		fail(100, undefined, { message: `(#100) Tried accessing nonexisting field (${retired}) on node type (WhatsAppBusinessPhoneNumber)` });
+	}
+	return context.state.phoneNumberNode(phone);
+}
+
 function encodeCursor(index: number): string {
 	return Buffer.from(`QVFIU:${index}`).toString('base64url');
 }
@@ -269,13 +283,18 @@ function downloadMedia(context: RouteContext, request: SimRequest): SimReply {
 
 function getNode(context: RouteContext, request: SimRequest, id: string): SimReply {
 	const phone = context.state.phoneNumbers.get(id);
-	if (phone) return json(project({ ...phone }, request.query.get('fields')));
+	if (phone) return json(project(phoneNumberNode(context, request, id), request.query.get('fields')));
 	const media = mediaInfo(context, request, id);
 	if (media) return media;
 	const template = templateNode(context.state, id);
 	if (template) return json(project(template, request.query.get('fields')));
 	if (id === context.state.businessAccountId) {
-		return json(project({ id, name: 'Lucky Shrub', currency: 'USD', timezone_id: '1', message_template_namespace: 'simulator_namespace' }, request.query.get('fields')));
+		return json(
+			project(
+				{ id, name: 'Lucky Shrub', currency: 'USD', timezone_id: '1', message_template_namespace: 'simulator_namespace', account_review_status: context.state.accountReviewStatus },
+				request.query.get('fields'),
+			),
+		);
 	}
 	unsupported('get', id);
 }
@@ -299,7 +318,7 @@ function routeMeta(context: RouteContext, request: SimRequest, segments: string[
 		if (id === context.state.businessAccountId && method === 'GET') {
 			if (edge === 'message_templates') return listTemplates(context, request, version, id);
 			if (edge === 'phone_numbers') {
-				const data = [...context.state.phoneNumbers.values()].map((phone) => project({ ...phone }, request.query.get('fields')));
+				const data = [...context.state.phoneNumbers.values()].map((phone) => project(context.state.phoneNumberNode(phone), request.query.get('fields')));
 				return json({ data, paging: { cursors: { before: encodeCursor(0), after: encodeCursor(Math.max(0, data.length - 1)) } } });
 			}
 		}

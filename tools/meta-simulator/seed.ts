@@ -18,8 +18,11 @@ export interface SimPhoneNumber {
 	code_verification_status: string;
 	platform_type: string;
 	throughput: { level: string };
+	/** Deprecated by Meta for the portfolio's limit (SimulatorState.messagingLimit), still answered. */
 	messaging_limit_tier: string;
 	name_status: string;
+	/** CONNECTED, FLAGGED, RESTRICTED, PENDING, … */
+	status?: string;
 }
 
 export function defaultPhoneNumbers(): SimPhoneNumber[] {
@@ -34,6 +37,7 @@ export function defaultPhoneNumbers(): SimPhoneNumber[] {
 			throughput: { level: 'STANDARD' },
 			messaging_limit_tier: 'TIER_250',
 			name_status: 'APPROVED',
+			status: 'CONNECTED',
 		},
 	];
 }

@@ -136,6 +136,16 @@ export class SimulatorState {
 	/** Numbers that are not on WhatsApp: sends to them fail with 131026. */
 	readonly undeliverableNumbers = new Set<string>();
 	readonly requestLog: LoggedRequest[] = [];
+	/**
+	 * The business portfolio's messaging limit, shared by every number, answered as each phone
+	 * number's `whatsapp_business_manager_messaging_limit`; null answers without the field, like an
+	 * API version from before it.
+	 */
+	messagingLimit: string | null = 'TIER_250';
+	/** The WhatsApp Business Account's `account_review_status`. */
+	accountReviewStatus = 'APPROVED';
+	/** Phone number fields Meta no longer serves: asking for one answers error 100, as Meta does. */
+	readonly retiredPhoneNumberFields = new Set<string>();
 	private readonly faults: QueuedFault[] = [];
 	private timeOffsetMs = 0;
 
@@ -241,6 +251,11 @@ export class SimulatorState {
 
 	clearFaults(): void {
 		this.faults.length = 0;
+	}
+
+	/** A phone number as the Graph API answers for it, with the portfolio's messaging limit. */
+	phoneNumberNode(phone: SimPhoneNumber): Record<string, unknown> {
+		return this.messagingLimit === null ? { ...phone } : { ...phone, whatsapp_business_manager_messaging_limit: this.messagingLimit };
 	}
 
 	/** The first queued fault matching the request, consuming one of its uses. */

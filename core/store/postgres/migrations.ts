@@ -196,6 +196,17 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
 		CREATE INDEX message_pricing_number_time ON ${s}.message_pricing (phone_number_id, "timestamp");
 		CREATE INDEX message_pricing_timestamp ON ${s}.message_pricing ("timestamp");
 		`,
+		// Messaging limit: Meta's last word on each account's limit (Automatic tier), so a restart
+		// without Meta still knows it. IF NOT EXISTS: appended while other migrations were appended too.
+		`
+		CREATE TABLE IF NOT EXISTS ${s}.messaging_limits (
+			scope TEXT PRIMARY KEY,
+			tier TEXT NOT NULL,
+			observed_at BIGINT NOT NULL,
+			reported_by TEXT NOT NULL,
+			updated_at BIGINT NOT NULL
+		);
+		`,
 	];
 }
 

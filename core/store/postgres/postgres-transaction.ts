@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 
+import { toKnownMessagingLimit, type KnownMessagingLimit } from '../../conversation/messaging-limit';
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
 import type { NewStoreEvent, StoreEvent } from '../../events/types';
 import {
@@ -562,6 +563,22 @@ export class PostgresTransaction implements StoreWriter {
 			[scope, customerId],
 		);
 		return row ? Number(row.reserved_at) : null;
+	}
+
+	async getMessagingLimit(scope: string): Promise<KnownMessagingLimit | null> {
+		const row = await this.first(`SELECT scope, tier, observed_at, reported_by FROM ${this.s}.messaging_limits WHERE scope = $1`, [scope]);
+		return row ? toKnownMessagingLimit(row) : null;
+	}
+
+	async putMessagingLimit(limit: KnownMessagingLimit, now: number): Promise<boolean> {
+		const changed = await this.changes(
+			`INSERT INTO ${this.s}.messaging_limits AS known (scope, tier, observed_at, reported_by, updated_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (scope) DO UPDATE SET tier = excluded.tier, observed_at = excluded.observed_at,
+				reported_by = excluded.reported_by, updated_at = excluded.updated_at
+			WHERE excluded.observed_at >= known.observed_at`,
+			[limit.scope, limit.tier, limit.observedAt, limit.reportedBy, now],
+		);
+		return changed > 0;
 	}
 
 	/**

@@ -168,4 +168,15 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 	CREATE INDEX message_pricing_number_time ON message_pricing (phone_number_id, timestamp);
 	CREATE INDEX message_pricing_timestamp ON message_pricing (timestamp);
 	`,
+	// Messaging limit: Meta's last word on each account's limit (Automatic tier), so a restart without
+	// Meta still knows it. IF NOT EXISTS: appended while other migrations were being appended too.
+	`
+	CREATE TABLE IF NOT EXISTS messaging_limits (
+		scope TEXT PRIMARY KEY,
+		tier TEXT NOT NULL,
+		observed_at INTEGER NOT NULL,
+		reported_by TEXT NOT NULL,
+		updated_at INTEGER NOT NULL
+	) WITHOUT ROWID;
+	`,
 ];

@@ -1,5 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
+import { toKnownMessagingLimit, type KnownMessagingLimit } from '../../conversation/messaging-limit';
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
 import type { NewStoreEvent, StoreEvent } from '../../events/types';
 import {
@@ -485,6 +486,26 @@ export class SqliteTransaction implements StoreWriter {
 	async getReservation(scope: string, customerId: string): Promise<number | null> {
 		const row = this.get('SELECT reserved_at FROM limit_reservations WHERE scope = ? AND customer_id = ?', scope, customerId);
 		return row ? Number(row.reserved_at) : null;
+	}
+
+	async getMessagingLimit(scope: string): Promise<KnownMessagingLimit | null> {
+		const row = this.get('SELECT scope, tier, observed_at, reported_by FROM messaging_limits WHERE scope = ?', scope);
+		return row ? toKnownMessagingLimit(row) : null;
+	}
+
+	async putMessagingLimit(limit: KnownMessagingLimit, now: number): Promise<boolean> {
+		const changed = this.run(
+			`INSERT INTO messaging_limits (scope, tier, observed_at, reported_by, updated_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (scope) DO UPDATE SET tier = excluded.tier, observed_at = excluded.observed_at,
+				reported_by = excluded.reported_by, updated_at = excluded.updated_at
+			WHERE excluded.observed_at >= messaging_limits.observed_at`,
+			limit.scope,
+			limit.tier,
+			limit.observedAt,
+			limit.reportedBy,
+			now,
+		);
+		return changed > 0;
 	}
 
 	// BEGIN IMMEDIATE already made this transaction the only writer.
