@@ -14,6 +14,7 @@ import { transcribeForTrigger, voiceTranscriptionProperties } from '../shared/tr
 import { acceptUnsignedProperties, callbackNotice, phoneNumberScopeProperty } from '../shared/trigger/descriptions';
 import type { EventTriggerOptions, ParameterSource } from '../shared/trigger/options';
 import { messageReceivedItem, messageStatusItem } from '../shared/trigger/items';
+import { withSentMessage } from '../shared/trigger/delivery-failure';
 import { readReceiptOnEmit, readReceiptProperties } from '../shared/trigger/read-receipt';
 import { withReferencedMessages } from '../shared/trigger/referenced-message';
 import { WhatsAppEventTriggerNode } from '../shared/trigger/trigger-node';
@@ -71,6 +72,14 @@ export class WhatsAppMessageReceivedTrigger extends WhatsAppEventTriggerNode {
 				description: 'Whether to also start the workflow for sent, delivered, read and failed updates of outgoing messages',
 			},
 			{
+				displayName: 'Delivery Failures',
+				name: 'includeDeliveryFailures',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to also start the workflow when a message the business sent did not reach the customer (Meta's failed status, often hours after the send), with what was sent, Meta's error and how to fix it",
+			},
+			{
 				displayName: 'Download Media',
 				name: 'downloadMedia',
 				type: 'boolean',
@@ -98,6 +107,7 @@ export class WhatsAppMessageReceivedTrigger extends WhatsAppEventTriggerNode {
 function listenFor(context: ParameterSource): EventTriggerOptions {
 	const messageTypes = context.getNodeParameter('messageTypes', []) as string[];
 	const includeStatuses = context.getNodeParameter('includeStatuses', false) as boolean;
+	const includeFailures = context.getNodeParameter('includeDeliveryFailures', false) as boolean;
 	const combineWithinSeconds = context.getNodeParameter('combineWithinSeconds', 0) as number;
 	const downloadMedia = context.getNodeParameter('downloadMedia', false) as boolean;
 	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', 'data') as string;
@@ -109,12 +119,12 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 		return messageReceivedItem(event.payload, hoursAt(credential, event.payload.message.timestamp));
 	};
 	return {
-		types: includeStatuses ? ['message.received', 'message.status'] : ['message.received'],
+		types: includeStatuses || includeFailures ? ['message.received', 'message.status'] : ['message.received'],
 		combineWithinMs: Math.max(0, combineWithinSeconds) * 1000,
 		phoneNumberScope: context.getNodeParameter('phoneNumberScope', 'credential') as 'credential' | 'all',
 		// Messages AI Reply recorded from other channels are in the log too; they are not WhatsApp arrivals.
 		accepts: (event) =>
-			event.type === 'message.status' ||
+			(event.type === 'message.status' && (includeStatuses || event.payload.status.status === 'failed')) ||
 			(event.type === 'message.received' && wanted(event.payload.message.type) && !isRecordedByAiReply(event.payload.message)),
 		plainItem,
 		onEmit: readReceiptOnEmit(context),
@@ -124,6 +134,7 @@ function listenFor(context: ParameterSource): EventTriggerOptions {
 				businessSchedule(credential);
 			}
 			const item: INodeExecutionData = { json: plainItem(event, credential) };
+			if (event.type === 'message.status' && event.payload.status.status === 'failed') await withSentMessage(store, event.payload, item.json);
 			if (event.type !== 'message.received') return item;
 			await withReferencedMessages(store, event.payload, item.json);
 			const { message } = event.payload;

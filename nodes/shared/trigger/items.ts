@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import type { ConversationEndedPayload, ConversationRecord, ConversationStartedPayload, MessageReceivedPayload, MessageStatusPayload } from '../../../core';
 import type { BusinessHoursFields } from '../business-hours';
+import { failureFields } from './delivery-failure';
 
 function iso(epochMs: number | null | undefined): string | null {
 	return epochMs === null || epochMs === undefined ? null : new Date(epochMs).toISOString();
@@ -70,6 +71,7 @@ export function messageStatusItem(payload: MessageStatusPayload): IDataObject {
 		errorCode: error?.code ?? null,
 		errorTitle: error?.title ?? null,
 		errorDetails: error?.details ?? null,
+		...failureFields(payload),
 		pricingCategory: status.pricing?.category ?? null,
 		businessPhoneNumberId: status.phoneNumberId,
 		authenticated: authenticated(payload),
