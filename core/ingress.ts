@@ -19,8 +19,6 @@ export interface WebhookIngressOptions extends WebhookAuthOptions {
 export type IngressRequest = WebhookAuthRequest;
 
 export interface IngressSummary extends IngestResult {
-	/** Changes of other fields (account or template updates), acknowledged and not stored. */
-	ignoredChanges: number;
 	/** Meta's system-level errors in this delivery, for logging. */
 	systemErrors: WebhookSystemError[];
 	/** False when the delivery passed no check and was accepted only because unsigned ones are allowed. */
@@ -29,7 +27,7 @@ export interface IngressSummary extends IngestResult {
 
 /**
  * One Meta POST, end to end: authentication (signature over the raw bytes, or header secret), parse,
- * and one store transaction that writes messages, statuses and their events, marked with whether the
+ * and one store transaction that writes messages, statuses, account events and their log entries, marked with whether the
  * delivery was authenticated. Resolve → answer 200; a WebhookError → answer its
  * httpStatus (Meta retries non-2xx, and the transaction wrote nothing).
  */
@@ -46,5 +44,5 @@ export async function ingestWebhookRequest(
 		optInKeywords: options.optInKeywords,
 		authenticated,
 	});
-	return { ...result, ignoredChanges: webhook.ignoredChanges, systemErrors: webhook.errors, authenticated };
+	return { ...result, systemErrors: webhook.errors, authenticated };
 }

@@ -41,6 +41,8 @@ function describeEvent(event: StoreEvent): string {
 			return `status ${event.payload.status.status} for ${event.payload.status.wamid.slice(0, 18)}…`;
 		case 'conversation.ended':
 			return `conversation ended (${event.payload.reason}, ${event.payload.conversation.messageCount} messages)`;
+		case 'account.event':
+			return `account event ${event.payload.event.field} (${event.payload.event.event ?? 'no event name'})`;
 	}
 }
 

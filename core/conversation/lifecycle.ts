@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
 import { StoreError } from '../errors';
-import type { ConversationSummary } from '../events/types';
+import type { AccountEventPayload, ConversationSummary } from '../events/types';
 import { windowState } from '../policy/window';
 import { classifyOptKeyword } from '../policy/optout';
 import { LIMIT_WINDOW_MS, limitReachedError, tierLimit } from '../policy/limits';
 import { customerKey, isBsuid } from '../policy/customer';
+import { changesTemplates, marketingOptOutOf, type AccountEvent } from '../webhook/account-events';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
 import type { StoreReader, StoreWriter } from './engine';
 import { recordDeliveryFacts } from './delivery';
@@ -411,13 +412,68 @@ async function ingestStatus(tx: StoreWriter, reported: StatusUpdate, now: number
 	return true;
 }
 
+/**
+ * Account events have no id of their own: the hash of the change is recorded among the status
+ * receipts (under an `account:` prefix), so Meta's redeliveries are recognised like a status's and the
+ * receipts are pruned on the same schedule.
+ */
+const ACCOUNT_EVENT_RECEIPT = 'account:';
+
+/**
+ * A customer's marketing preference applies to their contact at once, created if the customer never
+ * wrote: marketing templates to them are refused from this transaction on.
+ */
+async function applyMarketingPreference(tx: StoreWriter, event: AccountEvent, now: number): Promise<AccountEventPayload['marketingOptOut']> {
+	const optedOut = marketingOptOutOf(event);
+	const id = event.customer?.waId ?? event.customer?.userId ?? null;
+	if (optedOut === null || id === null || event.phoneNumberId === null) return null;
+	const customerId = await resolveCustomer(tx, event.phoneNumberId, id);
+	const previous = await tx.getContact(event.phoneNumberId, customerId);
+	await tx.putContact(
+		{
+			phoneNumberId: event.phoneNumberId,
+			customerId,
+			waId: event.customer?.waId ?? previous?.waId ?? null,
+			name: event.customer?.name ?? previous?.name ?? null,
+			lastInboundAt: previous?.lastInboundAt ?? null,
+			optedOut,
+			optedOutAt: optedOut ? (previous?.optedOut ? previous.optedOutAt : (event.occurredAt ?? now)) : null,
+		},
+		now,
+	);
+	return { customerId, optedOut };
+}
+
+async function ingestAccountEvent(tx: StoreWriter, event: AccountEvent, now: number, authenticated: boolean): Promise<boolean> {
+	if (!(await tx.recordStatusReceipt(`${ACCOUNT_EVENT_RECEIPT}${event.key}`, event.field, now))) return false;
+	const marketingOptOut = await applyMarketingPreference(tx, event, now);
+	await tx.appendEvent({
+		type: 'account.event',
+		// Account-wide events belong to no number; the log's column takes the empty string for them.
+		phoneNumberId: event.phoneNumberId ?? '',
+		conversationId: null,
+		createdAt: now,
+		payload: { event: { ...event, details: capPayload(event.details) }, marketingOptOut, authenticated },
+	});
+	return true;
+}
+
 export function emptyIngestResult(): IngestResult {
-	return { messagesStored: 0, duplicateMessages: 0, statusesApplied: 0, duplicateStatuses: 0, questionsAnswered: 0 };
+	return {
+		messagesStored: 0,
+		duplicateMessages: 0,
+		statusesApplied: 0,
+		duplicateStatuses: 0,
+		questionsAnswered: 0,
+		accountEventsStored: 0,
+		duplicateAccountEvents: 0,
+		templateEvents: 0,
+	};
 }
 
 export async function ingestWebhook(
 	tx: StoreWriter,
-	webhook: { messages: readonly InboundMessage[]; statuses: readonly StatusUpdate[] },
+	webhook: { messages: readonly InboundMessage[]; statuses: readonly StatusUpdate[]; accountEvents?: readonly AccountEvent[] },
 	options: IngestOptions,
 ): Promise<IngestResult> {
 	const result = emptyIngestResult();
@@ -429,6 +485,14 @@ export async function ingestWebhook(
 	for (const status of webhook.statuses) {
 		if (await ingestStatus(tx, status, options.now, options.authenticated ?? true)) result.statusesApplied++;
 		else result.duplicateStatuses++;
+	}
+	for (const event of webhook.accountEvents ?? []) {
+		if (!(await ingestAccountEvent(tx, event, options.now, options.authenticated ?? true))) {
+			result.duplicateAccountEvents++;
+			continue;
+		}
+		result.accountEventsStored++;
+		if (changesTemplates(event)) result.templateEvents++;
 	}
 	return result;
 }

@@ -64,7 +64,7 @@ export class ConversationService<E extends StoreEngine = StoreEngine> implements
 	}
 
 	async ingest(webhook: Parameters<typeof lifecycle.ingestWebhook>[1], options: IngestOptions): Promise<IngestResult> {
-		if (webhook.messages.length === 0 && webhook.statuses.length === 0) return lifecycle.emptyIngestResult();
+		if (webhook.messages.length === 0 && webhook.statuses.length === 0 && (webhook.accountEvents ?? []).length === 0) return lifecycle.emptyIngestResult();
 		return this.writeAndNotify((tx) => lifecycle.ingestWebhook(tx, webhook, options));
 	}
 

@@ -35,6 +35,11 @@ export interface IngestResult {
 	duplicateStatuses: number;
 	/** Waiting questions (Send and Wait) these messages answered: their executions are due to resume. */
 	questionsAnswered: number;
+	/** Account events (template, number, account, preference changes) stored now; redeliveries not counted. */
+	accountEventsStored: number;
+	duplicateAccountEvents: number;
+	/** Template events among them: the account's cached template list is stale. */
+	templateEvents: number;
 }
 
 export interface OutboundMessage {

@@ -1,17 +1,19 @@
 import type { ConversationRecord, CloseReason, Initiator, StoredMessage } from '../conversation/types';
+import type { AccountEvent } from '../webhook/account-events';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
 
 /**
  * The event log: every ingest, send and close appends events in the same transaction as the data,
  * and each trigger reads them through its own durable cursor.
  */
-export type EventType = 'message.received' | 'conversation.started' | 'conversation.ended' | 'message.status';
+export type EventType = 'message.received' | 'conversation.started' | 'conversation.ended' | 'message.status' | 'account.event';
 
 export const EVENT_TYPES: readonly EventType[] = [
 	'message.received',
 	'conversation.started',
 	'conversation.ended',
 	'message.status',
+	'account.event',
 ];
 
 export interface ConversationSummary {
@@ -57,11 +59,20 @@ export interface MessageStatusPayload {
 	authenticated?: boolean;
 }
 
+export interface AccountEventPayload {
+	event: AccountEvent;
+	/** user_preferences: the contact's marketing opt-out as this event set it (null for other events). */
+	marketingOptOut: { customerId: string; optedOut: boolean } | null;
+	/** As on message.received. */
+	authenticated?: boolean;
+}
+
 export interface EventPayloads {
 	'message.received': MessageReceivedPayload;
 	'conversation.started': ConversationStartedPayload;
 	'conversation.ended': ConversationEndedPayload;
 	'message.status': MessageStatusPayload;
+	'account.event': AccountEventPayload;
 }
 
 export type StoreEvent = {

@@ -12,3 +12,11 @@ export {
 } from './authenticate';
 export { answerVerificationChallenge, type VerificationQuery } from './verification';
 export { parseWebhook, parseWebhookBody } from './parse';
+export {
+	ACCOUNT_EVENT_KINDS,
+	accountEventKindOf,
+	changesTemplates,
+	marketingOptOutOf,
+	type AccountEvent,
+	type AccountEventKind,
+} from './account-events';

@@ -11,8 +11,9 @@ import { normalizeMessage } from './normalize-message';
 import { normalizeStatus } from './normalize-status';
 import { toMetaErrors } from './normalize-common';
 import { invalidPayload, payloadErrorFromZod } from './payload-error';
+import { toAccountEvents } from './account-events';
 
-/** The only change field that carries messages and statuses; others are counted in ignoredChanges. */
+/** The only change field that carries messages and statuses; the others are account events. */
 const MESSAGES_FIELD = 'messages';
 
 /** Meta's deepest documented payloads nest about ten levels; far deeper is not a webhook. */
@@ -63,11 +64,11 @@ export function parseWebhook(body: unknown): ParsedWebhook {
 	const envelope = envelopeSchema.safeParse(body);
 	if (!envelope.success) throw payloadErrorFromZod(envelope.error, body);
 
-	const parsed: ParsedWebhook = { messages: [], statuses: [], errors: [], ignoredChanges: 0 };
+	const parsed: ParsedWebhook = { messages: [], statuses: [], errors: [], accountEvents: [] };
 	envelope.data.entry.forEach((entry, entryIndex) => {
 		entry.changes.forEach((change, changeIndex) => {
 			if (change.field !== MESSAGES_FIELD) {
-				parsed.ignoredChanges++;
+				parsed.accountEvents.push(...toAccountEvents(change.field, change.value, entry));
 				return;
 			}
 			const valuePath = ['entry', entryIndex, 'changes', changeIndex, 'value'];

@@ -1,3 +1,5 @@
+import type { AccountEvent } from './account-events';
+
 /**
  * The normalized shape of what a Meta webhook delivers. The parser turns every entry × change ×
  * message/status/error into these; the store and the nodes only ever see these, never Meta's JSON.
@@ -147,6 +149,6 @@ export interface ParsedWebhook {
 	messages: InboundMessage[];
 	statuses: StatusUpdate[];
 	errors: WebhookSystemError[];
-	/** Changes whose field is not `messages` (account updates, template status...), counted, not stored. */
-	ignoredChanges: number;
+	/** Changes whose field is not `messages`: template reviews, number quality, account decisions, preferences... */
+	accountEvents: AccountEvent[];
 }

@@ -93,6 +93,14 @@ export async function withOutbound<T>(
 	);
 }
 
+/**
+ * Meta announced a template change (a review, a pause, a new category): every cached template list
+ * of the process is read again on its next use.
+ */
+export function forgetCachedTemplates(): void {
+	for (const { catalog } of catalogs.values()) catalog.invalidate();
+}
+
 export function templateCatalog(context: HttpRequestHost, credential: WhatsAppCredential): TemplateCatalog {
 	return catalogFor(credential, cloudApiClient(context, credential));
 }

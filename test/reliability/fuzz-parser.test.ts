@@ -72,8 +72,8 @@ describe('webhook parser under fuzzing', () => {
 			fc.property(generatedWebhook, (generated) => {
 				cases++;
 				const parsed = parseWebhookBody(JSON.stringify(generated.body));
-				const counts = [parsed.messages.length, parsed.statuses.length, parsed.ignoredChanges].join();
-				ensure(counts === [generated.messages, generated.statuses, generated.ignoredChanges].join(), () => `counted ${counts}`);
+				const counts = [parsed.messages.length, parsed.statuses.length, parsed.accountEvents.length].join();
+				ensure(counts === [generated.messages, generated.statuses, generated.accountEvents].join(), () => `counted ${counts}`);
 			}),
 			{ numRuns: 5_000, seed: 4 },
 		);

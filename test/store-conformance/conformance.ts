@@ -5,6 +5,7 @@ import type { ConversationStore } from '../../core/conversation/store';
 import { BUSINESS, inbound, status, webhookOf } from '../../tools/traffic/builders';
 import { describeBurstConformance } from './bursts';
 import { describeWaitingAnswerConformance } from './waiting-answers';
+import { describeAccountEventConformance } from './account-events';
 import { describeUsageConformance } from './usage';
 import { describeMessagingLimitConformance } from './messaging-limits';
 import { describeCustomerKeyConformance } from './customer-keys';
@@ -500,6 +501,7 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 		describeCustomerKeyConformance(() => store);
 		describeBurstConformance(() => ({ store, harness }));
 		describeWaitingAnswerConformance(() => store);
+		describeAccountEventConformance(() => store);
 		describeUsageConformance(() => store);
 		describeMessagingLimitConformance(() => store);
 

@@ -1,3 +1,4 @@
+import type { AccountEvent } from '../../core/webhook/account-events';
 import type { InboundMessage, StatusUpdate } from '../../core/webhook/types';
 
 /** Normalized messages and statuses for store tests, independent of the webhook parser. */
@@ -48,6 +49,6 @@ export function status(wamid: string, value: string, overrides: Partial<StatusUp
 	};
 }
 
-export function webhookOf(parts: { messages?: InboundMessage[]; statuses?: StatusUpdate[] }) {
-	return { messages: parts.messages ?? [], statuses: parts.statuses ?? [], errors: [], ignoredChanges: 0 };
+export function webhookOf(parts: { messages?: InboundMessage[]; statuses?: StatusUpdate[]; accountEvents?: AccountEvent[] }) {
+	return { messages: parts.messages ?? [], statuses: parts.statuses ?? [], errors: [], accountEvents: parts.accountEvents ?? [] };
 }

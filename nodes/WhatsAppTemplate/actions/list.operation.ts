@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8
 import type { ListTemplatesOptions } from '../../../core';
 import { templateItem, type OperationExecute } from './common';
 
-/** Meta's page size for the template list is up to 100 here; more pages follow by cursor. */
+/** A limited list asks for at most this many per page; Return All takes Meta's page size. */
 const PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
@@ -90,7 +90,8 @@ export const execute: OperationExecute = async function (itemIndex, client) {
 	const seen = new Set<string>();
 	let after: string | undefined;
 	while (results.length < wanted) {
-		const page = await client.listTemplates({ ...options, limit: Math.min(PAGE_SIZE, wanted - results.length), after });
+		const limit = returnAll ? undefined : Math.min(PAGE_SIZE, wanted - results.length);
+		const page = await client.listTemplates({ ...options, limit, after });
 		results.push(...page.templates.slice(0, wanted - results.length).map(templateItem));
 		// A cursor seen before would loop forever; Meta's last page has no next link.
 		if (page.nextCursor === null || seen.has(page.nextCursor)) break;

@@ -103,7 +103,7 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 		phoneNumberId: phoneNumberFilter(options, credential),
 		from: manualStart === undefined ? 'now' : { after: manualStart },
 		handle: async (event, attempt) => {
-			if (manualDone || !options.accepts(event)) return;
+			if (manualDone || !options.accepts(event, credential)) return;
 			if (bursts && event.type === 'message.received') return bursts.hold(event);
 			const item = await itemOf(event, attempt);
 			startOnEmit(event);

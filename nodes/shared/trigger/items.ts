@@ -1,6 +1,13 @@
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { ConversationEndedPayload, ConversationRecord, ConversationStartedPayload, MessageReceivedPayload, MessageStatusPayload } from '../../../core';
+import type {
+	AccountEventPayload,
+	ConversationEndedPayload,
+	ConversationRecord,
+	ConversationStartedPayload,
+	MessageReceivedPayload,
+	MessageStatusPayload,
+} from '../../../core';
 import type { BusinessHoursFields } from '../business-hours';
 import { failureFields } from './delivery-failure';
 
@@ -149,5 +156,25 @@ export function burstItem(items: readonly INodeExecutionData[]): INodeExecutionD
 			messages,
 		},
 		...(Object.keys(binary).length > 0 ? { binary } : {}),
+	};
+}
+
+/** One item per account event: the named parts first, Meta's own fields in `details`. */
+export function accountEventItem(payload: AccountEventPayload, receivedAt: number): IDataObject {
+	const { event, marketingOptOut } = payload;
+	return {
+		kind: event.kind,
+		field: event.field,
+		event: event.event,
+		businessAccountId: event.businessAccountId,
+		phoneNumberId: event.phoneNumberId,
+		displayPhoneNumber: event.displayPhoneNumber,
+		occurredAt: iso(event.occurredAt),
+		receivedAt: iso(receivedAt),
+		template: event.template ? { ...event.template } : null,
+		customer: event.customer ? { ...event.customer } : null,
+		marketingOptOut: marketingOptOut ? { ...marketingOptOut } : null,
+		details: { ...event.details } as IDataObject,
+		authenticated: authenticated(payload),
 	};
 }

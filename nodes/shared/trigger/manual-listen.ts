@@ -69,7 +69,7 @@ export async function startTestListener(this: IHookFunctions, options: EventTrig
 		phoneNumberId: phoneNumberFilter(options, credential),
 		from: 'now',
 		handle: async (event) => {
-			if (woken || !options.accepts(event)) return;
+			if (woken || !options.accepts(event, credential)) return;
 			woken = true;
 			const wake = createWakeRequest(workflowId, nodeId, event.id);
 			const response = await fetch(url, { method: 'POST', headers: wake.headers, body: JSON.stringify(wake.body) });

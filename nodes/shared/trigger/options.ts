@@ -15,7 +15,7 @@ export interface EventTriggerOptions {
 	/** Only the credential's business number, or every number of the store. */
 	phoneNumberScope: 'credential' | 'all';
 	/** The node's filters beyond type and number. */
-	accepts: (event: StoreEvent) => boolean;
+	accepts: (event: StoreEvent, credential: WhatsAppCredential) => boolean;
 	/** The event's item from its payload and the credential alone; cannot fail, so a failing event still runs with it. */
 	plainItem: (event: StoreEvent, credential: WhatsAppCredential) => IDataObject;
 	/** The full item when it needs I/O (media, transcript, AI), which can fail; else the plain item is used. */

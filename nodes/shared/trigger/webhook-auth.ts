@@ -70,7 +70,7 @@ export function guardTrigger(
 		throw new NodeOperationError(context.getNode(), error.message, { description: error.hint });
 	}
 	if (acceptUnsigned) return options;
-	return { ...options, accepts: (event) => !fromUnauthenticatedDelivery(event) && options.accepts(event) };
+	return { ...options, accepts: (event, forCredential) => !fromUnauthenticatedDelivery(event) && options.accepts(event, forCredential) };
 }
 
 function fromUnauthenticatedDelivery(event: StoreEvent): boolean {

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { answerVerificationChallenge, holdStore, ingestWebhookRequest, resumeWaitingAnswers, SIGNATURE_HEADER, storeKey, WebhookError } from '../../../core';
-import { whatsAppCredential } from '../core-access';
+import { forgetCachedTemplates, whatsAppCredential } from '../core-access';
 import { WHATSAPP_CREDENTIAL } from '../credentials';
 import { acceptWakeRequest } from './manual-listen';
 import { acceptsUnsigned, webhookAuthentication } from './webhook-auth';
@@ -51,6 +51,7 @@ export async function handleMetaWebhook(this: IWebhookFunctions): Promise<IWebho
 			{ rawBody: rawBodyOf(request), signature: request.headers[SIGNATURE_HEADER], headers: request.headers },
 			{ store, ...auth, inactivityTimeoutMs: credential.inactivityTimeoutMs },
 		);
+		if (ingested.templateEvents > 0) forgetCachedTemplates();
 		// Send and Wait: the answer resumes its execution from here at once, not awaited so Meta hears
 		// back first; a failed call stays due in the store for the resumer beside the triggers.
 		if (ingested.questionsAnswered > 0) {

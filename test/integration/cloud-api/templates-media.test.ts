@@ -22,7 +22,7 @@ describe('templates', () => {
 
 		const request = sim.requests.at(-1);
 		expect(request?.path).toBe(`/v25.0/${sim.businessAccountId}/message_templates`);
-		expect(request?.query).toEqual({ fields: 'id,name,language,status,category,parameter_format,components', limit: '2' });
+		expect(request?.query).toEqual({ fields: 'id,name,language,status,category,parameter_format,components,previous_category', limit: '2' });
 	});
 
 	it('pages with the cursor until the last page (no `next`)', async () => {

@@ -13,7 +13,7 @@ function onlyMessage(name: string) {
 	expect(parsed.messages).toHaveLength(1);
 	expect(parsed.statuses).toHaveLength(0);
 	expect(parsed.errors).toHaveLength(0);
-	expect(parsed.ignoredChanges).toBe(0);
+	expect(parsed.accountEvents).toEqual([]);
 	return parsed.messages[0];
 }
 

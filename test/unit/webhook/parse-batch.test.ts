@@ -72,10 +72,10 @@ describe('batches', () => {
 				errors: [{ code: 131000, title: 'Something went wrong', message: null, details: null }],
 			},
 		]);
-		expect(parsed.ignoredChanges).toBe(1);
+		expect(parsed.accountEvents.map((event) => event.field)).toEqual(['message_template_status_update']);
 	});
 
-	it('counts changes whose field is not messages without inspecting their value', () => {
+	it('keeps changes whose field is not messages as account events, whatever their value', () => {
 		const parsed = parseWebhook(
 			webhook([
 				{
@@ -87,7 +87,12 @@ describe('batches', () => {
 				},
 			]),
 		);
-		expect(parsed).toEqual({ messages: [], statuses: [], errors: [], ignoredChanges: 3 });
+		expect(parsed.messages).toEqual([]);
+		expect(parsed.accountEvents.map((event) => [event.field, event.kind, event.details])).toEqual([
+			['account_update', 'account', { anything: ['goes'] }],
+			['phone_number_quality_update', 'phone_number_quality', { value: 'not even an object' }],
+			['smb_message_echoes', 'other', { value: null }],
+		]);
 	});
 
 	it('an empty entry list is a valid, empty delivery', () => {
@@ -95,7 +100,7 @@ describe('batches', () => {
 			messages: [],
 			statuses: [],
 			errors: [],
-			ignoredChanges: 0,
+			accountEvents: [],
 		});
 	});
 });
