@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ConversationRecord, SentMessage, StoredMessage } from '../../core';
+import { describeDeliveryFailure, type ConversationRecord, type SentMessage, type StoredMessage } from '../../core';
 
 /** What a send node outputs of every message it sent, before its own fields. */
 export function sentMessageItem(sent: SentMessage): IDataObject {
@@ -96,6 +96,24 @@ export function transcriptItems(messages: readonly TranscriptMessage[]): Transcr
 		status: message.status,
 		wamid: message.wamid,
 	}));
+}
+
+/**
+ * Where a business message stands: Meta's latest status and when it came, and for a failed one
+ * Meta's error with the failure's reason and fix hint. Null for the customer's messages.
+ */
+export function deliveryOf(message: Pick<StoredMessage, 'direction' | 'status' | 'statusAt' | 'error'>): IDataObject | null {
+	if (message.direction !== 'outbound') return null;
+	const failure = message.status === 'failed' ? describeDeliveryFailure(message.error) : null;
+	return {
+		status: message.status,
+		at: isoTime(message.statusAt),
+		errorCode: message.error?.code ?? null,
+		errorTitle: message.error?.title ?? null,
+		errorDetails: message.error?.details ?? message.error?.message ?? null,
+		failureReason: failure?.reason ?? null,
+		fixHint: failure?.hint ?? null,
+	};
 }
 
 export interface TranscriptFormat {

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { conversationItem, formatTranscript, transcriptItems } from '../../shared/conversation-item';
+import { conversationItem, deliveryOf, formatTranscript, transcriptItems } from '../../shared/conversation-item';
 import { conversationIdOf, conversationIdProperty, requireConversation, type OperationExecute } from './common';
 
 const properties: INodeProperties[] = [
@@ -10,7 +10,7 @@ const properties: INodeProperties[] = [
 		name: 'includeTranscript',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to add the messages (transcript) and the transcript as text (transcriptText)',
+		description: "Whether to add the messages (transcript, each business message with its delivery: sent, delivered, read or failed with Meta's error and a fix hint) and the transcript as text (transcriptText)",
 	},
 	{
 		displayName: 'Transcript Limit',
@@ -30,5 +30,14 @@ export const execute: OperationExecute = async function (itemIndex, store) {
 	if (!(this.getNodeParameter('includeTranscript', itemIndex, true) as boolean)) return [conversationItem(conversation)];
 	const limit = Math.max(1, Math.floor(this.getNodeParameter('transcriptLimit', itemIndex, 100) as number));
 	const messages = await store.getTranscript(conversation.id, { limit });
-	return [{ ...conversationItem(conversation), transcript: transcriptItems(messages), transcriptText: formatTranscript(messages) }];
+	// Each business message also says where its delivery stands (a failed one with Meta's error and the fix).
+	const transcript = transcriptItems(messages).map((entry, index) => ({ ...entry, delivery: deliveryOf(messages[index]) }));
+	return [
+		{
+			...conversationItem(conversation),
+			transcript,
+			transcriptText: formatTranscript(messages),
+			failedMessages: messages.filter((message) => message.direction === 'outbound' && message.status === 'failed').length,
+		},
+	];
 };

@@ -5,6 +5,7 @@ import * as close from './close.operation';
 import * as get from './get.operation';
 import * as getAgentHistory from './getAgentHistory.operation';
 import * as getChatLink from './getChatLink.operation';
+import * as getUsage from './getUsage.operation';
 import * as list from './list.operation';
 import * as optIn from './optIn.operation';
 import * as optOut from './optOut.operation';
@@ -50,6 +51,12 @@ export const properties: INodeProperties[] = [
 				action: 'Get the history for an AI agent',
 			},
 			{
+				name: 'Get Usage',
+				value: 'getUsage',
+				description: "Billable messages per number, category, day and conversation from Meta's pricing, an estimated cost, and the daily limit's use",
+				action: 'Get messaging usage and cost',
+			},
+			{
 				name: 'List',
 				value: 'list',
 				description: 'List conversations by status, customer and time',
@@ -92,4 +99,5 @@ export const properties: INodeProperties[] = [
 	...setVariables.description,
 	...getChatLink.description,
 	...getAgentHistory.description,
+	...getUsage.description,
 ];

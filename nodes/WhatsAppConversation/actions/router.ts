@@ -8,6 +8,7 @@ import * as close from './close.operation';
 import * as get from './get.operation';
 import * as getAgentHistory from './getAgentHistory.operation';
 import * as getChatLink from './getChatLink.operation';
+import * as getUsage from './getUsage.operation';
 import * as list from './list.operation';
 import * as optIn from './optIn.operation';
 import * as optOut from './optOut.operation';
@@ -25,6 +26,7 @@ export const operations: Record<string, { execute: OperationExecute } | { execut
 	setVariables,
 	getChatLink,
 	getAgentHistory,
+	getUsage,
 };
 
 /** Runs the chosen operation for every item with one store for the whole execution. */
