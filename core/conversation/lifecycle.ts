@@ -6,6 +6,7 @@ import { windowState } from '../policy/window';
 import { classifyOptKeyword } from '../policy/optout';
 import { LIMIT_WINDOW_MS, limitReachedError, tierLimit } from '../policy/limits';
 import { customerKey, isBsuid } from '../policy/customer';
+import { parseMetaMessagingLimit } from '../number-health/messaging-limit';
 import { changesTemplates, marketingOptOutOf, type AccountEvent } from '../webhook/account-events';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
 import type { StoreReader, StoreWriter } from './engine';
@@ -444,9 +445,21 @@ async function applyMarketingPreference(tx: StoreWriter, event: AccountEvent, no
 	return { customerId, optedOut };
 }
 
+/**
+ * A limit Meta announces by webhook is remembered like one read from the Graph API, so the Automatic
+ * tier follows it at the next send; the portfolio-wide field first, the deprecated per-number one else.
+ */
+async function applyMessagingLimit(tx: StoreWriter, event: AccountEvent, now: number): Promise<void> {
+	if (event.kind !== 'phone_number_quality' && event.kind !== 'business_capability') return;
+	const tier = parseMetaMessagingLimit(event.details.maxDailyConversationsPerBusiness) ?? parseMetaMessagingLimit(event.details.currentLimit);
+	if (tier === null) return;
+	await tx.putMessagingLimit({ scope: event.businessAccountId, tier, observedAt: event.occurredAt ?? now, reportedBy: 'webhook' }, now);
+}
+
 async function ingestAccountEvent(tx: StoreWriter, event: AccountEvent, now: number, authenticated: boolean): Promise<boolean> {
 	if (!(await tx.recordStatusReceipt(`${ACCOUNT_EVENT_RECEIPT}${event.key}`, event.field, now))) return false;
 	const marketingOptOut = await applyMarketingPreference(tx, event, now);
+	await applyMessagingLimit(tx, event, now);
 	await tx.appendEvent({
 		type: 'account.event',
 		// Account-wide events belong to no number; the log's column takes the empty string for them.

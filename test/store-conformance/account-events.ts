@@ -74,5 +74,21 @@ export function describeAccountEventConformance(current: () => ConversationStore
 			expect(await store.getContact(BUSINESS.phoneNumberId, CUSTOMER)).toMatchObject({ optedOut: true, lastInboundAt: null });
 			expect((await store.getWindow(BUSINESS.phoneNumberId, CUSTOMER, T0)).open).toBe(false);
 		});
+
+		it("remembers the messaging limit Meta announces for the account, the portfolio's field before the number's", async () => {
+			const store = current();
+			const upgrade = accountWebhook('phone_number_quality_update', {
+				display_phone_number: BUSINESS.displayPhoneNumber,
+				event: 'UPGRADE',
+				old_limit: 'TIER_250',
+				current_limit: 'TIER_10K',
+				max_daily_conversations_per_business: 'TIER_2K',
+			});
+			await store.ingest(upgrade, lifecycle(T0));
+			expect(await store.getMessagingLimit(BUSINESS.businessAccountId)).toMatchObject({ tier: 'TIER_2K', reportedBy: 'webhook', observedAt: 1767268800000 });
+			// A value that is no messaging limit leaves the remembered one alone.
+			await store.ingest(accountWebhook('business_capability_update', { max_daily_conversations_per_business: 'TIER_UNKNOWN' }, 1767272400), lifecycle(T0 + 1000));
+			expect(await store.getMessagingLimit(BUSINESS.businessAccountId)).toMatchObject({ tier: 'TIER_2K' });
+		});
 	});
 }
