@@ -111,15 +111,20 @@ export class WhatsAppConversationsApi implements ICredentialType {
 			name: 'messagingTier',
 			type: 'options',
 			options: [
+				{
+					name: 'Automatic (From Meta)',
+					value: 'AUTO',
+					description: "Meta's current limit, read every few minutes; the last known one when Meta cannot be reached",
+				},
 				{ name: '250 Customers per 24 Hours', value: 'TIER_250' },
 				{ name: '2,000 Customers per 24 Hours', value: 'TIER_2K' },
 				{ name: '10,000 Customers per 24 Hours', value: 'TIER_10K' },
 				{ name: '100,000 Customers per 24 Hours', value: 'TIER_100K' },
 				{ name: 'Unlimited', value: 'TIER_UNLIMITED' },
 			],
-			default: 'TIER_250',
+			default: 'AUTO',
 			description:
-				'Your daily messaging limit (WhatsApp Manager > Insights): templates to customers outside their 24-hour window are refused beyond it',
+				"Your daily messaging limit: templates to customers outside their 24-hour window are refused beyond it. Automatic follows Meta's limit (250 until Meta has been read once); or pick the one WhatsApp Manager > Insights shows.",
 		},
 		{
 			displayName: 'Conversation Inactivity Timeout (Minutes)',

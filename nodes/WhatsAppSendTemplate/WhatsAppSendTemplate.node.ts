@@ -21,6 +21,7 @@ import {
 } from '../../core';
 import { sentMessageItem } from '../shared/conversation-item';
 import { failedItem } from '../shared/errors';
+import { limitSourceFields } from '../shared/messaging-limit';
 import { credentialTest } from '../shared/methods/credential-test';
 import { searchSenders, searchTemplates } from '../shared/methods/list-search';
 import { forEachItemBySender, inInputOrder } from '../shared/core-access';
@@ -34,7 +35,8 @@ import { getTemplateFields } from '../shared/methods/template-fields';
  * already reached today) does not count, but the user still sees how much of the tier is used.
  */
 async function dailyLimitJson(outbound: OutboundContext, result: TemplateSendResult): Promise<IDataObject> {
-	if (result.dailyLimit?.counted) return { ...result.dailyLimit, tier: outbound.tier };
+	const source = limitSourceFields(outbound.limitReading);
+	if (result.dailyLimit?.counted) return { ...result.dailyLimit, tier: outbound.tier, ...source };
 	const limit = tierLimit(outbound.tier);
 	let used: number | null = null;
 	try {
@@ -48,6 +50,7 @@ async function dailyLimitJson(outbound: OutboundContext, result: TemplateSendRes
 		limit,
 		remaining: used === null ? null : remainingCapacity(outbound.tier, used),
 		tier: outbound.tier,
+		...source,
 	};
 }
 

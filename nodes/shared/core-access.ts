@@ -10,11 +10,15 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOpt
 import {
 	acquireStore,
 	AiConnection,
+	AUTOMATIC_TIER,
+	currentMessagingLimit,
 	CloudApiClient,
 	fetchOverRequester,
 	releaseStore,
 	TemplateCatalog,
 	type ConversationStore,
+	type MessagingLimitReading,
+	type MessagingTier,
 	type OutboundContext,
 } from '../../core';
 import { AI_CREDENTIAL, cloudApiConfig, readWhatsAppCredential, WHATSAPP_CREDENTIAL, type WhatsAppCredential } from './credentials';
@@ -80,17 +84,33 @@ export async function withOutbound<T>(
 ): Promise<T> {
 	const credential = await whatsAppCredential(context);
 	const client = cloudApiClient(context, credential, phoneNumberId);
-	return withStore(credential, (store) =>
-		work({
+	return withStore(credential, async (store) => {
+		const limit = await messagingLimitOf(credential, store, client);
+		return work({
 			store,
 			client,
 			phoneNumberId: phoneNumberId || credential.phoneNumberId,
 			businessAccountId: credential.businessAccountId,
-			tier: credential.tier,
+			tier: limit.tier,
+			...(limit.reading && { limitReading: limit.reading }),
 			inactivityTimeoutMs: credential.inactivityTimeoutMs,
 			templates: catalogFor(credential, client),
-		}),
-	);
+		});
+	});
+}
+
+/**
+ * The tier a send checks against: the credential's, or with Automatic Meta's current limit (read at
+ * most every few minutes per account in the process, else the last known one, else the lowest).
+ */
+export async function messagingLimitOf(
+	credential: WhatsAppCredential,
+	store: ConversationStore,
+	client: CloudApiClient,
+): Promise<{ tier: MessagingTier; reading: MessagingLimitReading | null }> {
+	if (credential.tier !== AUTOMATIC_TIER) return { tier: credential.tier, reading: null };
+	const reading = await currentMessagingLimit({ store, client, businessAccountId: credential.businessAccountId });
+	return { tier: reading.tier, reading };
 }
 
 /**

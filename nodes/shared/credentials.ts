@@ -6,6 +6,9 @@ import {
 	DEFAULT_KEEP_MESSAGES_DAYS,
 	DEFAULT_META_BASE_URL,
 	WEEKDAYS,
+	AUTOMATIC_TIER,
+	MESSAGING_TIERS,
+	type MessagingTierSetting,
 	type BusinessHoursInput,
 	type CloudApiConfig,
 	type HttpTransport,
@@ -32,7 +35,8 @@ export interface WhatsAppCredential {
 	/** A header the provider sends with every webhook; empty with Meta, which signs instead. */
 	webhookHeaderName: string;
 	webhookHeaderSecret: string;
-	tier: MessagingTier;
+	/** A tier, or AUTO: Meta's current limit (nodes/shared/core-access.ts resolves it for sends). */
+	tier: MessagingTierSetting;
 	inactivityTimeoutMs: number;
 	/** Messages and ended conversations are kept this long; null keeps them forever. */
 	keepMessagesMs: number | null;
@@ -68,7 +72,7 @@ export function readWhatsAppCredential(data: ICredentialDataDecryptedObject): Wh
 		verifyToken: provider === '360dialog' ? '' : text(data, 'verifyToken'),
 		webhookHeaderName: provider === 'meta' ? '' : text(data, 'webhookHeaderName'),
 		webhookHeaderSecret: provider === 'meta' ? '' : text(data, 'webhookHeaderSecret'),
-		tier: (text(data, 'messagingTier', 'TIER_250') || 'TIER_250') as MessagingTier,
+		tier: readTierSetting(data),
 		inactivityTimeoutMs: (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * 60_000,
 		...readRetention(data),
 		businessHours: readBusinessHours(data),
@@ -77,6 +81,15 @@ export function readWhatsAppCredential(data: ICredentialDataDecryptedObject): Wh
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * n8n hands over the property's default for a tier never stored (Automatic since it exists); an
+ * unknown value (a retired tier) is Automatic too, which never allows more than Meta does.
+ */
+function readTierSetting(data: ICredentialDataDecryptedObject): MessagingTierSetting {
+	const value = text(data, 'messagingTier', AUTOMATIC_TIER);
+	return (MESSAGING_TIERS as readonly string[]).includes(value) ? (value as MessagingTier) : AUTOMATIC_TIER;
+}
 
 /** Retention in whole days as the credential gives it; a missing or invalid value takes the default. */
 function readRetention(data: ICredentialDataDecryptedObject): Pick<WhatsAppCredential, 'keepMessagesMs' | 'forgetInactiveTriggersAfterMs'> {

@@ -6,6 +6,7 @@ import * as get from './get.operation';
 import * as getAgentHistory from './getAgentHistory.operation';
 import * as getChatLink from './getChatLink.operation';
 import * as getUsage from './getUsage.operation';
+import * as getNumberHealth from './getNumberHealth.operation';
 import * as list from './list.operation';
 import * as optIn from './optIn.operation';
 import * as optOut from './optOut.operation';
@@ -49,6 +50,12 @@ export const properties: INodeProperties[] = [
 				value: 'getAgentHistory',
 				description: "This customer's earlier messages as chat messages and text for an AI Agent's prompt, as AI Reply would send them",
 				action: 'Get the history for an AI agent',
+			},
+			{
+				name: 'Get Number Health',
+				value: 'getNumberHealth',
+				description: "The number's quality rating, status, name status and throughput, Meta's messaging limit, and the daily limit's use",
+				action: 'Get the number health',
 			},
 			{
 				name: 'Get Usage',
@@ -100,4 +107,5 @@ export const properties: INodeProperties[] = [
 	...getChatLink.description,
 	...getAgentHistory.description,
 	...getUsage.description,
+	...getNumberHealth.description,
 ];

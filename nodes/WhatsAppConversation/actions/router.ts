@@ -9,6 +9,7 @@ import * as get from './get.operation';
 import * as getAgentHistory from './getAgentHistory.operation';
 import * as getChatLink from './getChatLink.operation';
 import * as getUsage from './getUsage.operation';
+import * as getNumberHealth from './getNumberHealth.operation';
 import * as list from './list.operation';
 import * as optIn from './optIn.operation';
 import * as optOut from './optOut.operation';
@@ -27,6 +28,7 @@ export const operations: Record<string, { execute: OperationExecute } | { execut
 	getChatLink,
 	getAgentHistory,
 	getUsage,
+	getNumberHealth,
 };
 
 /** Runs the chosen operation for every item with one store for the whole execution. */
