@@ -42,6 +42,7 @@ export const WORKFLOWS = {
 	reengage: { file: 're-engagement.json', label: 'Re-engagement (templates)' },
 	away: { file: 'away-message.json', label: 'Away message (business hours)' },
 	booking: { file: 'booking.json', label: 'Booking (Send and Wait)' },
+	usage: { file: 'usage-summary.json', label: 'Daily usage summary' },
 } as const;
 export type WorkflowKey = keyof typeof WORKFLOWS;
 

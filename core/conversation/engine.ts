@@ -50,7 +50,10 @@ export interface StoreReader {
 	/** These events of the log, oldest first (those pruned meanwhile are missing). */
 	eventsByIds(ids: readonly number[]): Promise<StoreEvent[]>;
 	getWaitingAnswer(waitId: string): Promise<WaitingAnswer | null>;
-	/** Priced messages in the filter's range, counted per number, conversation, category, pricing type, billable and UTC day. */
+	/**
+	 * Priced messages in the filter's range, counted per number, conversation, category, pricing type,
+	 * billable and UTC day; messages that failed are left out (Meta charges delivered messages).
+	 */
 	usageCounts(filter: UsageFilter): Promise<UsageCount[]>;
 }
 

@@ -225,7 +225,10 @@ export interface ConversationStore {
 	recordMessagingLimit(limit: KnownMessagingLimit, now: number): Promise<boolean>;
 	/** The last messaging limit Meta reported for the scope, or null when none was ever recorded. */
 	getMessagingLimit(scope: string): Promise<KnownMessagingLimit | null>;
-	/** Messages Meta priced (status webhooks' `pricing`) in the range, counted per number, conversation, category, type and UTC day. */
+	/**
+	 * Messages Meta priced (status webhooks' `pricing`) in the range, counted per number, conversation,
+	 * category, type and UTC day; failed messages are left out, as Meta charges delivered messages.
+	 */
 	usageCounts(filter: UsageFilter): Promise<UsageCount[]>;
 
 	getConversation(id: string): Promise<ConversationRecord | null>;

@@ -125,5 +125,26 @@ export function describeUsageConformance(current: () => ConversationStore): void
 			);
 			expect((await store.getContact(BUSINESS.phoneNumberId, BEN))?.optedOut ?? false).toBe(false);
 		});
+
+		it('leaves a message out of usage once Meta reports it failed, though its sent status was priced', async () => {
+			const store = current();
+			await sent(store, 'wamid.will-fail', ANA, T0);
+			await sent(store, 'wamid.delivered', BEN, T0);
+			await store.ingest(
+				webhookOf({
+					statuses: [
+						status('wamid.will-fail', 'sent', { recipientId: ANA, timestamp: T0 + 1000, pricing: marketing }),
+						status('wamid.delivered', 'sent', { recipientId: BEN, timestamp: T0 + 1000, pricing: marketing }),
+					],
+				}),
+				lifecycle(T0 + 1000),
+			);
+			expect(await store.usageCounts({ from: T0, to: T0 + HOUR })).toHaveLength(2);
+			await store.ingest(
+				webhookOf({ statuses: [status('wamid.will-fail', 'failed', { recipientId: ANA, timestamp: T0 + 2000, errors: [{ code: 131049, title: 'Held back', message: null, details: null }] })] }),
+				lifecycle(T0 + 2000),
+			);
+			expect(await store.usageCounts({ from: T0, to: T0 + HOUR })).toEqual([expect.objectContaining({ customerId: BEN, messages: 1 })]);
+		});
 	});
 }

@@ -480,10 +480,11 @@ export class PostgresTransaction implements StoreWriter {
 
 	async usageCounts(filter: UsageFilter): Promise<UsageCount[]> {
 		const rows = await this.rows(
-			`SELECT phone_number_id, conversation_id, customer_id, category, pricing_type, billable, "timestamp" / ${USAGE_DAY_MS} AS day, count(*) AS messages
-			FROM ${this.s}.message_pricing WHERE "timestamp" >= $1 AND "timestamp" < $2 AND ($3::text IS NULL OR phone_number_id = $3)
-			GROUP BY phone_number_id, conversation_id, customer_id, category, pricing_type, billable, day
-			ORDER BY day, phone_number_id`,
+			`SELECT p.phone_number_id, p.conversation_id, p.customer_id, p.category, p.pricing_type, p.billable, p."timestamp" / ${USAGE_DAY_MS} AS day, count(*) AS messages
+			FROM ${this.s}.message_pricing p LEFT JOIN ${this.s}.messages m ON m.wamid = p.wamid
+			WHERE p."timestamp" >= $1 AND p."timestamp" < $2 AND ($3::text IS NULL OR p.phone_number_id = $3) AND (m.status IS NULL OR m.status <> 'failed')
+			GROUP BY p.phone_number_id, p.conversation_id, p.customer_id, p.category, p.pricing_type, p.billable, day
+			ORDER BY day, p.phone_number_id`,
 			[filter.from, filter.to, filter.phoneNumberId ?? null],
 		);
 		return rows.map(toUsageCount);

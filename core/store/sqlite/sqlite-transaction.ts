@@ -429,10 +429,11 @@ export class SqliteTransaction implements StoreWriter {
 	async usageCounts(filter: UsageFilter): Promise<UsageCount[]> {
 		const phoneNumberId = filter.phoneNumberId ?? null;
 		return this.all(
-			`SELECT phone_number_id, conversation_id, customer_id, category, pricing_type, billable, timestamp / ${USAGE_DAY_MS} AS day, count(*) AS messages
-			FROM message_pricing WHERE timestamp >= ? AND timestamp < ? AND (? IS NULL OR phone_number_id = ?)
-			GROUP BY phone_number_id, conversation_id, customer_id, category, pricing_type, billable, day
-			ORDER BY day, phone_number_id`,
+			`SELECT p.phone_number_id, p.conversation_id, p.customer_id, p.category, p.pricing_type, p.billable, p.timestamp / ${USAGE_DAY_MS} AS day, count(*) AS messages
+			FROM message_pricing p LEFT JOIN messages m ON m.wamid = p.wamid
+			WHERE p.timestamp >= ? AND p.timestamp < ? AND (? IS NULL OR p.phone_number_id = ?) AND (m.status IS NULL OR m.status <> 'failed')
+			GROUP BY p.phone_number_id, p.conversation_id, p.customer_id, p.category, p.pricing_type, p.billable, day
+			ORDER BY day, p.phone_number_id`,
 			filter.from,
 			filter.to,
 			phoneNumberId,
