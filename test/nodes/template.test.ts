@@ -1,6 +1,6 @@
 // WhatsApp Template through n8n's own execution engine, against the Meta simulator over HTTP; Send
 // Template beside it for what a template's status and category do to a send.
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
 
 import { WhatsAppSendTemplate } from '../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
 import { WhatsAppTemplate } from '../../nodes/WhatsAppTemplate/WhatsAppTemplate.node';
@@ -14,13 +14,20 @@ const CUSTOMER = '+16505551234';
 const wa = useWhatsAppFixture({ templatePageSize: 2 });
 
 const locator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
-const mapper = (value: IDataObject | null) => ({ mappingMode: 'defineBelow', value, matchingColumns: [], schema: [] });
+const mapper = (value: ResourceMapperValue['value']): ResourceMapperValue => ({
+	mappingMode: 'defineBelow',
+	value,
+	matchingColumns: [],
+	schema: [],
+	attemptToConvertTypes: false,
+	convertFieldsToString: false,
+});
 
 function templateNode(parameters: INodeParameters, settings: Partial<WorkflowNode> = {}): WorkflowNode {
 	return whatsAppNode('Template', 'whatsAppTemplate', parameters, settings);
 }
 
-function sendNode(template: string, values: IDataObject | null, settings: Partial<WorkflowNode> = {}): WorkflowNode {
+function sendNode(template: string, values: ResourceMapperValue['value'], settings: Partial<WorkflowNode> = {}): WorkflowNode {
 	return whatsAppNode('Send', 'whatsAppSendTemplate', { to: CUSTOMER, template: locator(template), variables: mapper(values) }, settings);
 }
 
