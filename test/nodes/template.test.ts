@@ -237,10 +237,16 @@ describe('WhatsApp Template: create, approve, send, delete', () => {
 		const versions = () => wa.simulator.state.findTemplates('seasonal_promotion').map((t) => t.language);
 		const saved = wa.simulator.state.findTemplates('seasonal_promotion').map((t) => ({ ...t }));
 		try {
+			const context = await loadOptionsContext({ nodeTypes, credentialTypes, credentials: wa.credentials(), node: templateNode({ operation: 'get' }), parameterPath: 'parameters.template' });
+			const picker = async () => (await new WhatsAppTemplate().methods.listSearch.searchAllTemplates.call(context, 'seasonal')).results.map((result) => result.value);
+			expect(await picker()).toEqual(['seasonal_promotion|en_US', 'seasonal_promotion|es']);
+
 			const one = await run(templateNode({ operation: 'delete', template: locator('seasonal_promotion|es'), allLanguages: false }));
 			expect(one.itemsOf('Template')[0].json).toEqual({ deleted: true, name: 'seasonal_promotion', allLanguages: false, templateId: saved[1].id, language: 'es' });
 			expect(templateRequests('DELETE').at(-1)?.query).toEqual({ name: 'seasonal_promotion', hsm_id: saved[1].id });
 			expect(versions()).toEqual(['en_US']);
+			// The picker's list is cached for a minute; the delete emptied it.
+			expect(await picker()).toEqual(['seasonal_promotion|en_US']);
 
 			const unclear = await run(templateNode({ operation: 'delete', template: locator('seasonal_promotion', 'name'), language: '' }));
 			expect(unclear.error?.description).toContain('All Languages');

@@ -1,5 +1,6 @@
 import { NodeOperationError, updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
+import { templateCatalog } from '../../shared/core-access';
 import { languageProperty, templatePickOf, templateProperty, templatesOfPick, type OperationExecute } from './common';
 
 const properties: INodeProperties[] = [
@@ -17,13 +18,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['delete'] } }, properties);
 
-export const execute: OperationExecute = async function (itemIndex, client) {
+export const execute: OperationExecute = async function (itemIndex, client, credential) {
 	const pick = templatePickOf(this, itemIndex);
 	const allLanguages = this.getNodeParameter('allLanguages', itemIndex, false) as boolean;
 	if (allLanguages) {
 		// By name Meta deletes every language; an ID pick is read first for its name.
 		const name = pick.kind === 'name' ? pick.name : (await templatesOfPick(this, itemIndex, client, pick))[0].name;
 		await client.deleteTemplate({ name });
+		templateCatalog(this, credential).invalidate();
 		return [{ deleted: true, name, allLanguages: true, templateId: null, language: null }];
 	}
 	if (pick.kind === 'name' && pick.language === '') {
@@ -41,5 +43,7 @@ export const execute: OperationExecute = async function (itemIndex, client) {
 		});
 	}
 	await client.deleteTemplate({ name: template.name, templateId: template.id });
+	// The pickers and sends read the cached list; the deleted version must leave it now.
+	templateCatalog(this, credential).invalidate();
 	return [{ deleted: true, name: template.name, allLanguages: false, templateId: template.id ?? null, language: template.language }];
 };
