@@ -771,3 +771,87 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		await n8n().deactivate(workflows.burst);
 	});
 });
+
+describe('Delivery failures and usage in a real n8n server', () => {
+	const HOOKS = { failures: '0b7c5a10-1e0f-4c6e-9a51-e2e0000014c1', promo: '0b7c5a10-1e0f-4c6e-9a51-e2e0000014c2', usage: '0b7c5a10-1e0f-4c6e-9a51-e2e0000014c3' };
+	const DELIVERED = '447911123431';
+	const HELD_BACK = '447911123432';
+
+	it('a template Meta later reports failed starts the workflow with what was sent, the error and the fix hint; Get Usage counts the delivered one', async () => {
+		await createAndActivate(
+			'failures',
+			messageReceivedWorkflow('E2E delivery failures: Message Received (Delivery Failures)', HOOKS.failures, { includeDeliveryFailures: true, markAsRead: false }, 1.1),
+		);
+		await createAndActivate(
+			'promo',
+			webhookStartedWorkflow('E2E promo: Webhook → Send Template (marketing)', HOOKS.promo, 'e2e-promo', {
+				name: 'WhatsApp Send Template',
+				type: SEND_TEMPLATE,
+				parameters: {
+					to: '={{ $json.body.to }}',
+					template: { __rl: true, mode: 'list', value: 'seasonal_promotion|en_US' },
+					variables: { mappingMode: 'defineBelow', value: { 'body.1': 'summer', 'body.2': '20%' } },
+				},
+			}),
+		);
+		await createAndActivate(
+			'usage',
+			webhookStartedWorkflow('E2E usage: Webhook → Get Usage', HOOKS.usage, 'e2e-usage', {
+				name: 'Get Usage',
+				type: CONVERSATION,
+				parameters: { operation: 'getUsage', period: 'today', prices: { price: [{ category: 'marketing', price: 0.05 }] }, currency: 'EUR', options: {} },
+			}),
+		);
+		// Meta calls this test's trigger URL, and reports only "sent" by itself (priced as marketing).
+		meta().configureWebhook({ url: triggerUrl(HOOKS.failures), statuses: { stages: ['sent'] } });
+		try {
+			const wamids: Record<string, string> = {};
+			for (const to of [DELIVERED, HELD_BACK]) {
+				expect((await postJson(n8n().webhookUrl('e2e-promo'), { to: `+${to}` })).status).toBe(200);
+				const run = await waitForExecution(workflows.promo, (execution) => outputOf(execution, 'WhatsApp Send Template')[0]?.to === `+${to}`, `the send to ${to}`);
+				expect(run.status).toBe('success');
+				wamids[to] = outputOf(run, 'WhatsApp Send Template')[0].messageId as string;
+			}
+			await meta().flushWebhooks();
+			await meta().deliverStatus(wamids[DELIVERED], 'delivered');
+			// Hours later Meta holds the other one back: its per-user marketing limit.
+			const failed = await meta().deliverStatus(wamids[HELD_BACK], 'failed', { errorCode: 131049 });
+			expect(failed.status).toBe(200);
+
+			const failure = await waitForExecution(workflows.failures, withMessageId(wamids[HELD_BACK]), `the failure of ${wamids[HELD_BACK]}`);
+			expect(failure.status).toBe('success');
+			expect(triggerItem(failure)).toMatchObject({
+				event: 'status',
+				status: 'failed',
+				customerId: HELD_BACK,
+				customerPhone: `+${HELD_BACK}`,
+				conversationId: expect.any(String),
+				messageType: 'template',
+				templateName: 'seasonal_promotion',
+				templateLanguage: 'en_US',
+				sentAt: expect.any(String),
+				errorCode: 131049,
+				errorTitle: 'This message was not delivered to maintain healthy ecosystem engagement.',
+				errorDetails: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+				failureReason: 'marketing_frequency_cap',
+				fixHint: expect.stringMatching(/try again in a day/),
+			});
+			// Only the failure ran the workflow: the sent and delivered statuses did not.
+			expect((await n8n().executions(workflows.failures)).filter(finished)).toHaveLength(1);
+
+			expect((await postJson(n8n().webhookUrl('e2e-usage'), {})).status).toBe(200);
+			const usageRun = await waitForExecution(workflows.usage, () => true, 'the usage run');
+			expect(usageRun.status).toBe('success');
+			const [usage] = outputOf(usageRun, 'Get Usage');
+			const conversations = usage.byConversation as Json[];
+			// Earlier tests sent messages too: this test's customers are looked up by their own lines.
+			expect(conversations.find((line) => line.customerId === DELIVERED)).toMatchObject({ messages: 1, billable: 1, estimatedCost: 0.05 });
+			expect(conversations.find((line) => line.customerId === HELD_BACK)).toBeUndefined();
+			expect((usage.byCategory as Json[]).find((line) => line.category === 'marketing')).toMatchObject({ billable: 1, price: 0.05, estimatedCost: 0.05 });
+			expect(usage).toMatchObject({ currency: 'EUR', dailyLimit: expect.objectContaining({ used: expect.any(Number) }), summaryText: expect.stringMatching(/^WhatsApp usage \d{4}-\d{2}-\d{2}: \d+ billable/) });
+		} finally {
+			meta().configureWebhook({ url: triggerUrl(HOOK.fanOutA), statuses: { stages: ['sent', 'delivered', 'read'], delayMs: 0 } });
+			for (const key of ['failures', 'promo', 'usage']) await n8n().deactivate(workflows[key]);
+		}
+	});
+});
