@@ -102,9 +102,19 @@ describe('WhatsApp Conversation: get', () => {
 			transcriptText: 'Customer: Hi, is my order on its way?\nBusiness: Yes, it arrives tomorrow.',
 		});
 		expect(item.json.transcript).toEqual([
-			{ direction: 'inbound', type: 'text', text: 'Hi, is my order on its way?', timestamp: new Date(at).toISOString(), status: null, wamid: expect.any(String) },
-			{ direction: 'outbound', type: 'text', text: 'Yes, it arrives tomorrow.', timestamp: new Date(at + 30_000).toISOString(), status: 'accepted', wamid: `wamid.out-${at + 30_000}` },
+			{ direction: 'inbound', type: 'text', text: 'Hi, is my order on its way?', timestamp: new Date(at).toISOString(), status: null, wamid: expect.any(String), delivery: null },
+			{
+				direction: 'outbound',
+				type: 'text',
+				text: 'Yes, it arrives tomorrow.',
+				timestamp: new Date(at + 30_000).toISOString(),
+				status: 'accepted',
+				wamid: `wamid.out-${at + 30_000}`,
+				// Meta has reported nothing yet: accepted when sent.
+				delivery: { status: 'accepted', at: new Date(at + 30_000).toISOString(), errorCode: null, errorTitle: null, errorDetails: null, failureReason: null, fixHint: null },
+			},
 		]);
+		expect(item.json.failedMessages).toBe(0);
 	});
 
 	it('keeps the latest messages within the limit, or leaves the transcript out', async () => {
