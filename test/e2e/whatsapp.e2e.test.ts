@@ -855,3 +855,94 @@ describe('Delivery failures and usage in a real n8n server', () => {
 		}
 	});
 });
+
+describe('WhatsApp Template in a real n8n server', () => {
+	const TEMPLATE_NODE = `${PACKAGE_NAME}.whatsAppTemplate`;
+	const HOOKS = { create: '0b7c5a10-1e0f-4c6e-9a51-e2e0000016e1', send: '0b7c5a10-1e0f-4c6e-9a51-e2e0000016e2' };
+	const TEMPLATE_CUSTOMER = '447911123451';
+	const NAME = 'e2e_pickup_ready';
+
+	/** n8n's Webhook node feeding a chain of this package's nodes, each on the suite's credential. */
+	function chainedWorkflow(name: string, webhookId: string, path: string, nodes: Json[]): WorkflowJson {
+		const names = ['Webhook', ...nodes.map((node) => String(node.name))];
+		return {
+			name,
+			nodes: [
+				{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
+				...nodes.map((node, index) => ({ position: [220 * (index + 1), 0], typeVersion: 1, credentials: credentialRef(), ...node })),
+			],
+			connections: Object.fromEntries(names.slice(0, -1).map((from, index) => [from, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }])),
+			settings: SETTINGS,
+		};
+	}
+
+	const byName = (value: string) => ({ __rl: true, mode: 'name', value });
+	const variables = (value: Json) => ({ mappingMode: 'defineBelow', value, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false });
+
+	it('creates a template (PENDING at Meta), then gets it by ID and finds it in the list', async () => {
+		const path = 'e2e-template-create';
+		await createAndActivate(
+			'templateCreate',
+			chainedWorkflow('E2E template: Webhook → Create → Get by ID → List pending', HOOKS.create, path, [
+				{
+					name: 'Create',
+					type: TEMPLATE_NODE,
+					parameters: {
+						operation: 'create',
+						name: '={{ $json.body.name }}',
+						language: 'en_US',
+						category: 'UTILITY',
+						headerType: 'text',
+						headerText: 'Order {{1}}',
+						headerExample: 'A-1001',
+						body: 'Hi {{1}}, your order is ready for pickup at {{2}}.',
+						bodyExamples: { examples: [{ variable: '1', example: 'Pablo' }, { variable: '2', example: 'Main Street' }] },
+						footer: 'Lucky Shrub',
+						buttons: { button: [{ type: 'quick_reply', text: 'On my way' }] },
+					},
+				},
+				{ name: 'Get', type: TEMPLATE_NODE, parameters: { operation: 'get', template: { __rl: true, mode: 'id', value: '={{ $json.id }}' } } },
+				{ name: 'List', type: TEMPLATE_NODE, parameters: { operation: 'list', returnAll: true, filters: { status: 'PENDING', name: NAME } } },
+			]),
+		);
+		expect((await postJson(n8n().webhookUrl(path), { name: NAME })).status).toBe(200);
+		const execution = await waitForExecution(workflows.templateCreate, () => true, 'the template creation');
+		expect(execution.status).toBe('success');
+		const [created] = outputOf(execution, 'Create');
+		expect(created).toMatchObject({ id: expect.stringMatching(/^\d+$/), name: NAME, language: 'en_US', status: 'PENDING', category: 'UTILITY' });
+		expect(outputOf(execution, 'Get')).toEqual([expect.objectContaining({ id: created.id, name: NAME, status: 'PENDING', variables: ['header.1', 'body.1', 'body.2', 'button.0'] })]);
+		expect(outputOf(execution, 'List').map((item) => item.id)).toEqual([created.id]);
+		expect(meta().state.findTemplates(NAME)).toEqual([expect.objectContaining({ id: created.id, status: 'PENDING' })]);
+		await n8n().deactivate(workflows.templateCreate);
+	});
+
+	it('once Meta approves it: previews it, sends it with its variables, then deletes it', async () => {
+		meta().setTemplateStatus(NAME, 'en_US', 'APPROVED');
+		const path = 'e2e-template-send';
+		const values = { 'header.1': 'A-77', 'body.1': '={{ $("Webhook").item.json.body.name }}', 'body.2': 'Main Street' };
+		await createAndActivate(
+			'templateSend',
+			chainedWorkflow('E2E template: Webhook → Preview → Send Template → Delete', HOOKS.send, path, [
+				{ name: 'Preview', type: TEMPLATE_NODE, parameters: { operation: 'preview', template: byName(`${NAME}|en_US`), variables: variables(values) } },
+				{ name: 'Send', type: SEND_TEMPLATE, parameters: { to: `+${TEMPLATE_CUSTOMER}`, template: byName(`${NAME}|en_US`), variables: variables(values) } },
+				{ name: 'Delete', type: TEMPLATE_NODE, parameters: { operation: 'delete', template: byName(NAME), language: '', allLanguages: true } },
+			]),
+		);
+		expect((await postJson(n8n().webhookUrl(path), { name: 'Ana' })).status).toBe(200);
+		const execution = await waitForExecution(workflows.templateSend, () => true, 'the template send');
+		expect(execution.status).toBe('success');
+		expect(outputOf(execution, 'Preview')[0]).toMatchObject({ text: 'Order A-77\n\nHi Ana, your order is ready for pickup at Main Street.\n\nLucky Shrub', buttons: [{ type: 'QUICK_REPLY', text: 'On my way' }] });
+		expect(outputOf(execution, 'Send')[0]).toMatchObject({ to: `+${TEMPLATE_CUSTOMER}`, template: { name: NAME, language: 'en_US', category: 'UTILITY' }, messageId: expect.stringMatching(/^wamid\./) });
+		const [sent] = meta().sentTo(TEMPLATE_CUSTOMER);
+		expect(sent.payload.template).toMatchObject({
+			name: NAME,
+			components: [
+				{ type: 'header', parameters: [{ type: 'text', text: 'A-77' }] },
+				{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: 'Main Street' }] },
+			],
+		});
+		expect(outputOf(execution, 'Delete')[0]).toMatchObject({ deleted: true, name: NAME, allLanguages: true });
+		expect(meta().state.findTemplates(NAME)).toEqual([]);
+		await n8n().deactivate(workflows.templateSend);
+	});
+});
