@@ -43,7 +43,10 @@ async function populate(store: ConversationStore): Promise<void> {
 	await store.ingest(
 		webhookOf({
 			messages: [inbound({ customerId: '222', timestamp: T0 + 2 * MINUTE, text: 'STOP' }), inbound({ customerId: '333', timestamp: T0 + 2 * MINUTE, text: 'price?' })],
-			statuses: [status('wamid.out-1', 'delivered'), status('wamid.out-1', 'read')],
+			statuses: [
+				status('wamid.out-1', 'delivered', { recipientId: '111', pricing: { billable: false, category: 'service', pricingModel: 'PMP', type: 'free_customer_service' } }),
+				status('wamid.out-1', 'read'),
+			],
 		}),
 		at(2),
 	);
@@ -103,6 +106,9 @@ describe('copying a SQLite store into PostgreSQL', () => {
 		}
 		expect(await target.getContact(BUSINESS.phoneNumberId, '222')).toEqual(await source.getContact(BUSINESS.phoneNumberId, '222'));
 		expect(await target.dailyLimitUsage('portfolio', T0)).toBe(3);
+		const usage = { from: T0, to: T0 + 60 * MINUTE };
+		expect(await target.usageCounts(usage)).toEqual(await source.usageCounts(usage));
+		expect(await target.usageCounts(usage)).toEqual([expect.objectContaining({ customerId: '111', category: 'service', billable: false, messages: 1 })]);
 
 		// The same next delivery gets the same event ids and joins the same conversation in both.
 		const next = webhookOf({ messages: [inbound({ wamid: 'wamid.after-copy', customerId: '333', timestamp: T0 + 4 * MINUTE, text: 'still there?' })] });
