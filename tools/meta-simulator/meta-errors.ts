@@ -60,7 +60,7 @@ export const META_ERROR_CATALOG: Readonly<Record<number, CatalogEntry>> = {
 	80007: { httpStatus: 400, title: 'Rate limit issues', details: 'The WhatsApp Business Account has reached its rate limit.' },
 	130429: { httpStatus: 400, title: 'Rate limit hit', details: 'Cloud API message throughput has been reached.', subcode: 2494055 },
 	// Failures Meta reports later, in a failed status webhook (support/error-codes).
-	130472: { httpStatus: 400, title: "User's number is part of an experiment", details: "Failed to send message because this user's phone number is part of an experiment." },
+	130472: { httpStatus: 400, title: "User's number is part of an experiment", details: 'Message was not sent as part of an experiment.' },
 	131049: { httpStatus: 400, title: 'This message was not delivered to maintain healthy ecosystem engagement.', details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.' },
 	131050: { httpStatus: 400, title: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.', details: 'This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.' },
 	131000: { httpStatus: 500, title: 'Something went wrong', details: 'Message failed to send due to an unknown error.' },
