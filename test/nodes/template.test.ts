@@ -279,6 +279,16 @@ describe('WhatsApp Template: preview', () => {
 		]);
 	});
 
+	it('asks for the variables of a template picked by ID too, and previews it', async () => {
+		const id = String(wa.simulator.state.findTemplates('coupon_expiration_reminder_number_vars')[0].id);
+		const node = templateNode({ operation: 'preview', template: locator(id, 'id'), variables: mapper({ 'header.1': 'Ana', 'body.1': 'FALL15', 'body.2': '3' }) });
+		const context = await loadOptionsContext({ nodeTypes, credentialTypes, credentials: wa.credentials(), node, parameterPath: 'parameters.variables' });
+		const { fields } = await new WhatsAppTemplate().methods.resourceMapping.getTemplateFields.call(context);
+		expect(fields.map((field) => field.id)).toEqual(['header.1', 'body.1', 'body.2', 'button.1']);
+		const result = await run(node);
+		expect(result.itemsOf('Template')[0].json.header).toEqual({ format: 'TEXT', text: 'Act fast, Ana!', media: null });
+	});
+
 	it('names the missing values', async () => {
 		const result = await run(templateNode({ operation: 'preview', template: locator('coupon_expiration_reminder_number_vars|en'), variables: mapper({ 'body.1': 'SUMMER20' }) }));
 		expect(result.error?.message).toContain('Header {{1}} and Body {{2}}');

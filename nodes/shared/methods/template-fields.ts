@@ -69,7 +69,9 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 
 	const credential = await whatsAppCredential(this);
 	const templates = await templateCatalog(this, credential).all();
-	const { template } = resolveTemplate(templates, reference);
+	// The Template node's picker also takes a template ID; a name made of digits only still wins.
+	const byId = /^\d+$/.test(reference.name) && !templates.some((t) => t.name === reference.name) ? templates.find((t) => t.id === reference.name) : undefined;
+	const template = byId ?? resolveTemplate(templates, reference).template;
 	if (template === undefined) {
 		const name = reference.name.toLowerCase();
 		const languages = templates.filter((t) => t.name.toLowerCase() === name).map((t) => t.language);

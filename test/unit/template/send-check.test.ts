@@ -101,6 +101,15 @@ describe('assertTemplateSendable: finding the template', () => {
 		expect(error.details).toEqual({ name, language: 'en_US', status });
 	});
 
+	it("names a paused or disabled template's status and how Meta lifts it", () => {
+		const paused = expectPolicyError(() => assertTemplateSendable({ ...coupon, status: 'PAUSED' }, couponRequest), 'TEMPLATE_NOT_APPROVED');
+		expect(paused.message).toContain('is paused by Meta for low quality');
+		expect(paused.hint).toContain('3 hours the first time, 6 hours the second');
+		const disabled = expectPolicyError(() => assertTemplateSendable({ ...coupon, status: 'DISABLED' }, couponRequest), 'TEMPLATE_NOT_APPROVED');
+		expect(disabled.message).toContain('is disabled by Meta');
+		expect(disabled.hint).toContain('Create a new template');
+	});
+
 	it('treats paused, disabled and missing statuses as not approved', () => {
 		for (const status of ['PAUSED', 'DISABLED', '']) {
 			const error = expectPolicyError(() => assertTemplateSendable({ ...coupon, status }, couponRequest), 'TEMPLATE_NOT_APPROVED');
