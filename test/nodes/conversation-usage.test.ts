@@ -78,7 +78,7 @@ describe('Get Usage', () => {
 			dailyLimit: { used: 1, tier: 'TIER_250', limit: 250, remaining: 249, tierFrom: 'credential' },
 		});
 		expect((usage.byConversation as IDataObject[])[0]).toMatchObject({ conversationId: juan?.id, customerId: JUAN, billable: 1 });
-		expect(usage.summaryText).toBe(`WhatsApp usage ${today}: 1 billable of 2 priced messages (marketing 1). Estimated cost: 0.06 EUR. Daily limit: 1 of 250 customers reached in the last 24 h.`);
+		expect(usage.summaryText).toBe(`WhatsApp usage ${today}: 1 billable of 2 priced messages (marketing 1). Estimated cost: 0.0625 EUR. Daily limit: 1 of 250 customers reached in the last 24 h.`);
 
 		// Yesterday had nothing; without prices there is no estimate; conversations can be left out.
 		const yesterday = await run({ name: 'Usage', type: 'whatsAppConversation', parameters: { operation: 'getUsage', period: 'yesterday', options: { includeConversations: false } } });

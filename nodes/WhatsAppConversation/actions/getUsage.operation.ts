@@ -151,8 +151,11 @@ async function dailyLimitOf(store: ConversationStore, credential: WhatsAppCreden
 	return { used, tier, limit, remaining: limit === null ? null : Math.max(0, limit - used), tierFrom: configured ? 'credential' : known ? 'meta' : null };
 }
 
+/** Per-message prices are fractions of a cent: up to 4 decimals, at least 2. */
+const MONEY = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4, useGrouping: false });
+
 function money(amount: number, currency: string | null): string {
-	return `${amount.toFixed(2)}${currency ? ` ${currency}` : ''}`;
+	return `${MONEY.format(amount)}${currency ? ` ${currency}` : ''}`;
 }
 
 /** One readable paragraph for a message or a notification. */
