@@ -62,7 +62,7 @@ describe('retention migration on a store that already holds data', () => {
 			const check = new DatabaseSync(path, { readOnly: true });
 			const indexes = check.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_timestamp'`).all();
 			check.close();
-			expect(indexes.map((row) => row.name).sort()).toEqual(['message_statuses_timestamp', 'messages_timestamp']);
+			expect(indexes.map((row) => row.name).sort()).toEqual(['message_pricing_timestamp', 'message_statuses_timestamp', 'messages_timestamp']);
 		} finally {
 			rmSync(folder, { recursive: true, force: true });
 		}
@@ -92,7 +92,7 @@ describe('retention migration on a store that already holds data', () => {
 					fixture.schema,
 				]),
 			);
-			expect(indexes.rows.map((row) => row.indexname)).toEqual(['message_statuses_timestamp', 'messages_timestamp']);
+			expect(indexes.rows.map((row) => row.indexname)).toEqual(['message_pricing_timestamp', 'message_statuses_timestamp', 'messages_timestamp']);
 		} finally {
 			await fixture.dispose();
 		}
