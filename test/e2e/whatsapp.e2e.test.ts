@@ -946,3 +946,109 @@ describe('WhatsApp Template in a real n8n server', () => {
 		await n8n().deactivate(workflows.templateSend);
 	});
 });
+
+describe('Automatic messaging tier in a real n8n server', () => {
+	const HOOKS = { send: '0b7c5a10-1e0f-4c6e-9a51-e2e0000016e1', events: '0b7c5a10-1e0f-4c6e-9a51-e2e0000016e2', health: '0b7c5a10-1e0f-4c6e-9a51-e2e0000016e3' };
+	const CUSTOMERS = ['447911123451', '447911123452'];
+	let automatic: Json;
+
+	/** One template send through the Automatic credential; its dailyLimit. */
+	async function sendTemplate(to: string): Promise<Json> {
+		expect((await postJson(n8n().webhookUrl('e2e-auto-send'), { to })).status).toBe(200);
+		const execution = await waitForExecution(workflows.autoSend, (run) => outputOf(run, 'WhatsApp Send Template')[0]?.to === `+${to}`, `the send to ${to}`);
+		expect(execution.status).toBe('success');
+		return outputOf(execution, 'WhatsApp Send Template')[0].dailyLimit as Json;
+	}
+
+	it("a credential that never stored a tier follows Meta's limit: a template send's dailyLimit reads it, and follows Meta's webhook when it changes", async () => {
+		// Created through n8n's API without a Messaging Tier: n8n hands the nodes the default, Automatic.
+		const { messagingTier: _notStored, ...data } = simulatorCredential(meta(), { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, inactivityTimeoutMinutes: INACTIVITY_MINUTES });
+		const id = await n8n().createCredential(CREDENTIAL_TYPE, 'WhatsApp (simulator, Automatic tier)', { ...data, storeEngine: 'sqlite', sqlitePath });
+		automatic = { [CREDENTIAL_TYPE]: { id, name: 'WhatsApp (simulator, Automatic tier)' } };
+		const workflow = webhookStartedWorkflow('E2E automatic tier: Webhook → Send Template', HOOKS.send, 'e2e-auto-send', {
+			name: 'WhatsApp Send Template',
+			type: SEND_TEMPLATE,
+			parameters: { to: '=+{{ $json.body.to }}', template: { __rl: true, mode: 'list', value: 'hello_world|en_US' }, variables: { mappingMode: 'defineBelow', value: null } },
+		});
+		workflow.nodes[1].credentials = automatic;
+		await createAndActivate('autoSend', workflow);
+		// Meta's callback URL for this test: a trigger of the Automatic credential, where Meta's account webhooks arrive.
+		const events = messageReceivedWorkflow('E2E automatic tier: Message Received (the callback URL)', HOOKS.events);
+		events.nodes[0].credentials = automatic;
+		await createAndActivate('autoEvents', events);
+
+		meta().state.messagingLimit = 'TIER_2K';
+		const used = await storeFile().dailyLimitUsage(meta().businessAccountId, Date.now());
+		expect(await sendTemplate(CUSTOMERS[0])).toEqual({
+			counted: true,
+			used: used + 1,
+			limit: 2000,
+			remaining: 2000 - used - 1,
+			tier: 'TIER_2K',
+			limitSource: 'meta',
+			limitKnownAt: expect.any(String),
+		});
+
+		// Meta raises the portfolio's limit and says so by webhook; the next send follows at once (no
+		// new read: the process's read of a moment ago is still fresh).
+		meta().state.messagingLimit = 'TIER_10K';
+		const reads = meta().requestsTo('GET', `/${meta().phoneNumberId}`).length;
+		meta().configureWebhook({ url: triggerUrl(HOOKS.events) });
+		try {
+			const delivery = await meta().deliverRaw({
+				object: 'whatsapp_business_account',
+				entry: [
+					{
+						id: meta().businessAccountId,
+						time: Math.floor(Date.now() / 1000),
+						changes: [{ field: 'phone_number_quality_update', value: { display_phone_number: '15550783881', event: 'UPGRADE', old_limit: 'TIER_2K', current_limit: 'TIER_10K', max_daily_conversations_per_business: 'TIER_10K' } }],
+					},
+				],
+			});
+			expect(delivery.status).toBe(200);
+		} finally {
+			meta().configureWebhook({ url: triggerUrl(HOOK.fanOutA) });
+		}
+		expect(await storeFile().getMessagingLimit(meta().businessAccountId)).toMatchObject({ tier: 'TIER_10K', reportedBy: 'webhook' });
+		expect(await sendTemplate(CUSTOMERS[1])).toMatchObject({ counted: true, used: used + 2, limit: 10000, tier: 'TIER_10K', limitSource: 'meta' });
+		expect(meta().requestsTo('GET', `/${meta().phoneNumberId}`)).toHaveLength(reads);
+	});
+
+	it("Get Number Health reports Meta's view of the number and the limit the sends follow", async () => {
+		meta().state.phoneNumbers.get(meta().phoneNumberId)!.quality_rating = 'YELLOW';
+		try {
+			const workflow = webhookStartedWorkflow('E2E automatic tier: Webhook → Conversation (Get Number Health)', HOOKS.health, 'e2e-number-health', {
+				name: 'WhatsApp Conversation',
+				type: CONVERSATION,
+				parameters: { operation: 'getNumberHealth' },
+			});
+			workflow.nodes[1].credentials = automatic;
+			await createAndActivate('autoHealth', workflow);
+			expect((await postJson(n8n().webhookUrl('e2e-number-health'), {})).status).toBe(200);
+			const execution = await waitForExecution(workflows.autoHealth, () => true, 'the health run');
+			expect(execution.status).toBe('success');
+			const used = await storeFile().dailyLimitUsage(meta().businessAccountId, Date.now());
+			expect(outputOf(execution, 'WhatsApp Conversation')).toEqual([
+				{
+					phoneNumberId: meta().phoneNumberId,
+					displayPhoneNumber: '15550783881',
+					verifiedName: 'Lucky Shrub',
+					qualityRating: 'YELLOW',
+					status: 'CONNECTED',
+					nameStatus: 'APPROVED',
+					codeVerificationStatus: 'VERIFIED',
+					throughputLevel: 'STANDARD',
+					messagingLimit: { tier: 'TIER_10K', limit: 10000, reported: 'TIER_10K', reportedBy: 'graphApi', limitSource: 'meta', limitKnownAt: expect.any(String) },
+					dailyLimit: { tier: 'TIER_10K', tierFrom: 'automatic', limit: 10000, used, remaining: 10000 - used },
+					account: { id: meta().businessAccountId, name: 'Lucky Shrub', reviewStatus: 'APPROVED' },
+					metaError: null,
+					checkedAt: expect.any(String),
+				},
+			]);
+		} finally {
+			meta().state.phoneNumbers.get(meta().phoneNumberId)!.quality_rating = 'GREEN';
+			meta().state.messagingLimit = 'TIER_250';
+			for (const key of ['autoSend', 'autoEvents', 'autoHealth']) if (workflows[key]) await n8n().deactivate(workflows[key]);
+		}
+	});
+});
