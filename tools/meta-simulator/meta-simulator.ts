@@ -24,7 +24,7 @@ import {
 	type SimPhoneNumber,
 } from './seed';
 import { digitsOf, isBsuid, SimulatorState, type FaultSpec, type LoggedRequest, type SentMessage, type StoredMedia } from './state';
-import { messagesNotification, postWebhook, type WebhookDelivery, type WebhookTarget } from './webhooks';
+import { accountNotification, messagesNotification, postWebhook, type WebhookDelivery, type WebhookTarget } from './webhooks';
 import type { JsonRecord } from './validate';
 
 export interface StatusWebhookOptions {
@@ -106,6 +106,12 @@ export interface MetaSimulator {
 	simulateInbound(input: InboundInput): Promise<InboundDelivery>;
 	/** Delivers one status webhook for an accepted message. */
 	deliverStatus(wamid: string, status: StatusName, options?: { errorCode?: number }): Promise<WebhookDelivery>;
+	/**
+	 * Signs and POSTs an account webhook of `field` (template_category_update, phone_number_quality_update,
+	 * user_preferences...) with this value, in Meta's envelope. Template status and category changes made
+	 * through `setTemplateStatus` or the state deliver theirs by themselves.
+	 */
+	simulateAccountEvent(field: string, value: Record<string, unknown>): Promise<WebhookDelivery>;
 	/** Signs and POSTs any payload (e.g. a shared Meta sample); `signature` overrides the computed one. */
 	deliverRaw(payload: unknown, options?: { signature?: string; rawBody?: Buffer }): Promise<WebhookDelivery>;
 	/** POSTs the exact same bytes and signature again, as Meta does when it retries. */
@@ -170,6 +176,26 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 	};
 
 	const phoneOf = (id: string): SimPhoneNumber => state.phoneNumbers.get(id) ?? defaultPhone;
+
+	const simulateAccountEvent = (field: string, value: Record<string, unknown>): Promise<WebhookDelivery> =>
+		track(deliver('account', accountNotification(state.businessAccountId, field, value, state.now())));
+
+	// Meta tells the account about its templates' reviews and recategorizations by webhook.
+	state.templateChangeListeners.push((change) => {
+		if (target.url === undefined) return;
+		const { template } = change;
+		const about = { message_template_id: /^\d+$/.test(String(template.id)) ? Number(template.id) : template.id, message_template_name: template.name, message_template_language: template.language };
+		if (change.kind === 'status') {
+			void simulateAccountEvent('message_template_status_update', {
+				event: template.status,
+				...about,
+				reason: change.reason ?? 'NONE',
+				message_template_category: template.category,
+			});
+		} else {
+			void simulateAccountEvent('template_category_update', { ...about, previous_category: change.previous, new_category: template.category });
+		}
+	});
 
 	const deliverStatusOf = (sent: SentMessage, status: StatusName, windowWasOpen: boolean, errorCode?: number): Promise<WebhookDelivery> => {
 		const entry = buildStatus(sent, status, state.now(), target.timestampFormat, { windowWasOpen, errorCode });
@@ -344,6 +370,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
 			const sent = findSent(wamid);
 			return deliverStatusOf(sent, status, state.isWindowOpen(sent.to), statusOptions.errorCode);
 		},
+		simulateAccountEvent,
 		deliverRaw: (payload, rawOptions = {}) => deliver('raw', payload, rawOptions),
 		redeliver: (delivery) =>
 			deliver(delivery.kind, delivery.payload, { rawBody: delivery.rawBody, signature: delivery.signature, attempt: delivery.attempt + 1 }),

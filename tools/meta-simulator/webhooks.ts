@@ -23,7 +23,7 @@ export interface WebhookTarget {
 }
 
 export interface WebhookDelivery {
-	kind: 'inbound' | 'status' | 'raw';
+	kind: 'inbound' | 'status' | 'account' | 'raw';
 	payload: unknown;
 	/** The exact bytes POSTed and signed. */
 	rawBody: Buffer;
@@ -55,6 +55,14 @@ export function signPayload(rawBody: Buffer, appSecret: string): string {
 export function formatTimestamp(ms: number, format: TimestampFormat): string | number {
 	const seconds = Math.floor(ms / 1000);
 	return format === 'number' ? seconds : String(seconds);
+}
+
+/** An account-level notification (every field but `messages`): the account's entry with Meta's trigger time. */
+export function accountNotification(businessAccountId: string, field: string, value: JsonRecord, at: number): JsonRecord {
+	return {
+		object: 'whatsapp_business_account',
+		entry: [{ id: businessAccountId, time: Math.floor(at / 1000), changes: [{ value, field }] }],
+	};
 }
 
 /** The envelope every `messages` field notification shares. */
