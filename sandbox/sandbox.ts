@@ -14,6 +14,7 @@ import { ConversationService } from '../core/conversation/service';
 import type { ConversationStore } from '../core/conversation/store';
 import { startN8n, type N8nServer, type Owner, type WorkflowJson } from '../tools/n8n-harness/n8n-server';
 import { startMetaSimulator, type MetaSimulator } from '../tools/meta-simulator/meta-simulator';
+import { triggerSubscriberId } from '../nodes/shared/trigger/subscriber-id';
 import { createChatRoutes, digits, type ChatCustomer, type ChatRoutes, type JumpResult } from './chat/chat-routes';
 import { startStandInModel, type StandInModel } from './stand-in-model';
 
@@ -32,12 +33,15 @@ const APP_SECRET = 'sandbox-app-secret';
 const VERIFY_TOKEN = 'sandbox-verify-token';
 const WHATSAPP_CREDENTIAL = 'whatsAppConversationsApi';
 const OPENAI_CREDENTIAL = 'openAiCompatibleApi';
+/** n8n's own OpenAI credential, for the AI Agent variant's OpenAI Chat Model. */
+const N8N_OPENAI_CREDENTIAL = 'openAiApi';
 /** Conversations end after this much silence (Conversation Ended → CRM row). */
 const INACTIVITY_MINUTES = 5;
 const HOUR_MS = 3_600_000;
 
 export const WORKFLOWS = {
 	bot: { file: 'ai-support-bot.json', label: 'AI support bot' },
+	agent: { file: 'ai-agent-support-bot.json', label: 'AI support bot, AI Agent variant' },
 	crm: { file: 'crm-sync.json', label: 'CRM sync (CSV)' },
 	reengage: { file: 're-engagement.json', label: 'Re-engagement (templates)' },
 	away: { file: 'away-message.json', label: 'Away message (business hours)' },
@@ -45,6 +49,14 @@ export const WORKFLOWS = {
 	usage: { file: 'usage-summary.json', label: 'Daily usage summary' },
 } as const;
 export type WorkflowKey = keyof typeof WORKFLOWS;
+
+/**
+ * The AI support bot (AI Reply) and its AI Agent variant: their triggers have the same webhook URL, the
+ * simulator's callback URL, so n8n publishes only one of them and a message is answered once. The
+ * sandbox publishes the chosen one (`npm start -- --ai-agent`: the variant) and unpublishes the other.
+ */
+export type SupportBot = Extract<WorkflowKey, 'bot' | 'agent'>;
+const SUPPORT_BOTS: readonly SupportBot[] = ['bot', 'agent'];
 
 /** The bot's Message Received trigger: its production URL is the simulator's webhook target. */
 const BOT_TRIGGER = 'WhatsApp Message Received';
@@ -79,6 +91,8 @@ export interface SandboxOptions {
 	chatPort?: number;
 	/** A real OpenAI-compatible model; without it an offline stand-in answers. */
 	openAi?: OpenAiSettings;
+	/** The support bot to publish: the AI Reply one (default) or its AI Agent variant. */
+	supportBot?: SupportBot;
 	/** Use the PostgreSQL store (needs the credential's PostgreSQL option). */
 	postgres?: { connectionString: string };
 	log?: (line: string) => void;
@@ -93,7 +107,15 @@ export interface Sandbox {
 	owner: Owner;
 	urls: { editor: string; chat: string; workflows: Record<WorkflowKey, string> };
 	workflowIds: Record<WorkflowKey, string>;
-	credentialIds: { whatsApp: string; openAi: string };
+	/** `openAi` is this package's OpenAI-compatible credential; `n8nOpenAi` is n8n's own, for its OpenAI Chat Model. */
+	credentialIds: { whatsApp: string; openAi: string; n8nOpenAi: string };
+	/** The support bot published now. */
+	supportBot: SupportBot;
+	/**
+	 * Publishes this support bot and unpublishes the other. The one published starts with new messages:
+	 * what the other answered meanwhile is not answered again.
+	 */
+	useSupportBot(bot: SupportBot): Promise<void>;
 	crmCsvPath: string;
 	storeDescription: string;
 	modelDescription: string;
@@ -105,7 +127,7 @@ export interface Sandbox {
 }
 
 interface SavedState {
-	credentials?: { whatsApp?: string; openAi?: string };
+	credentials?: { whatsApp?: string; openAi?: string; n8nOpenAi?: string };
 	workflows?: Partial<Record<WorkflowKey, string>>;
 }
 
@@ -165,15 +187,17 @@ function readWorkflow(key: WorkflowKey): WorkflowJson {
 }
 
 /** The workflow file wired to this sandbox: credentials by id, the CRM file path, the model name. */
-function wireWorkflow(workflow: WorkflowJson, wiring: { whatsApp: string; openAi: string; crmCsvPath: string; model?: string }): WorkflowJson {
+function wireWorkflow(workflow: WorkflowJson, wiring: { whatsApp: string; openAi: string; n8nOpenAi: string; crmCsvPath: string; model?: string }): WorkflowJson {
 	const nodes = workflow.nodes.map((node) => {
 		const copy: Json = JSON.parse(JSON.stringify(node)) as Json;
 		const credentials = copy.credentials as Record<string, { id: string; name: string }> | undefined;
 		if (credentials?.[WHATSAPP_CREDENTIAL]) credentials[WHATSAPP_CREDENTIAL] = { id: wiring.whatsApp, name: 'WhatsApp (sandbox simulator)' };
 		if (credentials?.[OPENAI_CREDENTIAL]) credentials[OPENAI_CREDENTIAL] = { id: wiring.openAi, name: 'OpenAI-compatible (sandbox)' };
+		if (credentials?.[N8N_OPENAI_CREDENTIAL]) credentials[N8N_OPENAI_CREDENTIAL] = { id: wiring.n8nOpenAi, name: 'OpenAI (sandbox)' };
 		const parameters = copy.parameters as Json;
 		if (copy.type === 'n8n-nodes-base.readWriteFile') parameters.fileName = wiring.crmCsvPath;
 		if (String(copy.type).endsWith('.whatsAppAiReply') && wiring.model) parameters.model = wiring.model;
+		if (copy.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi' && wiring.model) parameters.model = { __rl: true, mode: 'id', value: wiring.model };
 		if (String(copy.type).endsWith('.whatsAppConversationEndedTrigger') && wiring.model && parameters.extractVariables) parameters.extractionModel = wiring.model;
 		return copy;
 	});
@@ -292,7 +316,7 @@ function whatsAppCredentialData(meta: MetaSimulator, storeData: Json): Json {
 }
 
 /** Credentials: created once, brought up to date on every start (ports and keys may change). */
-async function upsertCredentials(n8n: N8nServer, saved: SavedState, data: { whatsApp: Json; openAi: Json }, log: Log): Promise<CredentialIds> {
+async function upsertCredentials(n8n: N8nServer, saved: SavedState, data: { whatsApp: Json; openAi: Json; n8nOpenAi: Json }, log: Log): Promise<CredentialIds> {
 	const upsertCredential = async (id: string | undefined, type: string, name: string, credentialData: Json): Promise<string> => {
 		if (id !== undefined) {
 			try {
@@ -307,6 +331,7 @@ async function upsertCredentials(n8n: N8nServer, saved: SavedState, data: { what
 	return {
 		whatsApp: await upsertCredential(saved.credentials?.whatsApp, WHATSAPP_CREDENTIAL, 'WhatsApp (sandbox simulator)', data.whatsApp),
 		openAi: await upsertCredential(saved.credentials?.openAi, OPENAI_CREDENTIAL, 'OpenAI-compatible (sandbox)', data.openAi),
+		n8nOpenAi: await upsertCredential(saved.credentials?.n8nOpenAi, N8N_OPENAI_CREDENTIAL, 'OpenAI (sandbox)', data.n8nOpenAi),
 	};
 }
 
@@ -332,15 +357,36 @@ async function importWorkflows(n8n: N8nServer, saved: SavedState, wiring: Parame
 	return workflowIds;
 }
 
-/** Activated on every start; one that fails is logged and the others still run. */
+/** Activated on every start, but the support bots (publishSupportBot); one that fails is logged and the others still run. */
 async function activateWorkflows(n8n: N8nServer, workflowIds: WorkflowIds, log: Log): Promise<void> {
 	for (const key of Object.keys(WORKFLOWS) as WorkflowKey[]) {
+		if ((SUPPORT_BOTS as readonly WorkflowKey[]).includes(key)) continue;
 		try {
 			await n8n.activate(workflowIds[key]);
 		} catch (error) {
 			log(`workflow ${WORKFLOWS[key].label} could not be activated: ${error instanceof Error ? error.message : String(error)}`);
 		}
 	}
+}
+
+/**
+ * Publishes `bot` and unpublishes the other support bot first (n8n refuses two workflows with one
+ * webhook URL). A bot that was unpublished gets its triggers' cursors dropped before it is published:
+ * a trigger catches up on what happened while its workflow was inactive, which here would answer again
+ * every message the other bot answered meanwhile. Without its cursor it starts with new messages.
+ */
+async function publishSupportBot(n8n: N8nServer, store: ConversationStore, workflowIds: WorkflowIds, bot: SupportBot): Promise<void> {
+	const workflow = (key: SupportBot) => n8n.api<{ active: boolean; nodes: Array<{ id: string; type: string }> }>('GET', `/workflows/${workflowIds[key]}`);
+	for (const other of SUPPORT_BOTS) {
+		if (other !== bot && (await workflow(other)).active) await n8n.deactivate(workflowIds[other]);
+	}
+	const chosen = await workflow(bot);
+	if (!chosen.active) {
+		for (const node of chosen.nodes) {
+			if (node.type.startsWith(`${PACKAGE_NAME}.`) && node.type.endsWith('Trigger')) await store.unsubscribe(triggerSubscriberId(workflowIds[bot], node.id));
+		}
+	}
+	await n8n.activate(workflowIds[bot]);
 }
 
 /** The simulator's memory of open 24-hour windows, restored from the store's last day. */
@@ -390,22 +436,32 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 			{
 				whatsApp: whatsAppCredentialData(meta, postgresData ?? { storeEngine: 'sqlite', sqlitePath: storePath }),
 				openAi: { apiKey: model.apiKey, baseUrl: model.baseUrl, organization: '' },
+				// Its Base URL sends the OpenAI Chat Model's requests to the same model.
+				n8nOpenAi: { apiKey: model.apiKey, url: model.baseUrl, header: false },
 			},
 			log,
 		);
 		const workflowIds = await importWorkflows(n8n, saved, { ...credentialIds, crmCsvPath, model: model.name }, log);
 		writeFileSync(statePath, `${JSON.stringify({ credentials: credentialIds, workflows: workflowIds } satisfies SavedState, null, '\t')}\n`);
+
+		// The sandbox's own handle on the store (time travel, support bot switches, the simulator's memory of open windows).
+		const store = openConversationStore(
+			options.postgres ? { engine: 'postgres', connectionString: options.postgres.connectionString, schema: SANDBOX_PG_SCHEMA } : { engine: 'sqlite', path: storePath },
+		);
+		cleanups.push(() => store.close());
+
 		await activateWorkflows(n8n, workflowIds, log);
+		let supportBot = options.supportBot ?? 'bot';
+		try {
+			await publishSupportBot(n8n, store, workflowIds, supportBot);
+		} catch (error) {
+			log(`workflow ${WORKFLOWS[supportBot].label} could not be activated: ${error instanceof Error ? error.message : String(error)}`);
+		}
 
 		// Meta calls the bot's trigger: its production URL is the "callback URL" of this fake Meta app.
 		const bot = readWorkflow('bot').nodes.find((node) => node.name === BOT_TRIGGER);
 		meta.configureWebhook({ url: n8n.webhookUrl(`${String(bot?.webhookId)}/webhook`) });
 
-		// The sandbox's own handle on the store (time travel, and the simulator's memory of open windows).
-		const store = openConversationStore(
-			options.postgres ? { engine: 'postgres', connectionString: options.postgres.connectionString, schema: SANDBOX_PG_SCHEMA } : { engine: 'sqlite', path: storePath },
-		);
-		cleanups.push(() => store.close());
 		await reopenWindows(store, meta);
 
 		// A failed run of an example workflow shows in the customer's chat (with the node and the reason),
@@ -428,6 +484,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 			},
 			workflowIds,
 			credentialIds,
+			get supportBot() {
+				return supportBot;
+			},
+			useSupportBot: async (bot) => {
+				await publishSupportBot(n8n, store, workflowIds, bot);
+				supportBot = bot;
+			},
 			crmCsvPath,
 			storeDescription: options.postgres
 				? `PostgreSQL ${redactPassword(options.postgres.connectionString)}, schema ${SANDBOX_PG_SCHEMA}`

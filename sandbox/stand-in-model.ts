@@ -1,8 +1,11 @@
 /**
  * The sandbox's offline stand-in for an OpenAI-compatible model server: a real HTTP server on 127.0.0.1
  * speaking the API the AI Reply node calls (GET /v1/models, POST /v1/chat/completions, POST
- * /v1/audio/transcriptions) with canned, keyword-driven support answers. It is no language model:
- * every answer says so, so nobody mistakes it for one. Set OPENAI_API_KEY to use a real model instead.
+ * /v1/audio/transcriptions) with canned, keyword-driven support answers. n8n's OpenAI Chat Model (the
+ * AI Agent variant's, Responses API off) sends the same chat completion requests: `stream: false`, the
+ * history's texts as content parts, and no `tools` since that Agent has none. The stand-in never calls
+ * a tool and does not stream (a streamed request gets a 400 saying so). It is no language model: every
+ * answer says so, so nobody mistakes it for one. Set OPENAI_API_KEY to use a real model instead.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +31,7 @@ interface ChatBody {
 	model?: string;
 	messages?: ChatMessage[];
 	response_format?: { type?: string };
+	stream?: boolean;
 }
 
 function textOf(message: ChatMessage | undefined): string {
@@ -129,6 +133,9 @@ export async function startStandInModel(options: { host?: string; port?: number;
 					body = JSON.parse(raw.toString('utf8')) as ChatBody;
 				} catch {
 					return send(400, { error: { message: 'The body is not JSON.', type: 'invalid_request_error', param: null, code: null } });
+				}
+				if (body.stream === true) {
+					return send(400, { error: { message: 'The offline stand-in model does not stream: turn streaming off.', type: 'invalid_request_error', param: 'stream', code: null } });
 				}
 				const messages = Array.isArray(body.messages) ? body.messages : [];
 				chatRequests++;

@@ -6,6 +6,7 @@
  *   npm start                  embedded SQLite store, state kept in .sandbox/ between starts
  *   npm start -- --reset       start from an empty .sandbox/
  *   npm start -- --postgres    the PostgreSQL store (SANDBOX_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+ *   npm start -- --ai-agent    the support bot is the AI Agent variant (n8n's AI Agent) instead of the AI Reply one
  *
  * Environment: OPENAI_API_KEY (+ OPENAI_BASE_URL, OPENAI_MODEL) for a real model; SANDBOX_DIR,
  * SANDBOX_N8N_PORT (5678), SANDBOX_CHAT_PORT (5680).
@@ -16,13 +17,13 @@ import { startSandbox, type Sandbox } from './sandbox';
 
 const args = new Set(process.argv.slice(2));
 for (const arg of args) {
-	if (!['--reset', '--postgres', '--help', '-h'].includes(arg)) {
-		console.error(`Unknown option ${arg}. Options: --reset, --postgres`);
+	if (!['--reset', '--postgres', '--ai-agent', '--help', '-h'].includes(arg)) {
+		console.error(`Unknown option ${arg}. Options: --reset, --postgres, --ai-agent`);
 		process.exit(2);
 	}
 }
 if (args.has('--help') || args.has('-h')) {
-	console.log('npm start [-- --reset] [-- --postgres]   (see sandbox/start.ts and the README)');
+	console.log('npm start [-- --reset] [-- --postgres] [-- --ai-agent]   (see sandbox/start.ts and the README)');
 	process.exit(0);
 }
 
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
 		chatPort: Number(process.env.SANDBOX_CHAT_PORT ?? 5680),
 		openAi: apiKey ? { apiKey, baseUrl: process.env.OPENAI_BASE_URL?.trim() || undefined, model: process.env.OPENAI_MODEL?.trim() || undefined } : undefined,
 		postgres: args.has('--postgres') ? { connectionString: process.env.SANDBOX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' } : undefined,
+		supportBot: args.has('--ai-agent') ? 'agent' : 'bot',
 		log: (line) => console.log(`  ${line}`),
 	});
 	if (stopping) return;
@@ -76,7 +78,7 @@ ${line}
  Chat as a WhatsApp customer   ${urls.chat}
  n8n editor                    ${urls.editor}
    login                       ${owner.email}  /  ${owner.password}
- Example workflows (active)    AI support bot             ${urls.workflows.bot}
+ Example workflows (active)    ${(sandbox.supportBot === 'agent' ? 'AI support bot (AI Agent)' : 'AI support bot').padEnd(25)}  ${urls.workflows[sandbox.supportBot]}
                                CRM sync (CSV)             ${urls.workflows.crm}
                                Re-engagement (templates)  ${urls.workflows.reengage}
  AI model                      ${sandbox.modelDescription}

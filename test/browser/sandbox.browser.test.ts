@@ -12,6 +12,9 @@
  *   re-engagement workflow takes the only path WhatsApp allows, an approved template.
  * - A customer with a WhatsApp username: n8n gets no phone number, only a business-scoped user id, and
  *   the bot answers them by it (Meta's `recipient` field).
+ * - The AI Agent variant of the bot, published instead of it: n8n's AI Agent with WhatsApp Conversation
+ *   Memory and n8n's OpenAI Chat Model on the stand-in model answers two turns, each sent once; back to
+ *   the AI Reply bot, nothing is answered twice.
  * - Send and Wait (the booking example): "book" gets a question with reply buttons while the execution
  *   waits in n8n; the tapped button resumes that execution once, the time is confirmed, and the AI
  *   support bot leaves both messages alone.
@@ -43,6 +46,7 @@ const USERNAME_CUSTOMER = { phone: '447911123451', name: 'Robin', username: 'rob
 const TYPING_CUSTOMER = { phone: '447911123452', name: 'Tess Typing' };
 const BURST_CUSTOMER = { phone: '447911123453', name: 'Bea Burst' };
 const REACTING_CUSTOMER = { phone: '447911123460', name: 'Rae Reacts' };
+const AGENT_CUSTOMER = { phone: '447911123461', name: 'Ari Agent' };
 const PACKAGE_ICON_PATH = '/icons/n8n-nodes-whatsapp-conversations/';
 
 let sandbox: Sandbox | undefined;
@@ -384,6 +388,77 @@ describe('the sandbox in Chromium', () => {
 		await expect(page.locator('[data-testid="reply-preview"]').isVisible()).resolves.toBe(false);
 		const quoted = await triggerItemOf('the bot run for the quoted reply', (item) => item.text === 'Do you deliver on Sundays?');
 		expect(quoted).toMatchObject({ contextMessageId: answerWamid, context: { messageId: answerWamid, fromUs: true, text: expect.stringContaining('Lucky Shrub assistant') } });
+		await page.close();
+	});
+
+	it('the AI Agent variant, published instead of the AI Reply bot: n8n\'s AI Agent answers from the stored conversation, and switching back answers nothing twice', async () => {
+		const { urls, workflowIds, n8n, store, simulator } = running();
+		// The variant is the bot with the AI step swapped: the same trigger (so the same webhook URL) and Route.
+		const nodesOf = (key: WorkflowKey) => (JSON.parse(readFileSync(join(WORKFLOWS_DIR, WORKFLOWS[key].file), 'utf8')) as { nodes: Array<Record<string, unknown>> }).nodes;
+		for (const name of ['WhatsApp Message Received', 'Route']) {
+			expect(nodesOf('agent').find((node) => node.name === name)).toEqual(nodesOf('bot').find((node) => node.name === name));
+		}
+		// So n8n refuses to publish both, and a message is never answered by both.
+		const refusal = await n8n.activate(workflowIds.agent).then(
+			() => 'published',
+			(error: unknown) => (error instanceof Error ? error.message : String(error)),
+		);
+		expect(refusal).toMatch(/conflict with one of the webhooks|already taken/);
+
+		await running().useSupportBot('agent');
+		const page = await newPage();
+		const byCustomer = (e: Execution) => outputOf(e, 'WhatsApp Message Received')[0]?.customerPhone === `+${AGENT_CUSTOMER.phone}`;
+		try {
+			await page.goto(`${urls.chat}?phone=${AGENT_CUSTOMER.phone}&name=${encodeURIComponent(AGENT_CUSTOMER.name)}&username=`);
+			await page.locator('#window').waitFor();
+			await send(page, 'where is my order?');
+			await businessMessages(page).filter({ hasText: 'What is your order number?' }).first().waitFor({ timeout: 30_000 });
+			// The stand-in answers a bare number with the order only when an earlier message asked about
+			// one: the memory gave the Agent the first turn from the store.
+			await send(page, '12345');
+			const answer = businessMessages(page).filter({ hasText: '#12345' }).first();
+			await answer.waitFor({ timeout: 30_000 });
+			await expect(answer.innerText()).resolves.toContain('offline stand-in model');
+
+			const runs = await waitFor('two runs of the AI Agent variant', async () => {
+				const found = (await n8n.executions(workflowIds.agent)).filter(finished).filter(byCustomer);
+				return found.length === 2 && found;
+			});
+			expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+			const [second, first] = runs;
+			const answers = [first, second].map((run) => String(outputOf(run, 'AI Agent')[0]?.output));
+			expect(answers[0]).toContain('What is your order number?');
+			expect(answers[1]).toContain('#12345');
+			// The memory sub-node read the history and recorded the Agent's answer in each run.
+			const memoryRuns = (second.data?.resultData.runData['WhatsApp Conversation Memory'] ?? []) as Array<{ data?: { ai_memory?: Array<Array<{ json: Record<string, unknown> }>> } }>;
+			expect(memoryRuns.map((run) => run.data?.ai_memory?.[0]?.[0]?.json.action)).toEqual(['loadMemoryVariables', 'saveContext']);
+			// Each answer reached the customer once; the store holds it once as sent, beside the memory's record.
+			const conversationId = String(outputOf(second, 'WhatsApp Message Received')[0]?.conversationId);
+			const transcript = await store.getTranscript(conversationId);
+			expect(transcript.map((message) => [message.direction, message.wamid?.startsWith('ai.') ? 'ai.' : message.wamid?.slice(0, 6), message.text])).toEqual([
+				['inbound', 'wamid.', 'where is my order?'],
+				['outbound', 'ai.', answers[0]],
+				['outbound', 'wamid.', answers[0]],
+				['inbound', 'wamid.', '12345'],
+				['outbound', 'ai.', answers[1]],
+				['outbound', 'wamid.', answers[1]],
+			]);
+			expect(simulator.sentTo(AGENT_CUSTOMER.phone).map((sent) => (sent.payload as { text?: { body?: string } }).text?.body)).toEqual(answers);
+			// The AI Reply bot was unpublished: it ran for none of them.
+			expect((await n8n.executions(workflowIds.bot)).filter(byCustomer)).toEqual([]);
+		} finally {
+			await running().useSupportBot('bot');
+		}
+
+		// The AI Reply bot again: it starts with new messages, so the two the Agent answered are not answered again.
+		await send(page, 'thanks');
+		await businessMessages(page).filter({ hasText: 'You are welcome' }).first().waitFor({ timeout: 30_000 });
+		// Longer than the bot's 3 s quiet period: a replay of the earlier messages would have run by now.
+		await new Promise((done) => setTimeout(done, 5000));
+		const botRuns = (await n8n.executions(workflowIds.bot)).filter(byCustomer);
+		expect(botRuns.map((run) => outputOf(run, 'WhatsApp Message Received')[0]?.text)).toEqual(['thanks']);
+		expect(simulator.sentTo(AGENT_CUSTOMER.phone)).toHaveLength(3);
+		expect((await n8n.executions(workflowIds.agent)).filter(byCustomer)).toHaveLength(2);
 		await page.close();
 	});
 

@@ -17,6 +17,7 @@ import { maintainTriggerStore } from './maintenance';
 import { takeManualStart } from './manual-listen';
 import { phoneNumberFilter, type EventTriggerOptions } from './options';
 import { runOutcome } from './run-outcome';
+import { triggerSubscriberId } from './subscriber-id';
 import { guardTrigger } from './webhook-auth';
 
 /**
@@ -33,7 +34,7 @@ export async function startEventTrigger(this: ITriggerFunctions, options: EventT
 	const manual = this.getMode() === 'manual';
 	const node = this.getNode();
 	const workflowId = this.getWorkflow().id ?? '';
-	const subscriberId = manual ? `manual:${randomUUID()}` : `workflow:${workflowId}:node:${node.id}`;
+	const subscriberId = manual ? `manual:${randomUUID()}` : triggerSubscriberId(workflowId, node.id);
 	const manualStart = manual ? takeManualStart(workflowId, node.id) : undefined;
 	const background = options.onStart?.(store, credential);
 	const stopMaintenance = manual ? undefined : maintainTriggerStore(this, store, credential);
