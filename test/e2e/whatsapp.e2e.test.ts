@@ -19,6 +19,7 @@ import { SqliteConversationStore } from '../../core/conversation/open';
 import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { packPackage, readManifest } from '../../tools/n8n-harness/community-package';
 import { startN8n, type Execution, type N8nServer, type WorkflowJson } from '../../tools/n8n-harness/n8n-server';
+import { decodeQrPng, decodeQrSvg } from '../support/qr-decode';
 import { recordTestTimings, simulatorCredential } from './support/harness';
 
 const PACKAGE_ROOT = resolve(__dirname, '../..');
@@ -769,6 +770,101 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 		await sleep(1500);
 		expect((await n8n().executions(workflows.burst)).filter(byCustomer)).toHaveLength(2);
 		await n8n().deactivate(workflows.burst);
+	});
+});
+
+describe('Get Chat Link and business hours in a real n8n server', () => {
+	const HOOKS = { chatLink: '0b7c5a10-1e0f-4c6e-9a51-e2e0000015d1', hours: '0b7c5a10-1e0f-4c6e-9a51-e2e0000015d2' };
+	const HOURS_CUSTOMER = '447911123441';
+
+	it('Get Chat Link: the wa.me link of the number Meta reports, a QR code PNG that scans to it, and the SVG', async () => {
+		const path = 'e2e-chat-link';
+		const workflow = webhookStartedWorkflow('E2E chat link: Webhook → Conversation (Get Chat Link), answered with the PNG', HOOKS.chatLink, path, {
+			name: 'WhatsApp Conversation',
+			type: CONVERSATION,
+			parameters: { operation: 'getChatLink', text: '={{ $json.body.text }}', options: { size: 256 } },
+		});
+		// The Webhook answers with the QR code, as a workflow serving it to a web page would.
+		workflow.nodes[0].parameters = { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryBinary', responseBinaryPropertyName: 'data', options: {} };
+		await createAndActivate('chatLink', workflow);
+		const lookups = () => meta().requestsTo('GET', `/${meta().phoneNumberId}`).length;
+		const lookupsBefore = lookups();
+
+		const response = await fetch(n8n().webhookUrl(path), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ text: 'Hi, I would like to book a table for 2' }),
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toMatch(/^image\/png/);
+		// The number Meta reports for the credential's phone number id (the simulator's display_phone_number).
+		const link = 'https://wa.me/15550783881?text=Hi%2C%20I%20would%20like%20to%20book%20a%20table%20for%202';
+		// What a phone's camera reads off the PNG: the link.
+		expect(decodeQrPng(Buffer.from(await response.arrayBuffer()))).toEqual({ text: link, width: 256, height: 256 });
+
+		const execution = await waitForExecution(workflows.chatLink, () => true, 'the chat link run');
+		expect(execution.status).toBe('success');
+		const [item] = outputOf(execution, 'WhatsApp Conversation');
+		expect(item).toEqual({ link, number: '15550783881', text: 'Hi, I would like to book a table for 2', svg: expect.stringMatching(/^<svg /) });
+		expect(decodeQrSvg(String(item.svg))).toBe(link);
+		const binary = (execution.data?.resultData.runData['WhatsApp Conversation']?.[0]?.data?.main[0]?.[0] as { binary?: Record<string, Json> } | undefined)?.binary;
+		expect(binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'whatsapp-chat-15550783881.png' });
+		expect(lookups() - lookupsBefore).toBe(1);
+		await n8n().deactivate(workflows.chatLink);
+	});
+
+	it('business hours: Message Received items carry withinBusinessHours and nextOpenAt from the credential, and Check Business Hours agrees', async () => {
+		// Open all day every day in Kolkata (UTC+05:30, no summer time) but closed there yesterday, today and
+		// tomorrow: closed now whenever the test runs, open again at midnight the day after tomorrow.
+		const day = 86_400_000;
+		const kolkataDate = (epochMs: number) => new Date(epochMs + 5.5 * 3_600_000).toISOString().slice(0, 10);
+		const now = Date.now();
+		const opensAt = `${kolkataDate(now + 2 * day)}T00:00:00+05:30`;
+		const allDay = Object.fromEntries(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((weekday) => [`hours${weekday}`, '00:00-24:00']));
+		// The suite's number and store; only the hours differ.
+		const hoursCredential = await n8n().createCredential(CREDENTIAL_TYPE, 'WhatsApp (simulator, business hours)', {
+			...simulatorCredential(meta(), { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, inactivityTimeoutMinutes: INACTIVITY_MINUTES }),
+			storeEngine: 'sqlite',
+			sqlitePath,
+			businessHours: true,
+			businessTimeZone: 'Asia/Kolkata',
+			...allDay,
+			closedDates: [now - day, now, now + day].map(kolkataDate).join(', '),
+		});
+		const withHours = { [CREDENTIAL_TYPE]: { id: hoursCredential, name: 'WhatsApp (simulator, business hours)' } };
+		const check = (name: string, time: string, x: number) => ({
+			name,
+			type: CONVERSATION,
+			typeVersion: 1,
+			position: [x, 0],
+			parameters: { operation: 'checkBusinessHours', time },
+			credentials: withHours,
+		});
+		await createAndActivate('hours', {
+			name: 'E2E business hours: Message Received → Check Business Hours (at the message, and on a Monday in 2030)',
+			nodes: [
+				{ name: TRIGGER_NAME, type: MESSAGE_RECEIVED, typeVersion: 1.1, position: [0, 0], webhookId: HOOKS.hours, parameters: {}, credentials: withHours },
+				check('At the Message', '={{ $json.timestamp }}', 220),
+				check('On a Monday in 2030', '2030-01-07T10:00:00Z', 440),
+			],
+			connections: {
+				[TRIGGER_NAME]: { main: [[{ node: 'At the Message', type: 'main', index: 0 }]] },
+				'At the Message': { main: [[{ node: 'On a Monday in 2030', type: 'main', index: 0 }]] },
+			},
+			settings: SETTINGS,
+		});
+
+		const delivery = await inbound(HOURS_CUSTOMER, 'Are you open today?', 'Indira Rao');
+		const execution = await waitForExecution(workflows.hours, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
+		expect(execution.status).toBe('success');
+		const item = triggerItem(execution);
+		expect(item).toMatchObject({ text: 'Are you open today?', withinBusinessHours: false, nextOpenAt: opensAt });
+		expect(outputOf(execution, 'At the Message')).toEqual([{ withinBusinessHours: false, nextOpenAt: opensAt, timeZone: 'Asia/Kolkata', checkedAt: item.timestamp }]);
+		expect(outputOf(execution, 'On a Monday in 2030')).toEqual([{ withinBusinessHours: true, nextOpenAt: null, timeZone: 'Asia/Kolkata', checkedAt: '2030-01-07T10:00:00.000Z' }]);
+		// Workflow A's credential has no hours: the same message is within them there.
+		const a = await waitForExecution(workflows.fanOutA, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
+		expect(triggerItem(a)).toMatchObject({ withinBusinessHours: true, nextOpenAt: null });
+		await n8n().deactivate(workflows.hours);
 	});
 });
 
