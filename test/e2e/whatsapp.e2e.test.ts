@@ -11,7 +11,7 @@
  *
  * Needs `npm run build` first (npm run test:e2e does it).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 import { ingestWebhookRequest } from '../../core/ingress';
@@ -949,6 +949,27 @@ describe('Delivery failures and usage in a real n8n server', () => {
 			meta().configureWebhook({ url: triggerUrl(HOOK.fanOutA), statuses: { stages: ['sent', 'delivered', 'read'], delayMs: 0 } });
 			for (const key of ['failures', 'promo', 'usage']) await n8n().deactivate(workflows[key]);
 		}
+	});
+
+	it("the sandbox's Daily usage summary example runs as shipped: Get Usage for yesterday, then its summary", async () => {
+		const example = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'sandbox/workflows/usage-summary.json'), 'utf8')) as WorkflowJson & { nodes: Json[] };
+		for (const node of example.nodes) if (node.credentials) node.credentials = credentialRef();
+		const id = await n8n().importWorkflow(example);
+		workflows.usageExample = id;
+		await n8n().runManually(id, 'Every Day at 08:00');
+		const execution = await waitForExecution(id, () => true, 'the manual run');
+		expect(execution.status).toBe('success');
+		const [usage] = outputOf(execution, 'Get Usage');
+		const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+		expect(usage).toMatchObject({ from: `${yesterday}T00:00:00.000Z`, currency: 'USD', estimatedCost: expect.any(Number) });
+		expect(outputOf(execution, 'Daily Summary')).toEqual([
+			{
+				summary: expect.stringMatching(new RegExp(`^WhatsApp usage ${yesterday}: \\d+ billable of \\d+ priced messages.* Daily limit: \\d+ `)),
+				billable: usage.billable,
+				estimatedCost: usage.estimatedCost,
+				dailyLimitUsed: (usage.dailyLimit as Json).used,
+			},
+		]);
 	});
 });
 
