@@ -9,26 +9,29 @@ import type { StoreWriter } from './engine';
 
 /**
  * Opts a contact out of (or back into) marketing templates, creating the contact when the customer
- * never wrote; an opt-out keeps its first time.
+ * never wrote; the wa_id and name Meta reported with it are kept, an opt-out keeps its first time.
+ * Used for Meta's 131050 failures and its user_preferences webhooks.
  */
 export async function putMarketingPreference(
 	tx: StoreWriter,
-	customer: { phoneNumberId: string; customerId: string; waId: string | null },
+	customer: { phoneNumberId: string; customerId: string; waId: string | null; name?: string | null },
 	optedOut: boolean,
 	at: number,
 	now: number,
 ): Promise<void> {
 	const previous = await tx.getContact(customer.phoneNumberId, customer.customerId);
-	if (previous && previous.optedOut === optedOut) return;
+	const waId = customer.waId ?? previous?.waId ?? null;
+	const name = customer.name ?? previous?.name ?? null;
+	if (previous && previous.optedOut === optedOut && previous.waId === waId && previous.name === name) return;
 	await tx.putContact(
 		{
 			phoneNumberId: customer.phoneNumberId,
 			customerId: customer.customerId,
-			waId: previous?.waId ?? customer.waId,
-			name: previous?.name ?? null,
+			waId,
+			name,
 			lastInboundAt: previous?.lastInboundAt ?? null,
 			optedOut,
-			optedOutAt: optedOut ? at : null,
+			optedOutAt: optedOut ? (previous?.optedOut ? previous.optedOutAt : at) : null,
 		},
 		now,
 	);

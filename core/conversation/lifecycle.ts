@@ -10,7 +10,7 @@ import { parseMetaMessagingLimit } from '../number-health/messaging-limit';
 import { changesTemplates, marketingOptOutOf, type AccountEvent } from '../webhook/account-events';
 import type { InboundMessage, StatusUpdate } from '../webhook/types';
 import type { StoreReader, StoreWriter } from './engine';
-import { recordDeliveryFacts } from './delivery';
+import { putMarketingPreference, recordDeliveryFacts } from './delivery';
 import { capPayload } from './payload-cap';
 import { answerOf } from './waiting-answers';
 import type {
@@ -429,17 +429,11 @@ async function applyMarketingPreference(tx: StoreWriter, event: AccountEvent, no
 	const id = event.customer?.waId ?? event.customer?.userId ?? null;
 	if (optedOut === null || id === null || event.phoneNumberId === null) return null;
 	const customerId = await resolveCustomer(tx, event.phoneNumberId, id);
-	const previous = await tx.getContact(event.phoneNumberId, customerId);
-	await tx.putContact(
-		{
-			phoneNumberId: event.phoneNumberId,
-			customerId,
-			waId: event.customer?.waId ?? previous?.waId ?? null,
-			name: event.customer?.name ?? previous?.name ?? null,
-			lastInboundAt: previous?.lastInboundAt ?? null,
-			optedOut,
-			optedOutAt: optedOut ? (previous?.optedOut ? previous.optedOutAt : (event.occurredAt ?? now)) : null,
-		},
+	await putMarketingPreference(
+		tx,
+		{ phoneNumberId: event.phoneNumberId, customerId, waId: event.customer?.waId ?? null, name: event.customer?.name ?? null },
+		optedOut,
+		event.occurredAt ?? now,
 		now,
 	);
 	return { customerId, optedOut };
