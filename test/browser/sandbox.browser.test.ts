@@ -475,7 +475,8 @@ describe('the sandbox in Chromium', () => {
 		await page.keyboard.type('WhatsApp');
 		await page.locator('[data-test-id="node-creator-node-item"]', { hasText: 'WhatsApp Message Received Trigger' }).waitFor();
 		const triggers = await nodePanelItems(page);
-		for (const name of ['WhatsApp Message Received Trigger', 'WhatsApp Conversation Started Trigger', 'WhatsApp Conversation Ended Trigger']) {
+		// n8n 2.30.8's panel names the Account Event trigger "WhatsApp Account Event".
+		for (const name of ['WhatsApp Message Received Trigger', 'WhatsApp Conversation Started Trigger', 'WhatsApp Conversation Ended Trigger', 'WhatsApp Account Event']) {
 			const item = triggers.find((candidate) => candidate.name === name);
 			expect(item).toMatchObject({ iconLoaded: true, icon: expect.stringContaining(PACKAGE_ICON_PATH) });
 		}
@@ -486,10 +487,10 @@ describe('the sandbox in Chromium', () => {
 		await page.locator('[data-test-id="node-creator-plus-button"]').click();
 		await page.locator('[data-test-id="node-creator-search-bar"]').waitFor();
 		await page.keyboard.type('WhatsApp');
-		await page.locator('[data-test-id="node-creator-node-item"]', { hasText: 'WhatsApp Send Template' }).waitFor();
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'WhatsApp Send Template' }).waitFor();
 		await page.waitForFunction(`[...document.querySelectorAll('[data-test-id="node-creator"] img')].every((image) => image.complete)`);
 		const actions = await nodePanelItems(page);
-		const expected = ['WhatsApp Send Message', 'WhatsApp Send Template', 'WhatsApp Conversation', 'WhatsApp AI Reply'];
+		const expected = ['WhatsApp Send Message', 'WhatsApp Send Template', 'WhatsApp Conversation', 'WhatsApp Template', 'WhatsApp AI Reply'];
 		for (const name of expected) {
 			const item = actions.find((candidate) => candidate.name === name);
 			expect({ name, ...item }).toMatchObject({ name, iconLoaded: true, icon: expect.stringContaining(PACKAGE_ICON_PATH) });
