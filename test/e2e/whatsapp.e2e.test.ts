@@ -1169,3 +1169,161 @@ describe('Automatic messaging tier in a real n8n server', () => {
 		}
 	});
 });
+
+describe('WhatsApp Account Event Trigger in a real n8n server', () => {
+	const TEMPLATE_NODE = `${PACKAGE_NAME}.whatsAppTemplate`;
+	const ACCOUNT_EVENT = `${PACKAGE_NAME}.whatsAppAccountEventTrigger`;
+	const TRIGGER = 'WhatsApp Account Event';
+	const HOOKS = {
+		create: '0b7c5a10-1e0f-4c6e-9a51-e2e0000018f1',
+		send: '0b7c5a10-1e0f-4c6e-9a51-e2e0000018f2',
+		templateEvents: '0b7c5a10-1e0f-4c6e-9a51-e2e0000018f3',
+		preferenceEvents: '0b7c5a10-1e0f-4c6e-9a51-e2e0000018f4',
+	};
+	const WAITING = '447911123481';
+	const STOPPED = '447911123482';
+	const NAME = 'e2e_back_in_stock';
+	const variables = (value: Json) => ({ mappingMode: 'defineBelow', value, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false });
+
+	/** An Account Event Trigger for these kinds, followed by `next` when given. */
+	function accountEventWorkflow(name: string, webhookId: string, kinds: string[], next?: Json): WorkflowJson {
+		return {
+			name,
+			nodes: [
+				{ name: TRIGGER, type: ACCOUNT_EVENT, typeVersion: 1, position: [0, 0], webhookId, parameters: { kinds }, credentials: credentialRef() },
+				...(next ? [{ position: [220, 0], typeVersion: 1, credentials: credentialRef(), ...next }] : []),
+			],
+			connections: next ? { [TRIGGER]: { main: [[{ node: next.name, type: 'main', index: 0 }]] } } : {},
+			settings: SETTINGS,
+		};
+	}
+
+	/** Posts to the Webhook → Send Template workflow and returns Send Template's item (an error item when refused). */
+	async function sendTemplate(to: string): Promise<Json> {
+		expect((await postJson(n8n().webhookUrl('e2e-account-send'), { to })).status).toBe(200);
+		// A refusal's item does not name the customer: the run is found by what the Webhook received.
+		const posted = (execution: Execution) => (outputOf(execution, 'Webhook')[0]?.body as Json | undefined)?.to;
+		const run = await waitForExecution(workflows.accountSend, (execution) => posted(execution) === to, `the send to ${to}`);
+		expect(run.status).toBe('success');
+		return outputOf(run, 'Send')[0];
+	}
+
+	const executionsOf = async (key: string) => (await n8n().executions(workflows[key])).filter(finished);
+
+	beforeAll(async () => {
+		await createAndActivate(
+			'accountCreate',
+			webhookStartedWorkflow('E2E account events: Webhook → Template (create)', HOOKS.create, 'e2e-account-create', {
+				name: 'Create',
+				type: TEMPLATE_NODE,
+				parameters: {
+					operation: 'create',
+					name: NAME,
+					language: 'en_US',
+					category: 'MARKETING',
+					body: 'Hi {{1}}, the {{2}} you asked about is back in stock.',
+					bodyExamples: { examples: [{ variable: '1', example: 'Pablo' }, { variable: '2', example: 'Monstera' }] },
+				},
+			}),
+		);
+		// Refusals leave as items (the node's "continue" setting), so the test reads their code.
+		const send = webhookStartedWorkflow('E2E account events: Webhook → Send Template', HOOKS.send, 'e2e-account-send', {
+			name: 'Send',
+			type: SEND_TEMPLATE,
+			onError: 'continueRegularOutput',
+			parameters: { to: '=+{{ $json.body.to }}', template: { __rl: true, mode: 'name', value: `${NAME}|en_US` }, variables: variables({ 'body.1': 'Ana', 'body.2': 'Monstera' }) },
+		});
+		await createAndActivate('accountSend', send);
+		// The template named by the event, to the customer waiting for it.
+		await createAndActivate(
+			'templateEvents',
+			accountEventWorkflow('E2E account events: Account Event (Template Status) → Send Template', HOOKS.templateEvents, ['template_status'], {
+				name: 'Send',
+				type: SEND_TEMPLATE,
+				parameters: {
+					to: `+${WAITING}`,
+					template: { __rl: true, mode: 'name', value: '={{ $json.template.name }}|{{ $json.template.language }}' },
+					variables: variables({ 'body.1': 'Pablo', 'body.2': 'Monstera' }),
+				},
+			}),
+		);
+		await createAndActivate('preferenceEvents', accountEventWorkflow('E2E account events: Account Event (Marketing Preference)', HOOKS.preferenceEvents, ['user_preference']));
+		// Meta's callback URL for these tests: the Account Event Trigger's production URL.
+		meta().configureWebhook({ url: triggerUrl(HOOKS.templateEvents) });
+	});
+
+	afterAll(async () => {
+		meta().configureWebhook({ url: triggerUrl(HOOK.fanOutA) });
+		for (const key of ['accountCreate', 'accountSend', 'templateEvents', 'preferenceEvents']) if (workflows[key]) await n8n().deactivate(workflows[key]);
+	});
+
+	it("template created (PENDING), refused, then Meta's approval starts the trigger once and its workflow sends the template", async () => {
+		expect((await postJson(n8n().webhookUrl('e2e-account-create'), {})).status).toBe(200);
+		const creation = await waitForExecution(workflows.accountCreate, () => true, 'the template creation');
+		expect(creation.status).toBe('success');
+		const [created] = outputOf(creation, 'Create');
+		expect(created).toMatchObject({ id: expect.stringMatching(/^\d+$/), name: NAME, status: 'PENDING', category: 'MARKETING' });
+
+		// Refused while pending; this send also leaves Meta's list (PENDING) in n8n's template cache.
+		expect(await sendTemplate(WAITING)).toMatchObject({ code: 'TEMPLATE_NOT_APPROVED' });
+		expect(meta().sentTo(WAITING)).toEqual([]);
+
+		meta().setTemplateStatus(NAME, 'en_US', 'APPROVED');
+		await meta().flushWebhooks();
+		const delivered = meta().webhookDeliveries.filter((delivery) => delivery.kind === 'account').at(-1);
+		// Meta's signed message_template_status_update, answered 200 at the trigger's URL.
+		expect(delivered).toMatchObject({ status: 200, payload: { entry: [{ changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED', message_template_name: NAME } }] }] } });
+
+		const run = await waitForExecution(workflows.templateEvents, () => true, 'the approval');
+		expect(run.status).toBe('success');
+		expect(triggerItem(run, TRIGGER)).toMatchObject({
+			kind: 'template_status',
+			field: 'message_template_status_update',
+			event: 'APPROVED',
+			businessAccountId: meta().businessAccountId,
+			template: { id: created.id, name: NAME, language: 'en_US' },
+			details: { messageTemplateCategory: 'MARKETING' },
+			authenticated: true,
+		});
+		// Sent within seconds of the refusal: the cached PENDING list was dropped when the event arrived.
+		const [sent] = outputOf(run, 'Send');
+		expect(sent).toMatchObject({ to: `+${WAITING}`, template: { name: NAME, language: 'en_US', category: 'MARKETING' }, messageId: expect.stringMatching(/^wamid\./) });
+		expect(meta().sentTo(WAITING)).toEqual([expect.objectContaining({ wamid: sent.messageId, type: 'template' })]);
+		expect(meta().sentTo(WAITING)[0].payload.template).toMatchObject({ name: NAME, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Pablo' }, { type: 'text', text: 'Monstera' }] }] });
+
+		// Once, and only for the workflow asking for template reviews.
+		await sleep(1500);
+		expect(await executionsOf('templateEvents')).toHaveLength(1);
+		expect(await executionsOf('preferenceEvents')).toEqual([]);
+	});
+
+	it("a customer's marketing stop from Meta starts the Marketing Preference trigger and the next marketing template to them is refused", async () => {
+		expect((await storeFile().getContact(meta().phoneNumberId, STOPPED))?.optedOut ?? false).toBe(false);
+		const delivery = await meta().simulateAccountEvent('user_preferences', {
+			messaging_product: 'whatsapp',
+			metadata: { display_phone_number: '15550783881', phone_number_id: meta().phoneNumberId },
+			contacts: [{ profile: { name: 'Mary Jackson' }, wa_id: STOPPED }],
+			user_preferences: [{ wa_id: STOPPED, detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: Math.floor(Date.now() / 1000) }],
+		});
+		expect(delivery.status).toBe(200);
+
+		const run = await waitForExecution(workflows.preferenceEvents, () => true, 'the marketing stop');
+		expect(run.status).toBe('success');
+		expect(triggerItem(run, TRIGGER)).toMatchObject({
+			kind: 'user_preference',
+			field: 'user_preferences',
+			event: 'stop',
+			customer: { waId: STOPPED, name: 'Mary Jackson' },
+			marketingOptOut: { customerId: STOPPED, optedOut: true },
+			authenticated: true,
+		});
+		expect(await storeFile().getContact(meta().phoneNumberId, STOPPED)).toMatchObject({ optedOut: true });
+
+		// The marketing template the previous test had approved: refused for this customer only.
+		expect(await sendTemplate(STOPPED)).toMatchObject({ code: 'CONTACT_OPTED_OUT' });
+		expect(meta().sentTo(STOPPED)).toEqual([]);
+		await sleep(1500);
+		expect(await executionsOf('preferenceEvents')).toHaveLength(1);
+		expect(await executionsOf('templateEvents')).toHaveLength(1);
+	});
+});
