@@ -11,6 +11,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { Client } from 'pg';
+
 import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { startN8nQueue, type N8nQueue } from '../../tools/n8n-harness/n8n-queue';
 import type { Execution, WorkflowJson } from '../../tools/n8n-harness/n8n-server';
@@ -27,8 +29,11 @@ const SLOW_SECONDS = 8;
 const CREDENTIAL_TYPE = 'whatsAppConversationsApi';
 const MESSAGE_RECEIVED = 'CUSTOM.whatsAppMessageReceivedTrigger';
 const CONVERSATION_ENDED = 'CUSTOM.whatsAppConversationEndedTrigger';
+const SEND_MESSAGE = 'CUSTOM.whatsAppSendMessage';
 const TRIGGER = 'WhatsApp Message Received';
 const ENDED = 'WhatsApp Conversation Ended';
+const ASKER = 'WhatsApp Send Message';
+const STORE_SCHEMA = 'whatsapp_e2e';
 
 const HOOK = {
 	a: '5e1f0c2a-7d41-4b8e-9a51-e2e0000q0a01',
@@ -36,11 +41,13 @@ const HOOK = {
 	ended: '5e1f0c2a-7d41-4b8e-9a51-e2e0000q0c03',
 	slow: '5e1f0c2a-7d41-4b8e-9a51-e2e0000q0d04',
 	wait: '5e1f0c2a-7d41-4b8e-9a51-e2e0000q0e05',
+	ask: '5e1f0c2a-7d41-4b8e-9a51-e2e0000q0f06',
 };
 
 const CUSTOMER = {
 	fanOut: '447911123501',
 	ended: '447911123502',
+	ask: '447911123503',
 	killed: ['447911123511', '447911123512', '447911123513'],
 };
 
@@ -122,7 +129,7 @@ beforeAll(async () => {
 		...simulatorCredential(simulator, { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, inactivityTimeoutMinutes: INACTIVITY_MINUTES }),
 		storeEngine: 'postgres',
 		postgresConnectionString: queue.databaseUrl,
-		postgresSchema: 'whatsapp_e2e',
+		postgresSchema: STORE_SCHEMA,
 	});
 }, 360_000);
 
@@ -182,6 +189,85 @@ describe('WhatsApp Conversations in n8n queue mode (main + webhook process + wor
 		expect(triggerItem(ended[0], ENDED)).toMatchObject({ reason: 'inactivity', messageCount: 1 });
 		expect(triggerItem(ended[0], ENDED).transcript).toEqual([expect.objectContaining({ wamid: delivery.wamid, text: 'That was all, thanks' })]);
 		await n8n().main.deactivate(workflows.ended);
+	});
+
+	it('resumes a Send and Wait execution once, on the worker, with the tap the webhook process took; a second message resumes nothing; Message Received runs for both', async () => {
+		const path = 'e2e-queue-send-and-wait';
+		await createAndActivate('ask', {
+			name: 'E2E queue: Webhook → Send Message (Send and Wait)',
+			nodes: [
+				{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: HOOK.ask, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
+				{
+					name: ASKER,
+					type: SEND_MESSAGE,
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: {
+						operation: 'sendAndWait',
+						to: `+${CUSTOMER.ask}`,
+						messageType: 'buttons',
+						interactiveBody: 'Shall we ship your planter today?',
+						buttons: { button: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }] },
+						waitAmount: 1,
+						waitUnit: 'hours',
+						options: {},
+					},
+					credentials: credentialRef(),
+				},
+			],
+			connections: { Webhook: { main: [[{ node: ASKER, type: 'main', index: 0 }]] } },
+			settings: SETTINGS,
+		});
+		const opened = await inbound(CUSTOMER.ask, 'Is my planter ready?');
+		const asked = await fetch(n8n().webhookUrl(path), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+		expect(asked.status).toBe(200);
+		const [waiting] = await waitUntil(workflows.ask, (all) => all.some((e) => e.status === 'waiting'), 'the execution waiting');
+		const [question] = meta().sentTo(CUSTOMER.ask);
+		expect(question).toMatchObject({ type: 'interactive' });
+
+		const tap = await meta().simulateInbound({ from: CUSTOMER.ask, name: 'Queue Customer', type: 'interactive', buttonReply: { id: 'yes', title: 'Yes' }, context: { id: question.wamid } });
+		expect(tap.status).toBe(200);
+		const resumedItem = (execution: Execution) => execution.data?.resultData.runData[ASKER]?.at(-1)?.data?.main[0]?.[0]?.json ?? {};
+		const [resumed] = await waitUntil(workflows.ask, (all) => all.some((e) => e.id === waiting.id && finished(e)), 'the resumed run');
+		expect(resumed.status).toBe('success');
+		expect(resumedItem(resumed)).toMatchObject({ answered: true, timedOut: false, text: 'Yes', replyId: 'yes', answerMessageId: tap.wamid, customerId: CUSTOMER.ask });
+
+		// The webhook process enqueued the execution twice (the Webhook call, then the resume call) and the
+		// worker ran it twice: asking, then resumed.
+		const count = (log: string, line: string) => log.split('\n').filter((entry) => entry.includes(`${line} ${waiting.id} `)).length;
+		const workerStarts = () => count(n8n().log('worker'), 'Worker started execution');
+		expect(count(n8n().log('webhook'), 'Enqueued execution')).toBe(2);
+		expect(workerStarts()).toBe(2);
+
+		// A second message of the customer finds no waiting question: Message Received runs for it, as for the tap.
+		const second = await inbound(CUSTOMER.ask, 'Actually, make it tomorrow');
+		for (const delivery of [opened, tap, second]) {
+			await waitUntil(workflows.a, (all) => all.some((e) => finished(e) && triggerItem(e).messageId === delivery.wamid), `A ran ${delivery.wamid}`);
+		}
+		// Past the resumers' 2-second passes (main's, beside the trigger).
+		await sleep(4000);
+		const all = await n8n().main.executions(workflows.ask);
+		expect(all.map((e) => [e.id, e.status])).toEqual([[waiting.id, 'success']]);
+		expect(all[0].data?.resultData.runData[ASKER]).toHaveLength(1);
+		expect(resumedItem(all[0])).toMatchObject({ answerMessageId: tap.wamid });
+		expect(workerStarts()).toBe(2);
+		for (const delivery of [tap, second]) expect(await executionsWith(workflows.a, delivery.wamid)).toHaveLength(1);
+
+		// The store's record of the question: resumed, after one resume call.
+		const client = new Client({ connectionString: n8n().databaseUrl });
+		await client.connect();
+		try {
+			const { rows } = await client.query<{ resume_url: string; state: string; attempts: number }>(`SELECT resume_url, state, attempts FROM ${STORE_SCHEMA}.waiting_answers`);
+			const row = rows.find((candidate) => new URL(candidate.resume_url).pathname.endsWith(`/${waiting.id}`));
+			expect(row && { state: row.state, attempts: Number(row.attempts), host: new URL(row.resume_url).host }).toEqual({
+				state: 'resumed',
+				attempts: 1,
+				host: new URL(n8n().webhookUrl('')).host,
+			});
+		} finally {
+			await client.end();
+		}
+		await n8n().main.deactivate(workflows.ask);
 	});
 
 	it('runs each message to success exactly once when the worker is killed mid-run (the lost executions are emitted again)', async () => {

@@ -13,10 +13,12 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 
 import { ingestWebhookRequest } from '../../core/ingress';
 import { SqliteConversationStore } from '../../core/conversation/open';
-import { startMetaSimulator, type InboundDelivery, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
+import { resumeWaitingAnswers } from '../../core/conversation/waiting-answers';
+import { startMetaSimulator, type InboundDelivery, type InboundInput, type MetaSimulator } from '../../tools/meta-simulator/meta-simulator';
 import { packPackage, readManifest } from '../../tools/n8n-harness/community-package';
 import { startN8n, type Execution, type N8nServer, type WorkflowJson } from '../../tools/n8n-harness/n8n-server';
 import { decodeQrPng, decodeQrSvg } from '../support/qr-decode';
@@ -54,6 +56,8 @@ const HOOK = {
 	noAppSecret: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a09',
 	askWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e0000013b1',
 	askTimeoutWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e0000013b2',
+	askRestartWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e0000013b3',
+	askDownWebhook: '0b7c5a10-1e0f-4c6e-9a51-e2e0000013b4',
 	burst: '0b7c5a10-1e0f-4c6e-9a51-e2e000000a10',
 	reaction: '0b7c5a10-1e0f-4c6e-9a51-e2e0000012a1',
 	reactionSend: '0b7c5a10-1e0f-4c6e-9a51-e2e0000012a2',
@@ -70,6 +74,8 @@ const CUSTOMER = {
 	listen: '447911123407',
 	ask: '447911123421',
 	askTimeout: '447911123422',
+	askRestart: '447911123423',
+	askDown: '447911123424',
 	burst: '447911123408',
 	reaction: '447911123419',
 };
@@ -198,6 +204,56 @@ async function inbound(from: string, text: string, name = 'E2E Customer'): Promi
 async function postJson(url: string, body: unknown): Promise<{ status: number; text: string }> {
 	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	return { status: response.status, text: await response.text() };
+}
+
+/**
+ * Stops n8n and starts it again on the same folder and port, running `whileDown` once the old process
+ * is gone (nothing answers on the port: the new process needs seconds before it listens).
+ */
+async function restartN8n<T>(whileDown: () => Promise<T>): Promise<T> {
+	const oldPid = n8n().pid as number;
+	const restarted = Date.now();
+	const restarting = n8n().restart();
+	const alive = () => {
+		try {
+			process.kill(oldPid, 0);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	let result: T;
+	try {
+		while (alive()) await sleep(20);
+		await expect(fetch(`${n8n().baseUrl}/healthz`)).rejects.toThrow();
+		result = await whileDown();
+	} finally {
+		await restarting;
+	}
+	timings.push(`n8n stop + start ${Date.now() - restarted} ms`);
+	return result;
+}
+
+/**
+ * A message Meta signs while n8n is down, ingested into the store by the core, as a process sharing the
+ * store would (a webhook process, or n8n itself just before it stopped). Meta's own retries would bring
+ * it to n8n only once it is back.
+ */
+async function ingestWhileDown(input: InboundInput): Promise<{ delivery: InboundDelivery; questionsAnswered: number }> {
+	meta().configureWebhook({ url: undefined });
+	let delivery: InboundDelivery;
+	try {
+		delivery = await meta().simulateInbound(input);
+	} finally {
+		meta().configureWebhook({ url: triggerUrl(HOOK.fanOutA) });
+	}
+	expect(delivery.error).toBe('no webhook target configured');
+	const summary = await ingestWebhookRequest(
+		{ rawBody: delivery.rawBody, signature: delivery.signature },
+		{ store: storeFile(), appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_MS },
+	);
+	expect(summary.messagesStored).toBe(1);
+	return { delivery, questionsAnswered: summary.questionsAnswered };
 }
 
 const timings: string[] = [];
@@ -588,6 +644,91 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 			expect(resumedItem(execution)).toMatchObject({ answered: false, timedOut: true, text: null, replyId: null, customerId: CUSTOMER.askTimeout });
 			await n8n().deactivate(workflows.askTimeout);
 		});
+
+		/** The store's record of the question an execution waits on (found by its resume URL, which names the execution). */
+		function questionOf(executionId: string): { state: string; attempts: number } | undefined {
+			const db = new DatabaseSync(sqlitePath);
+			try {
+				const rows = db.prepare('SELECT resume_url, state, attempts FROM waiting_answers').all() as Array<{ resume_url: string; state: string; attempts: number }>;
+				const row = rows.find((candidate) => new URL(candidate.resume_url).pathname.endsWith(`/${executionId}`));
+				return row && { state: row.state, attempts: Number(row.attempts) };
+			} finally {
+				db.close();
+			}
+		}
+
+		const tapOf = (customer: string, button: { id: string; title: string }): InboundInput => ({
+			from: customer,
+			name: 'Grace Hopper',
+			type: 'interactive',
+			buttonReply: button,
+			context: { id: meta().sentTo(customer)[0].wamid },
+		});
+
+		it('keeps waiting across an n8n restart: a tap after it, and one the store took while n8n was down, each resume their execution once and start Message Received once', async () => {
+			const asks = [
+				{ key: 'askRestart', webhookId: HOOK.askRestartWebhook, path: 'e2e-send-and-wait-restart', customer: CUSTOMER.askRestart },
+				{ key: 'askDown', webhookId: HOOK.askDownWebhook, path: 'e2e-send-and-wait-down', customer: CUSTOMER.askDown },
+			];
+			const [NO, YES] = [{ id: 'no', title: 'No' }, { id: 'yes', title: 'Yes' }];
+			const waiting: Record<string, Execution> = {};
+			for (const { key, webhookId, path, customer } of asks) {
+				await asking(key, webhookId, path, customer, { waitAmount: 1, waitUnit: 'hours' });
+				await inbound(customer, 'Is my planter ready?', 'Grace Hopper');
+				expect((await postJson(n8n().webhookUrl(path), {})).status).toBe(200);
+				waiting[key] = await waitingExecution(workflows[key]);
+			}
+
+			// While n8n is down, one customer taps "No": the store settles the question at once, and the
+			// resume call the accepting process makes finds no n8n, so the question stays due.
+			const down = await restartN8n(async () => {
+				const { delivery, questionsAnswered } = await ingestWhileDown(tapOf(CUSTOMER.askDown, NO));
+				expect(questionsAnswered).toBe(1);
+				await resumeWaitingAnswers(storeFile());
+				expect(questionOf(waiting.askDown.id)).toEqual({ state: 'answered', attempts: 1 });
+				return delivery;
+			});
+			const expectResumedBy = async (key: string, delivery: InboundDelivery, customer: string, button: { id: string; title: string }) => {
+				const execution = await waitForExecution(workflows[key], (e) => e.id === waiting[key].id, `the resumed run of ${key}`);
+				expect(execution.status).toBe('success');
+				expect(resumedItem(execution)).toMatchObject({ answered: true, timedOut: false, text: button.title, replyId: button.id, replyKind: 'button_reply', answerMessageId: delivery.wamid, customerId: customer });
+				// The tap also started the ordinary Message Received workflow (Meta's callback URL).
+				await waitForExecution(workflows.fanOutA, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
+			};
+			// The tap taken while n8n was down resumes its execution with no delivery after the restart:
+			// the restarted n8n's resumer retries the call.
+			await expectResumedBy('askDown', down, CUSTOMER.askDown, NO);
+			// Then the other customer taps "Yes": the delivery reaches the restarted n8n.
+			const tap = await meta().simulateInbound(tapOf(CUSTOMER.askRestart, YES));
+			expect(tap.status).toBe(200);
+			await expectResumedBy('askRestart', tap, CUSTOMER.askRestart, YES);
+			const answers = [
+				{ key: 'askDown', delivery: down },
+				{ key: 'askRestart', delivery: tap },
+			];
+			// One resume call took the tap after the restart; the one made while n8n was down was retried
+			// by the restarted n8n's resumer (more tries only if n8n refused a call while starting).
+			expect(questionOf(waiting.askRestart.id)).toEqual({ state: 'resumed', attempts: 1 });
+			const resumedDown = questionOf(waiting.askDown.id);
+			expect(resumedDown?.state).toBe('resumed');
+			expect(resumedDown?.attempts).toBeGreaterThanOrEqual(2);
+
+			// Later messages of both customers resume nothing (past two resumer passes) and run Message Received once each.
+			const later = [await inbound(CUSTOMER.askRestart, 'Thanks!', 'Grace Hopper'), await inbound(CUSTOMER.askDown, 'Maybe tomorrow then', 'Grace Hopper')];
+			for (const delivery of later) await waitForExecution(workflows.fanOutA, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
+			await sleep(4500);
+			for (const { key, delivery } of answers) {
+				const [execution, ...others] = await n8n().executions(workflows[key]);
+				expect(others).toEqual([]);
+				expect(execution.data?.resultData.runData[ASKER]).toHaveLength(1);
+				expect(resumedItem(execution)).toMatchObject({ answerMessageId: delivery.wamid });
+				expect(await executionsWith(workflows.fanOutA, delivery.wamid)).toHaveLength(1);
+			}
+			expect(questionOf(waiting.askRestart.id)).toEqual({ state: 'resumed', attempts: 1 });
+			expect(questionOf(waiting.askDown.id)).toEqual(resumedDown);
+			for (const delivery of later) expect(await executionsWith(workflows.fanOutA, delivery.wamid)).toHaveLength(1);
+			for (const { key } of asks) await n8n().deactivate(workflows[key]);
+		});
 	});
 
 	it('fires Conversation Ended with the transcript after the inactivity timeout', async () => {
@@ -639,31 +780,7 @@ describe('WhatsApp Conversations in a real n8n server', () => {
 
 		// Stop n8n; while it is down a delivery reaches the store (a webhook process, or one accepted
 		// just before the crash): the signed bytes Meta would send, ingested by the core.
-		const oldPid = n8n().pid as number;
-		const restarted = Date.now();
-		const restarting = n8n().restart();
-		const alive = () => {
-			try {
-				process.kill(oldPid, 0);
-				return true;
-			} catch {
-				return false;
-			}
-		};
-		while (alive()) await sleep(20);
-		// Down: nothing answers on n8n's port (the new process needs seconds before it listens).
-		await expect(fetch(`${n8n().baseUrl}/healthz`)).rejects.toThrow();
-		meta().configureWebhook({ url: undefined });
-		const delivery = await meta().simulateInbound({ from: CUSTOMER.restart, text: 'Are you there?', name: 'Grace Hopper' });
-		expect(delivery.error).toBe('no webhook target configured');
-		const summary = await ingestWebhookRequest(
-			{ rawBody: delivery.rawBody, signature: delivery.signature },
-			{ store: storeFile(), appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_MS },
-		);
-		expect(summary.messagesStored).toBe(1);
-		meta().configureWebhook({ url: triggerUrl(HOOK.fanOutA) });
-		await restarting;
-		timings.push(`n8n stop + start ${Date.now() - restarted} ms`);
+		const { delivery } = await restartN8n(() => ingestWhileDown({ from: CUSTOMER.restart, text: 'Are you there?', name: 'Grace Hopper' }));
 
 		const execution = await waitForExecution(a, withMessageId(delivery.wamid), `message ${delivery.wamid}`);
 		expect(execution.status).toBe('success');

@@ -53,6 +53,8 @@ export interface N8nQueue {
 	timings: Record<string, number>;
 	/** The last lines of the three logs. */
 	logTail(lines?: number): string;
+	/** One process's whole log (the worker's spans its restarts). */
+	log(process: 'main' | 'webhook' | 'worker'): string;
 	/** Stops the three processes, drops the database and removes the run's Redis keys. */
 	stop(): Promise<void>;
 }
@@ -69,6 +71,8 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 	const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
 	const timings: Record<string, number> = {};
 
+	const webhookPort = await freePort();
+	const webhookBase = `http://127.0.0.1:${webhookPort}`;
 	await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
 	const shared: Record<string, string> = {
 		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
@@ -91,11 +95,15 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		// "Enqueued execution N" (main), "Worker started execution N" (worker).
 		N8N_LOG_LEVEL: 'info',
+		// Every process builds URLs on the webhook process, as n8n asks of queue mode: a waiting
+		// execution's $execution.resumeUrl is built where it runs (the worker), and only the webhook
+		// process serves /webhook-waiting (main's production webhooks are off). N8N_WEBHOOK_URL wins over
+		// WEBHOOK_URL in n8n 2.x and n8nEnv sets it to each process's own port otherwise.
+		WEBHOOK_URL: `${webhookBase}/`,
+		N8N_WEBHOOK_URL: `${webhookBase}/`,
 		...options.env,
 	};
 
-	const webhookPort = await freePort();
-	const webhookBase = `http://127.0.0.1:${webhookPort}`;
 	let main: N8nServer | undefined;
 	let webhook: N8nProcess | undefined;
 	let worker: N8nProcess | undefined;
@@ -146,7 +154,7 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		const started = Date.now();
 		main = await startN8n({
 			customExtensionsDir: options.customExtensionsDir,
-			env: { ...shared, WEBHOOK_URL: `${webhookBase}/`, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
 		});
 		timings['main start'] = Date.now() - started;
 		[webhook] = await Promise.all([startProcess('webhook', webhookPort), startWorker()]);
@@ -169,6 +177,9 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 			worker = undefined;
 		},
 		startWorker,
+		log(name) {
+			return name === 'main' ? readText(server.logFile) : readText(logOf(name));
+		},
 		logTail(lines = 30) {
 			return ['main', 'webhook', 'worker']
 				.map((name) => `--- ${name} ---\n${name === 'main' ? server.logTail(lines) : tail(logOf(name), lines)}`)
@@ -219,10 +230,14 @@ function fileSize(file: string): number {
 	}
 }
 
-function tail(file: string, lines: number): string {
+function readText(file: string): string {
 	try {
-		return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+		return readFileSync(file, 'utf8');
 	} catch {
 		return '';
 	}
+}
+
+function tail(file: string, lines: number): string {
+	return readText(file).split('\n').slice(-lines).join('\n');
 }
