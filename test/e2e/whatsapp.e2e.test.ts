@@ -1093,7 +1093,7 @@ describe('Delivery failures and usage in a real n8n server', () => {
 describe('WhatsApp Template in a real n8n server', () => {
 	const TEMPLATE_NODE = `${PACKAGE_NAME}.whatsAppTemplate`;
 	const HOOKS = { create: '0b7c5a10-1e0f-4c6e-9a51-e2e0000016e1', send: '0b7c5a10-1e0f-4c6e-9a51-e2e0000016e2' };
-	const TEMPLATE_CUSTOMER = '447911123451';
+	const TEMPLATE_CUSTOMER = '447911123469';
 	const NAME = 'e2e_pickup_ready';
 
 	/** n8n's Webhook node feeding a chain of this package's nodes, each on the suite's credential. */
