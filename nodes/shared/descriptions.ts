@@ -58,3 +58,23 @@ export const recipientProperty: INodeProperties = {
 	placeholder: '+16505551234 or US.13491208655302741918',
 	description: CUSTOMER_ID_DESCRIPTION,
 };
+
+/** n8n's usual Return All / Limit pair of list operations. */
+export const returnAllProperties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];

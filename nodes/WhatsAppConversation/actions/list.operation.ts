@@ -2,29 +2,14 @@ import { NodeOperationError, updateDisplayOptions, type IDataObject, type INodeP
 
 import { PolicyError, toRecipient, type ConversationFilter, type ConversationStatus } from '../../../core';
 import { conversationItem } from '../../shared/conversation-item';
-import { CUSTOMER_ID_DESCRIPTION } from '../../shared/descriptions';
+import { CUSTOMER_ID_DESCRIPTION, returnAllProperties } from '../../shared/descriptions';
 import { businessNumberOf, businessNumberProperty, type OperationExecute } from './common';
 
 const PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
 	businessNumberProperty,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllProperties,
 	{
 		displayName: 'Filters',
 		name: 'filters',

@@ -1,28 +1,14 @@
 import { updateDisplayOptions, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 import type { ListTemplatesOptions } from '../../../core';
+import { returnAllProperties } from '../../shared/descriptions';
 import { templateItem, type OperationExecute } from './common';
 
 /** A limited list asks for at most this many per page; Return All takes Meta's page size. */
 const PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllProperties,
 	{
 		displayName: 'Filters',
 		name: 'filters',
