@@ -386,7 +386,17 @@ async function publishSupportBot(n8n: N8nServer, store: ConversationStore, workf
 			if (node.type.startsWith(`${PACKAGE_NAME}.`) && node.type.endsWith('Trigger')) await store.unsubscribe(triggerSubscriberId(workflowIds[bot], node.id));
 		}
 	}
-	await n8n.activate(workflowIds[bot]);
+	// n8n may still hold the other bot's webhook for a moment after unpublishing it (409 conflict).
+	const deadline = Date.now() + 15_000;
+	for (;;) {
+		try {
+			await n8n.activate(workflowIds[bot]);
+			return;
+		} catch (error) {
+			if (Date.now() > deadline || !/→ 409/.test(error instanceof Error ? error.message : String(error))) throw error;
+			await new Promise((wait) => setTimeout(wait, 500));
+		}
+	}
 }
 
 /** The simulator's memory of open 24-hour windows, restored from the store's last day. */
