@@ -447,10 +447,7 @@ async function applyMessagingLimit(tx: StoreWriter, event: AccountEvent, now: nu
 	if (event.kind !== 'phone_number_quality' && event.kind !== 'business_capability') return;
 	const tier = parseMetaMessagingLimit(event.details.maxDailyConversationsPerBusiness) ?? parseMetaMessagingLimit(event.details.currentLimit);
 	if (tier === null) return;
-	// Meta's time has whole seconds; the change is taken as of the end of that second, so a Graph API
-	// read made within the same second (likely before Meta announced the change) does not outrank it.
-	const observedAt = event.occurredAt === null ? now : event.occurredAt + 999;
-	await tx.putMessagingLimit({ scope: event.businessAccountId, tier, observedAt, reportedBy: 'webhook' }, now);
+	await tx.putMessagingLimit({ scope: event.businessAccountId, tier, observedAt: event.occurredAt ?? now, reportedBy: 'webhook' }, now);
 }
 
 async function ingestAccountEvent(tx: StoreWriter, event: AccountEvent, now: number, authenticated: boolean): Promise<boolean> {

@@ -1228,6 +1228,8 @@ describe('Automatic messaging tier in a real n8n server', () => {
 		meta().state.messagingLimit = 'TIER_10K';
 		const reads = meta().requestsTo('GET', `/${meta().phoneNumberId}`).length;
 		meta().configureWebhook({ url: triggerUrl(HOOKS.events) });
+		// Meta's webhook time has whole seconds: the change is announced in a later second than the read.
+		await new Promise((wait) => setTimeout(wait, 1010 - (Date.now() % 1000)));
 		try {
 			const delivery = await meta().deliverRaw({
 				object: 'whatsapp_business_account',

@@ -85,7 +85,7 @@ export function describeAccountEventConformance(current: () => ConversationStore
 				max_daily_conversations_per_business: 'TIER_2K',
 			});
 			await store.ingest(upgrade, lifecycle(T0));
-			expect(await store.getMessagingLimit(BUSINESS.businessAccountId)).toMatchObject({ tier: 'TIER_2K', reportedBy: 'webhook', observedAt: 1767268800999 });
+			expect(await store.getMessagingLimit(BUSINESS.businessAccountId)).toMatchObject({ tier: 'TIER_2K', reportedBy: 'webhook', observedAt: 1767268800000 });
 			// A value that is no messaging limit leaves the remembered one alone.
 			await store.ingest(accountWebhook('business_capability_update', { max_daily_conversations_per_business: 'TIER_UNKNOWN' }, 1767272400), lifecycle(T0 + 1000));
 			expect(await store.getMessagingLimit(BUSINESS.businessAccountId)).toMatchObject({ tier: 'TIER_2K' });
