@@ -290,6 +290,9 @@ afterAll(async () => {
 
 recordTestTimings(timings);
 
+/** Send Template's or the Template node's variables mapper, filled in as the editor saves it. */
+const variables = (value: Json) => ({ mappingMode: 'defineBelow', value, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false });
+
 describe('WhatsApp Conversations in a real n8n server', () => {
 	it('answers Meta\'s verification handshake on a trigger\'s production URL', async () => {
 		await createAndActivate('fanOutA', messageReceivedWorkflow('E2E fan-out A: Message Received', HOOK.fanOutA));
@@ -1111,7 +1114,6 @@ describe('WhatsApp Template in a real n8n server', () => {
 	}
 
 	const byName = (value: string) => ({ __rl: true, mode: 'name', value });
-	const variables = (value: Json) => ({ mappingMode: 'defineBelow', value, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false });
 
 	it('creates a template (PENDING at Meta), then gets it by ID and finds it in the list', async () => {
 		const path = 'e2e-template-create';
@@ -1231,15 +1233,12 @@ describe('Automatic messaging tier in a real n8n server', () => {
 		// Meta's webhook time has whole seconds: the change is announced in a later second than the read.
 		await new Promise((wait) => setTimeout(wait, 1010 - (Date.now() % 1000)));
 		try {
-			const delivery = await meta().deliverRaw({
-				object: 'whatsapp_business_account',
-				entry: [
-					{
-						id: meta().businessAccountId,
-						time: Math.floor(Date.now() / 1000),
-						changes: [{ field: 'phone_number_quality_update', value: { display_phone_number: '15550783881', event: 'UPGRADE', old_limit: 'TIER_2K', current_limit: 'TIER_10K', max_daily_conversations_per_business: 'TIER_10K' } }],
-					},
-				],
+			const delivery = await meta().simulateAccountEvent('phone_number_quality_update', {
+				display_phone_number: '15550783881',
+				event: 'UPGRADE',
+				old_limit: 'TIER_2K',
+				current_limit: 'TIER_10K',
+				max_daily_conversations_per_business: 'TIER_10K',
 			});
 			expect(delivery.status).toBe(200);
 		} finally {
@@ -1302,7 +1301,6 @@ describe('WhatsApp Account Event Trigger in a real n8n server', () => {
 	const WAITING = '447911123481';
 	const STOPPED = '447911123482';
 	const NAME = 'e2e_back_in_stock';
-	const variables = (value: Json) => ({ mappingMode: 'defineBelow', value, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false });
 
 	/** An Account Event Trigger for these kinds, followed by `next` when given. */
 	function accountEventWorkflow(name: string, webhookId: string, kinds: string[], next?: Json): WorkflowJson {
