@@ -26,17 +26,35 @@ export interface IngestRun {
 	stored: number;
 }
 
-/** Ingests every webhook through the real path, one after the other, on the store file at `path`. */
+/** Deliveries Meta has open at once toward one callback URL, as in the n8n bench and the PostgreSQL one. */
+export const IN_FLIGHT = 16;
+
+/**
+ * Runs `deliver` for every index with `inFlight` of them open at once, each next one starting when one
+ * ends: what concurrent HTTP deliveries look like to the store.
+ */
+export async function withInFlight(count: number, inFlight: number, deliver: (index: number) => Promise<void>): Promise<void> {
+	let next = 0;
+	const lane = async (): Promise<void> => {
+		while (next < count) await deliver(next++);
+	};
+	await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane));
+}
+
+/**
+ * Ingests every webhook through the real path, IN_FLIGHT at a time, on the store file at `path`; each
+ * is done when its own commit is.
+ */
 export async function ingestAll(path: string, webhooks: readonly SignedWebhook[]): Promise<IngestRun> {
 	const store = new SqliteConversationStore({ path });
-	let second = 0;
-	const options = { store, appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, clock: () => BENCH_EPOCH_MS + second * 1000 };
 	let stored = 0;
 	const started = nowNs();
-	for (let index = 0; index < webhooks.length; index++) {
-		second = Math.floor(index / WEBHOOKS_PER_SECOND);
-		stored += (await ingestWebhookRequest({ rawBody: webhooks[index].rawBody, signature: webhooks[index].signature }, options)).messagesStored;
-	}
+	await withInFlight(webhooks.length, IN_FLIGHT, async (index) => {
+		const at = BENCH_EPOCH_MS + Math.floor(index / WEBHOOKS_PER_SECOND) * 1000;
+		const options = { store, appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, clock: () => at };
+		const result = await ingestWebhookRequest({ rawBody: webhooks[index].rawBody, signature: webhooks[index].signature }, options);
+		stored += result.messagesStored;
+	});
 	const seconds = secondsSince(started);
 	await store.close();
 	return { rate: webhooks.length / seconds, seconds, stored };

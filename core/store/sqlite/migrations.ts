@@ -179,4 +179,11 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 		updated_at INTEGER NOT NULL
 	) WITHOUT ROWID;
 	`,
+	// Ingest speed: every message moves its conversation's last_message_at, so each index holding that
+	// column is rewritten per message. A customer's conversations are few; found by customer alone,
+	// they are sorted in memory, and the index no longer changes when a message arrives.
+	`
+	DROP INDEX IF EXISTS conversations_customer;
+	CREATE INDEX conversations_customer_id ON conversations (customer_id);
+	`,
 ];

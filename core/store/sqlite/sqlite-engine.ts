@@ -1,30 +1,16 @@
 import { resolve } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 import type { StoreEngine, StoreReader, StoreWriter } from '../../conversation/engine';
 import type { CopyableStore, StoreDataPort } from '../migrate-data';
 import { openSqliteDatabase, type SqliteConnectionOptions } from './connection';
 import { sqliteDataPort } from './sqlite-data';
+import { GroupCommit, TransactionQueue } from './group-commit';
 import { SqliteTransaction } from './sqlite-transaction';
 
 export interface SqliteStoreOptions extends SqliteConnectionOptions {
 	/** How often to look for events committed by other processes while a subscriber waits. */
 	pollIntervalMs?: number;
-}
-
-/**
- * Serializes this process's transactions on one database file. Two connections of one process must
- * not contend through SQLite's lock: its busy wait blocks the thread, so the transaction holding the
- * lock could never resume. Other processes wait on the lock as usual.
- */
-class TransactionQueue {
-	private tail: Promise<unknown> = Promise.resolve();
-
-	run<T>(work: () => Promise<T>): Promise<T> {
-		const result = this.tail.then(work);
-		this.tail = result.catch(() => undefined);
-		return result;
-	}
 }
 
 const queuesByFile = new Map<string, TransactionQueue>();
@@ -49,6 +35,10 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 	private readonly db: DatabaseSync;
 	private readonly tx: SqliteTransaction;
 	private readonly queue: TransactionQueue;
+	private readonly writes: GroupCommit<SqliteTransaction>;
+	// Prepared once: a window check is a read of a few microseconds, where parsing BEGIN again shows.
+	private readonly beginRead: StatementSync;
+	private readonly endRead: StatementSync;
 	private readonly pollIntervalMs: number;
 	private poller: NodeJS.Timeout | null = null;
 	private closed = false;
@@ -57,30 +47,26 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 		this.db = openSqliteDatabase(options);
 		this.tx = new SqliteTransaction(this.db);
 		this.queue = queueFor(resolve(options.path));
+		this.writes = new GroupCommit(this.db, this.tx, this.queue);
+		this.beginRead = this.db.prepare('BEGIN');
+		this.endRead = this.db.prepare('COMMIT');
 		this.pollIntervalMs = options.pollIntervalMs ?? 100;
 	}
 
 	read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
 		// One read transaction gives one snapshot, so a page of events and the head agree.
-		return this.inTransaction('BEGIN', work);
+		return this.queue.run(async () => {
+			this.beginRead.run();
+			try {
+				return await work(this.tx);
+			} finally {
+				if (this.db.isTransaction) this.endRead.run();
+			}
+		});
 	}
 
 	write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
-		return this.inTransaction('BEGIN IMMEDIATE', work);
-	}
-
-	private inTransaction<T>(begin: string, work: (tx: SqliteTransaction) => Promise<T>): Promise<T> {
-		return this.queue.run(async () => {
-			this.db.exec(begin);
-			try {
-				const result = await work(this.tx);
-				this.db.exec('COMMIT');
-				return result;
-			} catch (error) {
-				if (this.db.isTransaction) this.db.exec('ROLLBACK');
-				throw error;
-			}
-		});
+		return this.writes.write(work);
 	}
 
 	watchOtherProcesses(wake: (() => void) | null): void {
@@ -111,6 +97,7 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 		if (this.closed) return;
 		this.closed = true;
 		this.watchOtherProcesses(null);
+		await this.writes.flush();
 		await this.queue.run(async () => this.db.close());
 	}
 }
