@@ -4,13 +4,19 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { StoreEngine, StoreReader, StoreWriter } from '../../conversation/engine';
 import type { CopyableStore, StoreDataPort } from '../migrate-data';
 import { openSqliteDatabase, type SqliteConnectionOptions } from './connection';
+import { FileChangeSignal } from './file-change-signal';
 import { sqliteDataPort } from './sqlite-data';
 import { GroupCommit, TransactionQueue } from './group-commit';
 import { SqliteTransaction } from './sqlite-transaction';
 
 export interface SqliteStoreOptions extends SqliteConnectionOptions {
-	/** How often to look for events committed by other processes while a subscriber waits. */
+	/**
+	 * While a subscriber waits, writes to the store's file wake it at once (its folder is watched);
+	 * this is how often to look for other processes' commits when the folder cannot be watched.
+	 */
 	pollIntervalMs?: number;
+	/** How often to look anyway while the folder is watched, should a change signal be missed. */
+	watchedPollIntervalMs?: number;
 }
 
 const queuesByFile = new Map<string, TransactionQueue>();
@@ -39,8 +45,10 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 	// Prepared once: a window check is a read of a few microseconds, where parsing BEGIN again shows.
 	private readonly beginRead: StatementSync;
 	private readonly endRead: StatementSync;
+	private readonly path: string;
 	private readonly pollIntervalMs: number;
-	private poller: NodeJS.Timeout | null = null;
+	private readonly watchedPollIntervalMs: number;
+	private signal: FileChangeSignal | null = null;
 	private closed = false;
 
 	constructor(options: SqliteStoreOptions) {
@@ -50,7 +58,9 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 		this.writes = new GroupCommit(this.db, this.tx, this.queue);
 		this.beginRead = this.db.prepare('BEGIN');
 		this.endRead = this.db.prepare('COMMIT');
+		this.path = options.path;
 		this.pollIntervalMs = options.pollIntervalMs ?? 100;
+		this.watchedPollIntervalMs = options.watchedPollIntervalMs ?? 1_000;
 	}
 
 	read<T>(work: (tx: StoreReader) => Promise<T>): Promise<T> {
@@ -71,22 +81,38 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 
 	watchOtherProcesses(wake: (() => void) | null): void {
 		if (!wake || this.closed) {
-			if (this.poller) clearInterval(this.poller);
-			this.poller = null;
+			this.signal?.stop();
+			this.signal = null;
 			return;
 		}
-		if (this.poller) return;
-		// data_version changes whenever another connection commits; reading it costs next to nothing.
+		// No other process can open an in-memory database.
+		if (this.signal || this.path === ':memory:') return;
+		// data_version changes whenever another connection commits and costs next to nothing to read;
+		// only a commit that moved the log's head wakes, or two processes' subscribers would wake each
+		// other forever by acknowledging (a write) each wake-up.
 		const dataVersion = this.db.prepare('PRAGMA data_version');
-		let seen = Number(dataVersion.get()?.data_version ?? 0);
-		this.poller = setInterval(() => {
-			const version = Number(dataVersion.get()?.data_version ?? 0);
-			if (version !== seen) {
-				seen = version;
-				wake();
-			}
-		}, this.pollIntervalMs);
-		this.poller.unref();
+		const head = this.db.prepare('SELECT max(id) AS head FROM events');
+		let seenVersion = dataVersion.get()?.data_version;
+		let seenHead = head.get()?.head;
+		this.signal = new FileChangeSignal({
+			path: this.path,
+			pollIntervalMs: this.pollIntervalMs,
+			watchedPollIntervalMs: this.watchedPollIntervalMs,
+			look: () => {
+				// A transaction's snapshot hides newer commits: look once it ended.
+				if (this.db.isTransaction) return false;
+				const version = dataVersion.get()?.data_version;
+				if (version === seenVersion) return true;
+				seenVersion = version;
+				const newHead = head.get()?.head;
+				if (newHead !== seenHead) {
+					seenHead = newHead;
+					wake();
+				}
+				return true;
+			},
+		});
+		this.signal.start();
 	}
 
 	dataPort(): StoreDataPort {
