@@ -54,11 +54,21 @@ export interface OptKeywordOptions {
 export function classifyOptKeyword(text: string, options: OptKeywordOptions = {}): OptKeywordClass | null {
 	const message = keywordKey(text);
 	if (message === '') return null;
-	const optOut = options.optOut ?? DEFAULT_OPT_OUT_KEYWORDS;
-	const optIn = options.optIn ?? DEFAULT_OPT_IN_KEYWORDS;
-	if (optOut.some((keyword) => keywordKey(keyword) === message)) return 'opt_out';
-	if (optIn.some((keyword) => keywordKey(keyword) === message)) return 'opt_in';
+	if (keywordKeys(options.optOut ?? DEFAULT_OPT_OUT_KEYWORDS).has(message)) return 'opt_out';
+	if (keywordKeys(options.optIn ?? DEFAULT_OPT_IN_KEYWORDS).has(message)) return 'opt_in';
 	return null;
+}
+
+/** Every inbound text is classified: a list's comparable forms are computed once per list. */
+const keysByList = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function keywordKeys(keywords: readonly string[]): ReadonlySet<string> {
+	let keys = keysByList.get(keywords);
+	if (keys === undefined) {
+		keys = new Set(keywords.map(keywordKey).filter((key) => key !== ''));
+		keysByList.set(keywords, keys);
+	}
+	return keys;
 }
 
 /**
