@@ -3,8 +3,8 @@
  * and the printer that puts each figure next to its target. Benchmarks print figures; they never
  * assert, so a slow machine gives a slow figure, not a failure.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** BENCH_QUICK=1 shrinks every size so the whole run is a smoke test of the benches themselves. */
@@ -57,6 +57,8 @@ export interface Figure {
 	ratio?: number;
 	/** How it was measured or why it is what it is, in a few words. */
 	note?: string;
+	/** The measurement as numbers (rate per second, percentiles in µs or ms...), for charts of the JSON. */
+	metrics?: Record<string, number>;
 }
 
 const figures: Figure[] = [];
@@ -75,6 +77,33 @@ export function info(text: string): void {
 
 export function reportedFigures(): readonly Figure[] {
 	return figures;
+}
+
+/** What `npm run bench -- --json <file>` writes: the run's figures and where they were measured. */
+export interface BenchReport {
+	date: string;
+	quick: boolean;
+	seconds: number;
+	machine: { cpu: string; cores: number; memoryGiB: number; os: string; node: string; loadAverage: number[] };
+	figures: Figure[];
+}
+
+export function writeJsonReport(path: string, run: { seconds: number; loadAverage: number[] }): void {
+	const report: BenchReport = {
+		date: new Date().toISOString(),
+		quick: QUICK,
+		seconds: Math.round(run.seconds),
+		machine: {
+			cpu: cpus()[0]?.model ?? 'unknown',
+			cores: cpus().length,
+			memoryGiB: Math.round(totalmem() / 1024 ** 3),
+			os: `${platform()} ${release()}`,
+			node: process.version,
+			loadAverage: run.loadAverage,
+		},
+		figures,
+	};
+	writeFileSync(path, `${JSON.stringify(report, null, '\t')}\n`);
 }
 
 /** A temporary folder for the duration of `work`, removed even when it throws. */
