@@ -1,4 +1,4 @@
-import { ingestChart, markdownTable } from '../../../scripts/bench-report';
+import { ingestChart, markdownTable } from '../../../bench/report';
 import type { BenchReport } from '../../../bench/support';
 
 const report: BenchReport = {
