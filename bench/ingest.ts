@@ -132,7 +132,10 @@ export async function benchIngestPrefilled(prefilledPath: string, emptyRate: num
 	report({ name: 'disk per stored message, large store', value: formatBytes(bytes / total), note: 'file + WAL / messages; contacts, conversations and 3 events per message included' });
 }
 
-/** The same path on the PostgreSQL engine (queue mode): a figure for comparison, the issue sets no target. */
+/**
+ * The same path on the PostgreSQL engine (queue mode), IN_FLIGHT deliveries at a time as Meta sends
+ * them, each done when its own commit is (the engine commits concurrent deliveries together).
+ */
 export async function benchIngestPostgres(): Promise<void> {
 	const engine = await loadPostgres();
 	if (!engine) {
@@ -143,15 +146,21 @@ export async function benchIngestPostgres(): Promise<void> {
 	const store = await engine.open(schema);
 	try {
 		const webhooks = benchWebhooks(POSTGRES_WEBHOOKS, CUSTOMERS);
-		let second = 0;
-		const options = { store, appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, clock: () => BENCH_EPOCH_MS + second * 1000 };
 		const started = nowNs();
-		for (let index = 0; index < webhooks.length; index++) {
-			second = Math.floor(index / WEBHOOKS_PER_SECOND);
-			await ingestWebhookRequest(webhooks[index], options);
-		}
+		await withInFlight(webhooks.length, IN_FLIGHT, async (index) => {
+			const at = BENCH_EPOCH_MS + Math.floor(index / WEBHOOKS_PER_SECOND) * 1000;
+			await ingestWebhookRequest(webhooks[index], { store, appSecret: APP_SECRET, inactivityTimeoutMs: INACTIVITY_TIMEOUT_MS, clock: () => at });
+		});
 		const seconds = secondsSince(started);
-		report({ name: 'ingest, PostgreSQL (local server, one transaction per webhook)', value: `${formatCount(webhooks.length / seconds)}/s (${formatCount(webhooks.length)} webhooks in ${seconds.toFixed(2)} s)`, note: 'no target: for queue mode' });
+		const rate = webhooks.length / seconds;
+		report({
+			name: `ingest, PostgreSQL (local server, ${IN_FLIGHT} in flight)`,
+			value: `${formatCount(rate)}/s (${formatCount(webhooks.length)} webhooks in ${seconds.toFixed(2)} s)`,
+			target: '>= 2,000/s',
+			ratio: rate / 2_000,
+			note: 'queue mode; each delivery done after its own commit',
+			metrics: { perSecond: rate },
+		});
 	} finally {
 		await store.close();
 		await engine.dropSchema(schema);

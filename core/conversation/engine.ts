@@ -6,6 +6,14 @@ import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from './waiting-
 import type { KnownMessagingLimit } from './messaging-limit';
 import type { MessagePricingRecord, UsageCount, UsageFilter } from './usage';
 
+/** A limit scope as reserving finds it, under its lock. */
+export interface LimitScopeState {
+	/** When the customer's reservation in the scope was made; null when they have none. */
+	previousReservedAt: number | null;
+	/** Reservations the scope holds (expired ones deleted). */
+	used: number;
+}
+
 /**
  * A storage engine (SQLite, PostgreSQL) as the conversation service holds it: transactions, the
  * wake-up for other processes' commits, and closing. Everything else a store does is the service's.
@@ -117,7 +125,12 @@ export interface StoreWriter extends StoreReader {
 	putReservation(scope: string, customerId: string, reservedAt: number): Promise<void>;
 	/** Deletes the reservation only if it still carries `reservedAt`; false when it moved on. */
 	deleteReservation(scope: string, customerId: string, reservedAt: number): Promise<boolean>;
-	deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void>;
+	/**
+	 * Locks the scope as lockLimitScope does, deletes its reservations made at or before
+	 * `expiredAtOrBefore`, and returns what reserving decides on: the customer's reservation and how
+	 * many the scope holds now. One call, so an engine can do it in one round trip under the lock.
+	 */
+	openLimitScope(scope: string, customerId: string, expiredAtOrBefore: number): Promise<LimitScopeState>;
 	/** Keeps the limit unless the stored one was observed later; false when it was (nothing written). */
 	putMessagingLimit(limit: KnownMessagingLimit, now: number): Promise<boolean>;
 	/** Minimum cursor position among all subscribers; null when there are none. */

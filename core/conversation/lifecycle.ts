@@ -587,10 +587,7 @@ export async function reserveLimit(tx: StoreWriter, requested: LimitReservationR
 	// The scope is the business account, so a BSUID's link on any of its numbers counts.
 	const request = { ...requested, customerId: await resolveCustomer(tx, null, requested.customerId) };
 	const windowStart = request.now - LIMIT_WINDOW_MS;
-	await tx.lockLimitScope(request.scope);
-	await tx.deleteExpiredReservations(request.scope, windowStart);
-	const previous = await tx.getReservation(request.scope, request.customerId);
-	const used = await tx.countReservations(request.scope, windowStart);
+	const { previousReservedAt: previous, used } = await tx.openLimitScope(request.scope, request.customerId, windowStart);
 	// A customer reached in the last 24 h costs nothing more; the timestamp still moves, because
 	// Meta's rolling window counts them until 24 h after the latest business-initiated message.
 	const counted = previous === null;

@@ -25,7 +25,7 @@ function numbered(sql: string): string {
  *   delivery that can never be stored). Variables and errors are small and worth querying: JSONB.
  * - Event ids are given from `event_head` at commit (see PostgresTransaction.flushEvents), not by a
  *   sequence, and `event_head` keeps the highest id ever given, even after pruning.
- * - `limit_scopes` holds one row per limit scope to lock while reserving.
+ * - `limit_scopes` holds one row per limit scope to lock while reserving, with its count of reservations.
  */
 export function postgresMigrations(s: string): readonly PostgresMigration[] {
 	return [
@@ -206,6 +206,52 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
 			reported_by TEXT NOT NULL,
 			updated_at BIGINT NOT NULL
 		);
+		`,
+		// Daily limit: each scope counts its reservations (kept by triggers, whatever writes them:
+		// reserving, merging, retention, an import), so reserving reads one number instead of counting
+		// up to 100,000 rows while it holds the scope's lock; open_limit_scope does lock, expiry,
+		// lookup and count in one round trip (see PostgresTransaction.openLimitScope).
+		`
+		ALTER TABLE ${s}.limit_scopes ADD COLUMN used BIGINT NOT NULL DEFAULT 0;
+		INSERT INTO ${s}.limit_scopes (scope) SELECT DISTINCT scope FROM ${s}.limit_reservations ON CONFLICT DO NOTHING;
+		UPDATE ${s}.limit_scopes AS known SET used = (SELECT count(*) FROM ${s}.limit_reservations r WHERE r.scope = known.scope);
+
+		CREATE FUNCTION ${s}.count_limit_reservations() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF TG_OP = 'DELETE' THEN
+				UPDATE ${s}.limit_scopes AS known SET used = known.used - gone.n
+				FROM (SELECT scope, count(*) AS n FROM removed GROUP BY scope) AS gone WHERE known.scope = gone.scope;
+			ELSE
+				INSERT INTO ${s}.limit_scopes AS known (scope, used) SELECT scope, count(*) FROM added GROUP BY scope
+				ON CONFLICT (scope) DO UPDATE SET used = known.used + excluded.used;
+			END IF;
+			RETURN NULL;
+		END $$;
+		CREATE TRIGGER limit_reservations_added AFTER INSERT ON ${s}.limit_reservations
+			REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${s}.count_limit_reservations();
+		CREATE TRIGGER limit_reservations_removed AFTER DELETE ON ${s}.limit_reservations
+			REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION ${s}.count_limit_reservations();
+		-- Only a reservation moving to another scope would change two counts on an update; none does,
+		-- and a statement trigger on every update would cost each repeat reservation two more writes.
+		CREATE FUNCTION ${s}.keep_reservation_scope() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			RAISE EXCEPTION 'a limit reservation cannot move to another scope (the scopes count their reservations)';
+		END $$;
+		CREATE TRIGGER limit_reservations_scope BEFORE UPDATE OF scope ON ${s}.limit_reservations
+			FOR EACH ROW WHEN (OLD.scope IS DISTINCT FROM NEW.scope) EXECUTE FUNCTION ${s}.keep_reservation_scope();
+
+		CREATE FUNCTION ${s}.open_limit_scope(p_scope TEXT, p_customer_id TEXT, p_expired_at_or_before BIGINT,
+			OUT previous_reserved_at BIGINT, OUT used BIGINT) LANGUAGE plpgsql AS $$
+		BEGIN
+			PERFORM 1 FROM ${s}.limit_scopes WHERE scope = p_scope FOR UPDATE;
+			IF NOT FOUND THEN
+				INSERT INTO ${s}.limit_scopes (scope) VALUES (p_scope) ON CONFLICT DO NOTHING;
+				PERFORM 1 FROM ${s}.limit_scopes WHERE scope = p_scope FOR UPDATE;
+			END IF;
+			DELETE FROM ${s}.limit_reservations WHERE scope = p_scope AND reserved_at <= p_expired_at_or_before;
+			SELECT known.used INTO used FROM ${s}.limit_scopes AS known WHERE known.scope = p_scope;
+			SELECT r.reserved_at INTO previous_reserved_at FROM ${s}.limit_reservations r WHERE r.scope = p_scope AND r.customer_id = p_customer_id;
+		END $$;
 		`,
 	];
 }

@@ -16,7 +16,7 @@ import {
 import { migratePostgres, migrationFailedError } from './migrations';
 import { NotificationWatch } from './notification-watch';
 import { postgresDataPort } from './postgres-data';
-import { PostgresTransaction, WriteConflict, type PostgresSchema } from './postgres-transaction';
+import { isStalePlan, PostgresTransaction, WriteConflict, type PendingEvent, type PostgresSchema } from './postgres-transaction';
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {
 	/** How often to look for other processes' events while the LISTEN connection is down. */
@@ -26,13 +26,35 @@ export interface PostgresStoreOptions extends PostgresConnectionOptions {
 const MAX_WRITE_ATTEMPTS = 12;
 
 /**
+ * Writes one transaction takes at most. Each keeps a subtransaction id until the commit, and past 64
+ * in one transaction PostgreSQL's snapshots slow down for every session (subxid cache overflow).
+ */
+const MAX_BATCH = 32;
+
+/**
+ * A synchronous commit of a transaction that wrote WAL: it returns once the WAL is flushed up to
+ * here, which covers every commit this connection made before it (the WAL is one sequence).
+ * Concurrent barriers share one flush. The message itself is ignored (no logical decoding reads it).
+ */
+const FLUSH_BARRIER = "SELECT pg_logical_emit_message(true, 'whatsapp-conversations', '')";
+
+interface WriteJob {
+	work: (tx: StoreWriter) => Promise<unknown>;
+	resolve: (value: unknown) => void;
+	reject: (error: unknown) => void;
+	attempt: number;
+}
+
+/**
  * Conflicts that only mean "another writer got there first": the whole transaction is run again on
  * fresh reads. Serialization failures and deadlocks (40001, 40P01) can come from lock order in a
- * multi-message delivery; 23505 only from the one-open-conversation index (two first messages).
+ * multi-message delivery; 23505 only from the one-open-conversation index (two first messages); a
+ * stale prepared statement (isStalePlan) from a migration another process just ran.
  */
 function isRetryable(error: unknown): boolean {
 	if (error instanceof WriteConflict) return true;
 	const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+	if (isStalePlan(error)) return true;
 	return code === '40001' || code === '40P01' || (code === '23505' && constraint === 'conversations_one_open');
 }
 
@@ -71,6 +93,9 @@ export class PostgresEngine implements StoreEngine, CopyableStore {
 	private migration: Promise<void> | null = null;
 	private wake: (() => void) | null = null;
 	private closed = false;
+	private readonly queue: WriteJob[] = [];
+	private building = false;
+	private barrierCheck: Promise<boolean> | null = null;
 
 	constructor(options: PostgresStoreOptions) {
 		this.target = postgresTarget(options);
@@ -113,23 +138,119 @@ export class PostgresEngine implements StoreEngine, CopyableStore {
 		});
 	}
 
-	async write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
-		for (let attempt = 1; ; attempt++) {
-			try {
-				return await this.withClient(async (client) => {
-					await client.query('BEGIN');
-					const tx = new PostgresTransaction(client, this.schema, 'write');
-					const result = await work(tx);
-					await tx.flushEvents();
-					await this.beforeCommit();
-					await client.query('COMMIT');
-					return result;
-				});
-			} catch (error) {
-				if (attempt >= MAX_WRITE_ATTEMPTS || !isRetryable(error)) throw error;
-				await pause(attempt);
-			}
+	/**
+	 * Group commit: writes that arrive while a transaction is running or committing share the next
+	 * one, each in a savepoint of its own (a delivery that fails is rolled back alone and the others go
+	 * on), and each resolves only after the shared COMMIT. Fewer commits is what lets many deliveries
+	 * a second through: every event-writing commit holds `event_head` through the WAL flush, so commits
+	 * take turns at the disk's flush rate whatever the pool size.
+	 */
+	write<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			this.enqueue({ work, resolve: resolve as (value: unknown) => void, reject, attempt: 1 });
+		});
+	}
+
+	private enqueue(job: WriteJob): void {
+		this.queue.push(job);
+		if (!this.building) void this.buildBatches();
+	}
+
+	/**
+	 * One batch is built at a time, on one connection, so the deliveries of this process never wait on
+	 * each other's row locks in two open transactions (a deadlock PostgreSQL would take a second to
+	 * break); the next batch starts building while the previous one commits.
+	 */
+	private async buildBatches(): Promise<void> {
+		this.building = true;
+		try {
+			while (this.queue.length > 0) await this.runBatch();
+		} finally {
+			this.building = false;
 		}
+	}
+
+	/** Resolves when the batch stops taking writes; its commit goes on in the background. */
+	private async runBatch(): Promise<void> {
+		let built!: () => void;
+		const stoppedTaking = new Promise<void>((resolve) => (built = resolve));
+		const taken: WriteJob[] = [];
+		const done: { job: WriteJob; result: unknown }[] = [];
+		const events: PendingEvent[] = [];
+		let holdsLimitScope = false;
+		const committed = this.withClient(async (client) => {
+			try {
+				await client.query('BEGIN; SAVEPOINT delivery');
+				for (let job = this.queue.shift(); job; job = done.length < MAX_BATCH ? this.queue.shift() : undefined) {
+					taken.push(job);
+					const tx = new PostgresTransaction(client, this.schema, 'write');
+					let result: unknown;
+					try {
+						result = await job.work(tx);
+					} catch (error) {
+						// These end the batch: the connection is lost, or discarded with its stale statements.
+						if (isUnavailable(error) || isStalePlan(error)) throw error;
+						// The savepoint stays in place for the next delivery.
+						await client.query('ROLLBACK TO SAVEPOINT delivery');
+						taken.pop();
+						this.failed(job, error);
+						continue;
+					}
+					done.push({ job, result });
+					events.push(...tx.takeEvents());
+					holdsLimitScope ||= tx.holdsLimitScope;
+					if (this.queue.length > 0 && done.length < MAX_BATCH) await client.query('RELEASE SAVEPOINT delivery; SAVEPOINT delivery');
+				}
+			} finally {
+				built();
+			}
+			if (done.length === 0) {
+				await client.query('ROLLBACK');
+				return;
+			}
+			await new PostgresTransaction(client, this.schema, 'write').flushEvents(events);
+			await this.beforeCommit();
+			// A limit scope's lock is held until COMMIT returns; with a synchronous commit that is through
+			// the WAL flush, which would cap reservations at the disk's flush rate. Committed without
+			// waiting, the lock goes at once, and the writes are acknowledged only after the flush barrier
+			// below. Not with events: subscribers are notified at COMMIT and must only see durable ones.
+			const early = holdsLimitScope && events.length === 0 && (await this.flushBarrierUsable(client));
+			// One round trip either way: the barrier runs in a transaction of its own, after COMMIT returned.
+			await client.query(early ? `SET LOCAL synchronous_commit = off; COMMIT; ${FLUSH_BARRIER}` : 'COMMIT');
+		});
+		void committed.then(
+			() => {
+				for (const { job, result } of done) job.resolve(result);
+			},
+			(error: unknown) => {
+				for (const job of taken) this.failed(job, error);
+			},
+		);
+		// A batch that failed before it stopped taking writes (no connection, say) ends at once.
+		await Promise.race([stoppedTaking, committed.catch(() => undefined)]);
+	}
+
+	/** Runs a failed write again later when it only met a conflict, else rejects it. */
+	private failed(job: WriteJob, error: unknown): void {
+		if (job.attempt >= MAX_WRITE_ATTEMPTS || !isRetryable(error)) {
+			job.reject(error);
+			return;
+		}
+		void pause(job.attempt).then(() => this.enqueue({ ...job, attempt: job.attempt + 1 }));
+	}
+
+	/** Whether this server lets us call the barrier's function (checked once, on the batch's connection). */
+	private flushBarrierUsable(client: PoolClient): Promise<boolean> {
+		this.barrierCheck ??= client
+			.query<{ usable: boolean }>("SELECT has_function_privilege('pg_catalog.pg_logical_emit_message(boolean, text, text)', 'EXECUTE') AS usable")
+			.then(
+				(result) => result.rows[0]?.usable === true,
+				(error: unknown) => {
+					this.barrierCheck = null;
+					throw error;
+				},
+			);
+		return this.barrierCheck;
 	}
 
 	/**
@@ -157,7 +278,7 @@ export class PostgresEngine implements StoreEngine, CopyableStore {
 				throw this.unavailable(error);
 			}
 			broken = await client.query('ROLLBACK').then(
-				() => undefined,
+				() => (isStalePlan(error) ? new Error('prepared statements outdated by a migration') : undefined),
 				() => new Error('rollback failed'),
 			);
 			throw error;

@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
 
 import { toKnownMessagingLimit, type KnownMessagingLimit } from '../../conversation/messaging-limit';
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
@@ -23,7 +23,7 @@ import {
 	toUsageCount,
 	type Row,
 } from '../rows';
-import type { StoreWriter } from '../../conversation/engine';
+import type { LimitScopeState, StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 import type { PendingBurst } from '../../conversation/bursts';
 import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from '../../conversation/waiting-answers';
@@ -42,6 +42,30 @@ export class WriteConflict extends Error {
 
 export type TransactionMode = 'read' | 'write';
 
+const statementNames = new Map<string, string>();
+
+/**
+ * The statement as a named prepared one: each connection parses and plans it once, then only binds
+ * and runs it (planning is most of the server's work for these small statements). The names are this
+ * process's own and the texts are finite (a store's SQL with its schema name), so the map stays small.
+ */
+function prepared(text: string, values: unknown[]): QueryConfig {
+	let name = statementNames.get(text);
+	if (name === undefined) {
+		name = `wa_conversations_${statementNames.size + 1}`;
+		statementNames.set(text, name);
+	}
+	return { name, text, values };
+}
+
+/**
+ * A prepared statement planned before a migration changed the columns it returns cannot run again on
+ * its connection (0A000): such a connection is discarded and the transaction retried on another.
+ */
+export function isStalePlan(error: unknown): boolean {
+	return (error as { code?: unknown } | null)?.code === '0A000';
+}
+
 /** What a transaction needs to know about its store: the quoted schema and the NOTIFY channel. */
 export interface PostgresSchema {
 	/** Quoted schema name, ready to prefix table names. */
@@ -49,7 +73,7 @@ export interface PostgresSchema {
 	channel: string;
 }
 
-interface PendingEvent {
+export interface PendingEvent {
 	type: string;
 	phoneNumberId: string;
 	conversationId: string | null;
@@ -78,6 +102,8 @@ export class PostgresTransaction implements StoreWriter {
 	private readonly absentContacts = new Set<string>();
 	private readonly absentWamids = new Set<string>();
 	private readonly lock: string;
+	/** Set once a limit scope is locked: the engine may then let the lock go before the commit's flush. */
+	holdsLimitScope = false;
 
 	constructor(
 		private readonly client: Pick<PoolClient, 'query'>,
@@ -88,7 +114,7 @@ export class PostgresTransaction implements StoreWriter {
 	}
 
 	private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
-		return (await this.client.query<Row>(sql, params)).rows;
+		return (await this.client.query<Row>(prepared(sql, params))).rows;
 	}
 
 	private async first(sql: string, params: unknown[] = []): Promise<Row | undefined> {
@@ -96,7 +122,7 @@ export class PostgresTransaction implements StoreWriter {
 	}
 
 	private async changes(sql: string, params: unknown[] = []): Promise<number> {
-		return (await this.client.query(sql, params)).rowCount ?? 0;
+		return (await this.client.query(prepared(sql, params))).rowCount ?? 0;
 	}
 
 	private get s(): string {
@@ -264,8 +290,14 @@ export class PostgresTransaction implements StoreWriter {
 		});
 	}
 
+	/** Hands over the buffered events: a group commit writes those of its successful deliveries together. */
+	takeEvents(): PendingEvent[] {
+		return this.pendingEvents.splice(0);
+	}
+
 	/**
-	 * Writes the buffered events; the store calls it right before COMMIT.
+	 * Writes events (by default this transaction's buffered ones); the engine calls it right before
+	 * COMMIT, once for all the deliveries a group commit takes.
 	 *
 	 * Why: a reader's cursor moves to the highest id it saw, so an id must never become visible before
 	 * a lower one. A sequence does not promise that (ids are taken at insert, commits land in any
@@ -277,10 +309,9 @@ export class PostgresTransaction implements StoreWriter {
 	 * to this one statement and the commit, and no row lock is ever awaited while holding it (so it
 	 * adds no deadlocks). pg_notify in the same statement is delivered by PostgreSQL on commit only.
 	 */
-	async flushEvents(): Promise<void> {
-		const events = this.pendingEvents.splice(0);
+	async flushEvents(events: readonly PendingEvent[] = this.takeEvents()): Promise<void> {
 		if (events.length === 0) return;
-		await this.client.query(
+		await this.changes(
 			`WITH head AS (
 				UPDATE ${this.s}.event_head SET id = id + $1 RETURNING id - $1 AS base
 			), appended AS (
@@ -521,8 +552,11 @@ export class PostgresTransaction implements StoreWriter {
 
 	async deleteReservationsBefore(expiredAtOrBefore: number, limit: number): Promise<number> {
 		return this.changes(
+			// Scope rows first, as reservers lock them (the delete updates their counts): taking them in the
+			// other order could deadlock with a reserver; a scope being reserved in is left for next time.
 			`DELETE FROM ${this.s}.limit_reservations WHERE (scope, customer_id) IN (
 				SELECT scope, customer_id FROM ${this.s}.limit_reservations WHERE reserved_at <= $1
+					AND scope IN (SELECT scope FROM ${this.s}.limit_scopes FOR UPDATE SKIP LOCKED)
 				LIMIT $2 FOR UPDATE SKIP LOCKED)`,
 			[expiredAtOrBefore, limit],
 		);
@@ -590,6 +624,7 @@ export class PostgresTransaction implements StoreWriter {
 	 * advisory lock would share its key space with everything else in the database.)
 	 */
 	async lockLimitScope(scope: string): Promise<void> {
+		this.holdsLimitScope = true;
 		const lock = `SELECT scope FROM ${this.s}.limit_scopes WHERE scope = $1 FOR UPDATE`;
 		if ((await this.changes(lock, [scope])) === 1) return;
 		await this.changes(`INSERT INTO ${this.s}.limit_scopes (scope) VALUES ($1) ON CONFLICT DO NOTHING`, [scope]);
@@ -612,8 +647,12 @@ export class PostgresTransaction implements StoreWriter {
 		return changed === 1;
 	}
 
-	async deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void> {
-		await this.changes(`DELETE FROM ${this.s}.limit_reservations WHERE scope = $1 AND reserved_at <= $2`, [scope, expiredAtOrBefore]);
+	// One round trip (open_limit_scope, see migrations): the scope's lock is held for as little as possible.
+	async openLimitScope(scope: string, customerId: string, expiredAtOrBefore: number): Promise<LimitScopeState> {
+		this.holdsLimitScope = true;
+		const row = await this.first(`SELECT previous_reserved_at, used FROM ${this.s}.open_limit_scope($1, $2, $3)`, [scope, customerId, expiredAtOrBefore]);
+		const previous = row?.previous_reserved_at;
+		return { previousReservedAt: previous === null || previous === undefined ? null : Number(previous), used: Number(row?.used ?? 0) };
 	}
 
 	async getCustomerAlias(phoneNumberId: string | null, alias: string): Promise<string | null> {

@@ -24,7 +24,7 @@ import {
 	type Row,
 	type RowValue,
 } from '../rows';
-import type { StoreWriter } from '../../conversation/engine';
+import type { LimitScopeState, StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 import type { PendingBurst } from '../../conversation/bursts';
 import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from '../../conversation/waiting-answers';
@@ -533,8 +533,9 @@ export class SqliteTransaction implements StoreWriter {
 		);
 	}
 
-	async deleteExpiredReservations(scope: string, expiredAtOrBefore: number): Promise<void> {
+	async openLimitScope(scope: string, customerId: string, expiredAtOrBefore: number): Promise<LimitScopeState> {
 		this.run('DELETE FROM limit_reservations WHERE scope = ? AND reserved_at <= ?', scope, expiredAtOrBefore);
+		return { previousReservedAt: await this.getReservation(scope, customerId), used: await this.countReservations(scope, expiredAtOrBefore) };
 	}
 
 	async getCustomerAlias(phoneNumberId: string | null, alias: string): Promise<string | null> {
