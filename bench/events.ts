@@ -101,6 +101,7 @@ async function sqliteOtherProcess(folder: string): Promise<void> {
 		target: 'p50 <= 5 ms, p99 <= 20 ms',
 		ratio: measured.missing > 0 ? 0 : Math.min(5 / measured.p50, 20 / measured.p99),
 		note: "woken by fs.watch on the store's folder, polled only as the fallback",
+		metrics: { p50Ms: measured.p50, p99Ms: measured.p99 },
 	});
 }
 
@@ -119,15 +120,7 @@ async function postgres(): Promise<void> {
 		const committed = await ingestTimed(writer, PAUSED, 'wamid.pg-', () => sleep(GAP_MS));
 		await waitUntil(() => seen.size >= committed.size, 10_000);
 		await subscriber.stop();
-		const figures = latencies(committed, seen);
-		report({
-			name: 'event delivery, PostgreSQL, subscriber on another connection',
-			value: figures.text,
-			target: 'p50 <= 2 ms',
-			ratio: 2 / figures.p50,
-			note: 'LISTEN/NOTIFY',
-			metrics: { p50Ms: figures.p50, p99Ms: figures.p99 },
-		});
+		report({ name: 'event delivery, PostgreSQL, subscriber on another connection', value: latencies(committed, seen).text, note: 'LISTEN/NOTIFY' });
 	} finally {
 		await writer.close();
 		await reader.close();
