@@ -120,7 +120,15 @@ async function postgres(): Promise<void> {
 		const committed = await ingestTimed(writer, PAUSED, 'wamid.pg-', () => sleep(GAP_MS));
 		await waitUntil(() => seen.size >= committed.size, 10_000);
 		await subscriber.stop();
-		report({ name: 'event delivery, PostgreSQL, subscriber on another connection', value: latencies(committed, seen).text, note: 'LISTEN/NOTIFY' });
+		const figures = latencies(committed, seen);
+		report({
+			name: 'event delivery, PostgreSQL, subscriber on another connection',
+			value: figures.text,
+			target: 'p50 <= 2 ms',
+			ratio: 2 / figures.p50,
+			note: 'LISTEN/NOTIFY',
+			metrics: { p50Ms: figures.p50, p99Ms: figures.p99 },
+		});
 	} finally {
 		await writer.close();
 		await reader.close();
