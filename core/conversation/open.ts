@@ -56,6 +56,7 @@ export interface SqliteStoreConfig {
 	path?: string;
 	busyTimeoutMs?: number;
 	pollIntervalMs?: number;
+	watchedPollIntervalMs?: number;
 }
 
 /** PostgreSQL, for n8n queue mode: every process on every host shares the store. */
@@ -81,6 +82,7 @@ export function openConversationStore(config: StoreConfig): ConversationStore {
 			path: config.path ? resolve(config.path) : defaultSqlitePath(),
 			busyTimeoutMs: config.busyTimeoutMs,
 			pollIntervalMs: config.pollIntervalMs,
+			watchedPollIntervalMs: config.watchedPollIntervalMs,
 		});
 	}
 	if (config.engine === 'postgres') {
