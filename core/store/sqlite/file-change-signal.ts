@@ -16,6 +16,7 @@ export interface FileChangeSignalOptions {
 	watchedPollIntervalMs: number;
 	/** Polling when the folder cannot be watched (fs.watch unavailable, or it failed). */
 	pollIntervalMs: number;
+	/** Watches the folder; fs.watch unless replaced (the tests make it fail). */
 	watchFolder?: WatchFolder;
 }
 
