@@ -6,7 +6,17 @@ import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from './waiting-
 import type { KnownMessagingLimit } from './messaging-limit';
 import type { MessagePricingRecord, UsageCount, UsageFilter } from './usage';
 
-/** A limit scope as reserving finds it, under its lock. */
+/** What reserving asks of the store (see StoreWriter.reserveInScope). */
+export interface ScopeReservation {
+	scope: string;
+	customerId: string;
+	reservedAt: number;
+	expiredAtOrBefore: number;
+	/** The tier's limit; null when unlimited. */
+	limit: number | null;
+}
+
+/** A limit scope as reserving finds it, under its lock, before its reservation is recorded. */
 export interface LimitScopeState {
 	/** When the customer's reservation in the scope was made; null when they have none. */
 	previousReservedAt: number | null;
@@ -126,11 +136,12 @@ export interface StoreWriter extends StoreReader {
 	/** Deletes the reservation only if it still carries `reservedAt`; false when it moved on. */
 	deleteReservation(scope: string, customerId: string, reservedAt: number): Promise<boolean>;
 	/**
-	 * Locks the scope as lockLimitScope does, deletes its reservations made at or before
-	 * `expiredAtOrBefore`, and returns what reserving decides on: the customer's reservation and how
-	 * many the scope holds now. One call, so an engine can do it in one round trip under the lock.
+	 * Reserving in one step: locks the scope as lockLimitScope does, deletes its reservations made at
+	 * or before `expiredAtOrBefore`, then records the customer's reservation at `reservedAt` if it
+	 * fits (reservationFits), and returns the scope as it found it. One call, so an engine can do it
+	 * in one round trip under the lock.
 	 */
-	openLimitScope(scope: string, customerId: string, expiredAtOrBefore: number): Promise<LimitScopeState>;
+	reserveInScope(request: ScopeReservation): Promise<LimitScopeState>;
 	/** Keeps the limit unless the stored one was observed later; false when it was (nothing written). */
 	putMessagingLimit(limit: KnownMessagingLimit, now: number): Promise<boolean>;
 	/** Minimum cursor position among all subscribers; null when there are none. */

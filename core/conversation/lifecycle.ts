@@ -4,7 +4,7 @@ import { StoreError } from '../errors';
 import type { AccountEventPayload, ConversationSummary } from '../events/types';
 import { windowState } from '../policy/window';
 import { classifyOptKeyword } from '../policy/optout';
-import { LIMIT_WINDOW_MS, limitReachedError, tierLimit } from '../policy/limits';
+import { LIMIT_WINDOW_MS, limitReachedError, reservationFits, tierLimit } from '../policy/limits';
 import { customerKey, isBsuid } from '../policy/customer';
 import { parseMetaMessagingLimit } from '../number-health/messaging-limit';
 import { changesTemplates, marketingOptOutOf, type AccountEvent } from '../webhook/account-events';
@@ -587,13 +587,19 @@ export async function reserveLimit(tx: StoreWriter, requested: LimitReservationR
 	// The scope is the business account, so a BSUID's link on any of its numbers counts.
 	const request = { ...requested, customerId: await resolveCustomer(tx, null, requested.customerId) };
 	const windowStart = request.now - LIMIT_WINDOW_MS;
-	const { previousReservedAt: previous, used } = await tx.openLimitScope(request.scope, request.customerId, windowStart);
-	// A customer reached in the last 24 h costs nothing more; the timestamp still moves, because
-	// Meta's rolling window counts them until 24 h after the latest business-initiated message.
-	const counted = previous === null;
 	const limit = tierLimit(request.tier);
-	if (counted && limit !== null && used >= limit) throw limitReachedError(request.tier, used);
-	await tx.putReservation(request.scope, request.customerId, request.now);
+	// Recorded by the engine in the same step when it fits, so the scope's lock is held briefly. A
+	// customer reached in the last 24 h costs nothing more; the timestamp still moves, because Meta's
+	// rolling window counts them until 24 h after the latest business-initiated message.
+	const { previousReservedAt: previous, used } = await tx.reserveInScope({
+		scope: request.scope,
+		customerId: request.customerId,
+		reservedAt: request.now,
+		expiredAtOrBefore: windowStart,
+		limit,
+	});
+	if (!reservationFits(previous, used, limit)) throw limitReachedError(request.tier, used);
+	const counted = previous === null;
 	const usedNow = counted ? used + 1 : used;
 	return {
 		scope: request.scope,

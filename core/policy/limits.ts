@@ -29,6 +29,15 @@ export function tierLimit(tier: MessagingTier): number | null {
 }
 
 /**
+ * Whether a reservation fits: a customer already reserved in the window costs nothing more, a new one
+ * only while the scope holds fewer than the limit (null: no limit). Engines apply it as they record a
+ * reservation (PostgreSQL's reserve_in_scope states it in SQL), the lifecycle to refuse.
+ */
+export function reservationFits(previousReservedAt: number | null, used: number, limit: number | null): boolean {
+	return previousReservedAt !== null || limit === null || used < limit;
+}
+
+/**
  * Reads a tier the way people and Meta write it: "250", "2000", "2,000", "2K", "2k", "TIER_10K",
  * "tier 100k", "100000", "unlimited", "TIER_UNLIMITED". Returns null for anything else, including
  * Meta's retired "TIER_1K" and "TIER_50": guessing a neighbour would either waste capacity or let sends

@@ -209,8 +209,8 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
 		`,
 		// Daily limit: each scope counts its reservations (kept by triggers, whatever writes them:
 		// reserving, merging, retention, an import), so reserving reads one number instead of counting
-		// up to 100,000 rows while it holds the scope's lock; open_limit_scope does lock, expiry,
-		// lookup and count in one round trip (see PostgresTransaction.openLimitScope).
+		// up to 100,000 rows while it holds the scope's lock; reserve_in_scope does lock, expiry,
+		// lookup, count and the reservation in one round trip (see PostgresTransaction.reserveInScope).
 		`
 		ALTER TABLE ${s}.limit_scopes ADD COLUMN used BIGINT NOT NULL DEFAULT 0;
 		INSERT INTO ${s}.limit_scopes (scope) SELECT DISTINCT scope FROM ${s}.limit_reservations ON CONFLICT DO NOTHING;
@@ -240,8 +240,10 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
 		CREATE TRIGGER limit_reservations_scope BEFORE UPDATE OF scope ON ${s}.limit_reservations
 			FOR EACH ROW WHEN (OLD.scope IS DISTINCT FROM NEW.scope) EXECUTE FUNCTION ${s}.keep_reservation_scope();
 
-		CREATE FUNCTION ${s}.open_limit_scope(p_scope TEXT, p_customer_id TEXT, p_expired_at_or_before BIGINT,
-			OUT previous_reserved_at BIGINT, OUT used BIGINT) LANGUAGE plpgsql AS $$
+		-- The lifecycle refuses on the state returned; the reservation is recorded here when it fits
+		-- (reservationFits in core/policy/limits.ts: a customer already reserved, or room left).
+		CREATE FUNCTION ${s}.reserve_in_scope(p_scope TEXT, p_customer_id TEXT, p_reserved_at BIGINT, p_expired_at_or_before BIGINT,
+			p_limit BIGINT, OUT previous_reserved_at BIGINT, OUT used BIGINT) LANGUAGE plpgsql AS $$
 		BEGIN
 			PERFORM 1 FROM ${s}.limit_scopes WHERE scope = p_scope FOR UPDATE;
 			IF NOT FOUND THEN
@@ -251,6 +253,10 @@ export function postgresMigrations(s: string): readonly PostgresMigration[] {
 			DELETE FROM ${s}.limit_reservations WHERE scope = p_scope AND reserved_at <= p_expired_at_or_before;
 			SELECT known.used INTO used FROM ${s}.limit_scopes AS known WHERE known.scope = p_scope;
 			SELECT r.reserved_at INTO previous_reserved_at FROM ${s}.limit_reservations r WHERE r.scope = p_scope AND r.customer_id = p_customer_id;
+			IF previous_reserved_at IS NOT NULL OR p_limit IS NULL OR used < p_limit THEN
+				INSERT INTO ${s}.limit_reservations AS r (scope, customer_id, reserved_at) VALUES (p_scope, p_customer_id, p_reserved_at)
+				ON CONFLICT (scope, customer_id) DO UPDATE SET reserved_at = excluded.reserved_at;
+			END IF;
 		END $$;
 		`,
 	];

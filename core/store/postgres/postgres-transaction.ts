@@ -23,7 +23,7 @@ import {
 	toUsageCount,
 	type Row,
 } from '../rows';
-import type { LimitScopeState, StoreWriter } from '../../conversation/engine';
+import type { LimitScopeState, ScopeReservation, StoreWriter } from '../../conversation/engine';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 import type { PendingBurst } from '../../conversation/bursts';
 import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from '../../conversation/waiting-answers';
@@ -647,10 +647,16 @@ export class PostgresTransaction implements StoreWriter {
 		return changed === 1;
 	}
 
-	// One round trip (open_limit_scope, see migrations): the scope's lock is held for as little as possible.
-	async openLimitScope(scope: string, customerId: string, expiredAtOrBefore: number): Promise<LimitScopeState> {
+	// One round trip (reserve_in_scope, see migrations): the scope's lock is held for as little as possible.
+	async reserveInScope(request: ScopeReservation): Promise<LimitScopeState> {
 		this.holdsLimitScope = true;
-		const row = await this.first(`SELECT previous_reserved_at, used FROM ${this.s}.open_limit_scope($1, $2, $3)`, [scope, customerId, expiredAtOrBefore]);
+		const row = await this.first(`SELECT previous_reserved_at, used FROM ${this.s}.reserve_in_scope($1, $2, $3, $4, $5)`, [
+			request.scope,
+			request.customerId,
+			request.reservedAt,
+			request.expiredAtOrBefore,
+			request.limit,
+		]);
 		const previous = row?.previous_reserved_at;
 		return { previousReservedAt: previous === null || previous === undefined ? null : Number(previous), used: Number(row?.used ?? 0) };
 	}

@@ -24,7 +24,8 @@ import {
 	type Row,
 	type RowValue,
 } from '../rows';
-import type { LimitScopeState, StoreWriter } from '../../conversation/engine';
+import type { LimitScopeState, ScopeReservation, StoreWriter } from '../../conversation/engine';
+import { reservationFits } from '../../policy/limits';
 import type { ConversationFilter, ReadEventsOptions } from '../../conversation/store';
 import type { PendingBurst } from '../../conversation/bursts';
 import type { NewWaitingAnswer, QuestionAnswer, WaitingAnswer } from '../../conversation/waiting-answers';
@@ -533,9 +534,12 @@ export class SqliteTransaction implements StoreWriter {
 		);
 	}
 
-	async openLimitScope(scope: string, customerId: string, expiredAtOrBefore: number): Promise<LimitScopeState> {
+	async reserveInScope(request: ScopeReservation): Promise<LimitScopeState> {
+		const { scope, customerId, expiredAtOrBefore } = request;
 		this.run('DELETE FROM limit_reservations WHERE scope = ? AND reserved_at <= ?', scope, expiredAtOrBefore);
-		return { previousReservedAt: await this.getReservation(scope, customerId), used: await this.countReservations(scope, expiredAtOrBefore) };
+		const found = { previousReservedAt: await this.getReservation(scope, customerId), used: await this.countReservations(scope, expiredAtOrBefore) };
+		if (reservationFits(found.previousReservedAt, found.used, request.limit)) await this.putReservation(scope, customerId, request.reservedAt);
+		return found;
 	}
 
 	async getCustomerAlias(phoneNumberId: string | null, alias: string): Promise<string | null> {

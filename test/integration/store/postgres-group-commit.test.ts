@@ -149,7 +149,7 @@ describe('postgres group commit', () => {
 		await withAdmin(async (client) => {
 			const s = `"${fixture.schema}"`;
 			const current = Number((await client.query(`SELECT max(version) AS v FROM ${s}.schema_version`)).rows[0].v);
-			await client.query(`DROP FUNCTION ${s}.open_limit_scope; DROP FUNCTION ${s}.count_limit_reservations CASCADE;
+			await client.query(`DROP FUNCTION ${s}.reserve_in_scope; DROP FUNCTION ${s}.count_limit_reservations CASCADE;
 				DROP FUNCTION ${s}.keep_reservation_scope CASCADE; ALTER TABLE ${s}.limit_scopes DROP COLUMN used;
 				DELETE FROM ${s}.limit_scopes; DELETE FROM ${s}.schema_version WHERE version = ${current}`);
 		});
