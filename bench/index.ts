@@ -14,7 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { benchEvents } from './events';
 import { benchIngestEmpty, benchIngestPostgres, benchIngestPrefilled } from './ingest';
 import { benchLimits } from './limits';
-import { benchMemory } from './memory';
+import { benchLargePayload, benchMemory } from './memory';
 import { buildPrefilledStore, type PrefilledStore } from './prefill';
 import { benchRetention } from './retention';
 import { benchSend } from './send';
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
 			if (benches.has('window')) await benchWindowCheck(prefilled);
 			if (benches.has('memory')) await benchMemory(prefilled);
 		}
+		if (benches.has('memory')) await benchLargePayload(folder);
 		if (benches.has('limits')) {
 			console.log('\nDaily limit');
 			await benchLimits(folder);

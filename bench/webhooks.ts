@@ -22,8 +22,8 @@ export function benchCustomer(index: number, customers: number): string {
 	return `1650555${String(index % customers).padStart(4, '0')}`;
 }
 
-/** One inbound text message from `customer`, at BENCH_EPOCH_MS + `second` seconds. */
-export function textWebhook(wamid: string, customer: string, second: number, text: string): SignedWebhook {
+/** A delivery of one inbound message object from `customer`, signed. */
+function messageWebhook(customer: string, message: Record<string, unknown>): SignedWebhook {
 	const rawBody = Buffer.from(
 		JSON.stringify({
 			object: 'whatsapp_business_account',
@@ -37,7 +37,7 @@ export function textWebhook(wamid: string, customer: string, second: number, tex
 								messaging_product: 'whatsapp',
 								metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
 								contacts: [{ profile: { name: `Customer ${customer}` }, wa_id: customer }],
-								messages: [{ from: customer, id: wamid, timestamp: String(BENCH_EPOCH_MS / 1000 + second), type: 'text', text: { body: text } }],
+								messages: [{ from: customer, ...message }],
 							},
 						},
 					],
@@ -45,7 +45,27 @@ export function textWebhook(wamid: string, customer: string, second: number, tex
 			],
 		}),
 	);
-	return { wamid, rawBody, signature: signPayload(rawBody, APP_SECRET) };
+	return { wamid: String(message.id), rawBody, signature: signPayload(rawBody, APP_SECRET) };
+}
+
+/** One inbound text message from `customer`, at BENCH_EPOCH_MS + `second` seconds. */
+export function textWebhook(wamid: string, customer: string, second: number, text: string): SignedWebhook {
+	return messageWebhook(customer, { id: wamid, timestamp: String(BENCH_EPOCH_MS / 1000 + second), type: 'text', text: { body: text } });
+}
+
+/**
+ * A WhatsApp Flow's answers (`interactive.nfm_reply`) of about `bytes` bytes: Meta's largest delivery
+ * (3 MB) is a single message this big, the one field without a size limit of its own.
+ */
+export function flowReplyWebhook(wamid: string, customer: string, bytes: number): SignedWebhook {
+	const answer = { question: 'Which of these describe your order?', choice: 'a long free-text answer '.repeat(8) };
+	const answers = Array.from({ length: Math.ceil(bytes / JSON.stringify(answer).length) }, () => answer);
+	return messageWebhook(customer, {
+		id: wamid,
+		timestamp: String(BENCH_EPOCH_MS / 1000),
+		type: 'interactive',
+		interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: JSON.stringify({ flow_token: 'bench-flow', answers }) } },
+	});
 }
 
 /** `count` deliveries from `customers` customers (each writes again every `customers` webhooks). */

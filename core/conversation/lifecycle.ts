@@ -360,9 +360,11 @@ async function ingestMessage(
 	await tx.putContact(contact, options.now);
 
 	const authenticated = options.authenticated ?? true;
+	// Capped once, for the row and the event alike.
+	const fields = capPayload(withoutRaw(message));
 	const { conversation, summary } = await appendMessage(
 		tx,
-		toAppend(message, { direction: 'inbound', customerName: message.customerName, status: null, payload: withoutRaw(message), authenticated }),
+		toAppend(message, { direction: 'inbound', customerName: message.customerName, status: null, payload: fields, authenticated }),
 		options,
 	);
 	// Send and Wait: the message settles the question its customer was asked, in this transaction, so
@@ -376,7 +378,8 @@ async function ingestMessage(
 		conversationId: conversation.id,
 		createdAt: options.now,
 		payload: {
-			message: { ...message, raw: capPayload(message.raw) },
+			// Capped member by member like the row's payload: a Flow's parsed answers can be megabytes too.
+			message: { ...fields, raw: capPayload(message.raw) } as InboundMessage,
 			conversation: summary,
 			window: { open: window.open, expiresAt: window.expiresAt },
 			contact: { customerId: contact.customerId, waId: contact.waId, name: contact.name, optedOut },

@@ -1,4 +1,5 @@
 import { PolicyError, StoreError } from '../../core/errors';
+import { MAX_STORED_PAYLOAD_BYTES } from '../../core/conversation/payload-cap';
 import { EventSubscriber } from '../../core/events/subscriber';
 import type { StoreEvent } from '../../core/events/types';
 import type { ConversationStore } from '../../core/conversation/store';
@@ -495,6 +496,21 @@ export function describeStoreConformance(engineName: string, createHarness: Stor
 				const [stored] = await store.getTranscript((await store.listConversations({}))[0].id);
 				expect(stored.payload).not.toHaveProperty('raw');
 				expect(stored.payload).toMatchObject({ wamid: message.wamid, type: 'text', customerName: 'Sheena Nelson' });
+			});
+
+			it('caps what was read out of a message too: a Flow reply of megabytes is not stored whole, on the event or the row', async () => {
+				const answers = 'y'.repeat(200 * 1024);
+				const reply = { kind: 'nfm_reply' as const, id: 'flow-token', title: 'Sent', description: null, flowResponse: { flow_token: 'flow-token', answers } };
+				const message = inbound({ timestamp: T0, type: 'interactive', text: 'Sent', reply, raw: { id: 'wamid.flow', type: 'interactive' } });
+				await store.ingest(webhookOf({ messages: [message] }), lifecycle(T0));
+				const received = (await allEvents(store)).find((event) => event.type === 'message.received');
+				if (received?.type !== 'message.received') throw new Error('no message.received event');
+				expect(received.payload.message).toMatchObject({ truncated: true, wamid: message.wamid, type: 'interactive', text: 'Sent', raw: { id: 'wamid.flow' } });
+				expect(received.payload.message).not.toHaveProperty('reply');
+				expect(JSON.stringify(received.payload).length).toBeLessThan(MAX_STORED_PAYLOAD_BYTES * 2);
+				const [stored] = await store.getTranscript((await store.listConversations({}))[0].id);
+				expect(stored.payload).toMatchObject({ truncated: true, wamid: message.wamid });
+				expect(stored.payload).not.toHaveProperty('reply');
 			});
 		});
 

@@ -1,4 +1,4 @@
-import { capPayload, MAX_STORED_PAYLOAD_BYTES } from '../../../core/conversation/payload-cap';
+import { capPayload, jsonByteLength, MAX_STORED_PAYLOAD_BYTES } from '../../../core/conversation/payload-cap';
 
 const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
@@ -19,5 +19,32 @@ describe('capPayload', () => {
 		const payload = { a: '€'.repeat(40), b: 'x'.repeat(10) };
 		for (let max = 40; max <= size(payload); max++) expect(size(capPayload(payload, max))).toBeLessThanOrEqual(max);
 		expect(capPayload(payload, size(payload))).toBe(payload);
+	});
+});
+
+describe('jsonByteLength', () => {
+	it('is the UTF-8 length of JSON.stringify for whatever a payload holds', () => {
+		const values: unknown[] = [
+			'plain',
+			'quote " backslash \\ newline \n tab \t bell \u0007 nul \u0000',
+			'é € 😀 中文',
+			'lone \ud83d high and \ude00 low surrogates',
+			0,
+			-0,
+			1.5e-7,
+			1e21,
+			Number.NaN,
+			Number.POSITIVE_INFINITY,
+			true,
+			false,
+			null,
+			[],
+			{},
+			[1, undefined, () => 1, Symbol('s'), 'x'],
+			{ a: undefined, b: () => 1, c: Symbol('s'), d: 1, 'key "with" quotes': 'é' },
+			{ when: new Date(Date.UTC(2026, 11, 1)), nested: { deeper: [{ emoji: '🛑' }, null] } },
+		];
+		for (const value of values) expect([value, jsonByteLength(value)]).toEqual([value, Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8')]);
+		expect(jsonByteLength({ all: values })).toBe(size({ all: values }));
 	});
 });
