@@ -21,12 +21,14 @@ export interface SqliteStoreOptions extends SqliteConnectionOptions {
 
 const queuesByFile = new Map<string, TransactionQueue>();
 
+/** One queue per file of this process; each in-memory database is a database of its own. */
 function queueFor(path: string): TransactionQueue {
 	if (path === ':memory:') return new TransactionQueue();
-	let queue = queuesByFile.get(path);
+	const file = resolve(path);
+	let queue = queuesByFile.get(file);
 	if (!queue) {
 		queue = new TransactionQueue();
-		queuesByFile.set(path, queue);
+		queuesByFile.set(file, queue);
 	}
 	return queue;
 }
@@ -54,7 +56,7 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 	constructor(options: SqliteStoreOptions) {
 		this.db = openSqliteDatabase(options);
 		this.tx = new SqliteTransaction(this.db);
-		this.queue = queueFor(resolve(options.path));
+		this.queue = queueFor(options.path);
 		this.writes = new GroupCommit(this.db, this.tx, this.queue);
 		this.beginRead = this.db.prepare('BEGIN');
 		this.endRead = this.db.prepare('COMMIT');
