@@ -220,7 +220,7 @@ async function drive(agent: Agent, url: string, webhooks: SignedWebhook[]): Prom
 }
 
 function post(agent: Agent, url: string, webhook: SignedWebhook): Promise<number> {
-	return new Promise((resolvePost, reject) => {
+	return new Promise<number>((resolvePost, reject) => {
 		const req = request(
 			url,
 			{
@@ -233,7 +233,8 @@ function post(agent: Agent, url: string, webhook: SignedWebhook): Promise<number
 				response.once('end', () => resolvePost(response.statusCode ?? 0));
 			},
 		);
-		req.once('error', reject);
+		// A kept-alive connection n8n closed while idle fails as it is reused, before n8n saw the request: send again.
+		req.once('error', (error: NodeJS.ErrnoException) => (req.reusedSocket && error.code === 'ECONNRESET' ? post(agent, url, webhook).then(resolvePost, reject) : reject(error)));
 		req.end(webhook.rawBody);
 	});
 }
