@@ -70,6 +70,17 @@ describe('the Meta endpoint on every trigger', () => {
 		expect(call.response.bodyText).not.toContain(APP_SECRET);
 		expect(await wa.store.listConversations({})).toEqual([]);
 	});
+
+	it('checks the next delivery with the credential as edited (a rotated App Secret), however close they come', async () => {
+		const trigger = await harness(new WhatsAppMessageReceivedTrigger());
+		const body = sample('meta_docs_text.json');
+		expect((await trigger.webhook(signed(body))).response.statusCode).toBe(200);
+		const edited = credentials({ appSecret: 'rotated-secret' }).whatsAppConversationsApi;
+		await trigger.credentialsHelper.updateCredentials({ id: 'whatsAppConversationsApi-id', name: 'whatsAppConversationsApi' }, 'whatsAppConversationsApi', edited);
+		expect((await trigger.webhook(signed(body))).response.statusCode).toBe(401);
+		const rotated = await trigger.webhook({ body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(body, 'rotated-secret') } });
+		expect(rotated.response.statusCode).toBe(200);
+	});
 });
 
 describe('WhatsApp Message Received Trigger', () => {
