@@ -38,6 +38,15 @@ const MAX_BATCH = 32;
  */
 const FLUSH_BARRIER = "SELECT pg_logical_emit_message(true, 'whatsapp-conversations', '')";
 
+/**
+ * How a transaction holding a limit scope commits. The scope's lock is held until COMMIT returns;
+ * with a synchronous commit that is through the WAL flush, which would cap reservations at the
+ * disk's flush rate. Committed without waiting, the lock goes at once, and the writes are answered
+ * only after the flush barrier, in the same round trip (it runs in a transaction of its own, after
+ * COMMIT returned).
+ */
+const EARLY_COMMIT = `SET LOCAL synchronous_commit = off; COMMIT; ${FLUSH_BARRIER}`;
+
 interface WriteJob {
 	work: (tx: StoreWriter) => Promise<unknown>;
 	resolve: (value: unknown) => void;
@@ -178,18 +187,29 @@ export class PostgresEngine implements StoreEngine, CopyableStore {
 		const done: { job: WriteJob; result: unknown }[] = [];
 		const events: PendingEvent[] = [];
 		let holdsLimitScope = false;
+		let ended = false;
+		let barrier = false;
 		const committed = this.withClient(async (client) => {
 			try {
 				await client.query('BEGIN; SAVEPOINT delivery');
-				for (let job = this.queue.shift(); job; job = done.length < MAX_BATCH ? this.queue.shift() : undefined) {
+				barrier = await this.flushBarrierUsable(client);
+				for (let job = this.queue.shift(); job; job = done.length < MAX_BATCH && !ended ? this.queue.shift() : undefined) {
 					taken.push(job);
-					const tx = new PostgresTransaction(client, this.schema, 'write');
+					// The batch's first write may commit with its reservation (reserveInScope), ending the batch.
+					const tx = new PostgresTransaction(client, this.schema, 'write', barrier && done.length === 0 ? EARLY_COMMIT : null);
 					let result: unknown;
 					try {
 						result = await job.work(tx);
 					} catch (error) {
 						// These end the batch: the connection is lost, or discarded with its stale statements.
 						if (isUnavailable(error) || isStalePlan(error)) throw error;
+						if (tx.committed) {
+							// Refused after its reservation step committed (which then recorded nothing).
+							ended = true;
+							taken.pop();
+							this.failed(job, error);
+							continue;
+						}
 						// The savepoint stays in place for the next delivery.
 						await client.query('ROLLBACK TO SAVEPOINT delivery');
 						taken.pop();
@@ -197,6 +217,10 @@ export class PostgresEngine implements StoreEngine, CopyableStore {
 						continue;
 					}
 					done.push({ job, result });
+					if (tx.committed) {
+						ended = true;
+						continue;
+					}
 					events.push(...tx.takeEvents());
 					holdsLimitScope ||= tx.holdsLimitScope;
 					if (this.queue.length > 0 && done.length < MAX_BATCH) await client.query('RELEASE SAVEPOINT delivery; SAVEPOINT delivery');
@@ -204,19 +228,15 @@ export class PostgresEngine implements StoreEngine, CopyableStore {
 			} finally {
 				built();
 			}
+			if (ended) return;
 			if (done.length === 0) {
 				await client.query('ROLLBACK');
 				return;
 			}
 			await new PostgresTransaction(client, this.schema, 'write').flushEvents(events);
 			await this.beforeCommit();
-			// A limit scope's lock is held until COMMIT returns; with a synchronous commit that is through
-			// the WAL flush, which would cap reservations at the disk's flush rate. Committed without
-			// waiting, the lock goes at once, and the writes are acknowledged only after the flush barrier
-			// below. Not with events: subscribers are notified at COMMIT and must only see durable ones.
-			const early = holdsLimitScope && events.length === 0 && (await this.flushBarrierUsable(client));
-			// One round trip either way: the barrier runs in a transaction of its own, after COMMIT returned.
-			await client.query(early ? `SET LOCAL synchronous_commit = off; COMMIT; ${FLUSH_BARRIER}` : 'COMMIT');
+			// See EARLY_COMMIT; not with events: subscribers are notified at COMMIT and must only see durable ones.
+			await client.query(holdsLimitScope && events.length === 0 && barrier ? EARLY_COMMIT : 'COMMIT');
 		});
 		void committed.then(
 			() => {
@@ -254,8 +274,9 @@ export class PostgresEngine implements StoreEngine, CopyableStore {
 	}
 
 	/**
-	 * Runs right before a write commits, after its events took their ids. Nothing to do here; a test
-	 * subclass stalls in it to hold a transaction open at the worst moment for readers.
+	 * Runs right before a write commits, after its events took their ids (not for a reservation that
+	 * commits with its own statement). Nothing to do here; a test subclass stalls in it to hold a
+	 * transaction open at the worst moment for readers.
 	 */
 	protected async beforeCommit(): Promise<void> {}
 

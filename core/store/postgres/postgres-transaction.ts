@@ -1,4 +1,4 @@
-import type { PoolClient, QueryConfig } from 'pg';
+import { escapeLiteral, type PoolClient, type QueryConfig, type QueryResult } from 'pg';
 
 import { toKnownMessagingLimit, type KnownMessagingLimit } from '../../conversation/messaging-limit';
 import type { CloseReason, ContactRecord, ConversationRecord, StoredMessage } from '../../conversation/types';
@@ -58,6 +58,12 @@ function prepared(text: string, values: unknown[]): QueryConfig {
 	return { name, text, values };
 }
 
+/** An epoch-ms time or a limit as SQL: only safe integers are ever written into a statement. */
+function integer(value: number): string {
+	if (!Number.isSafeInteger(value)) throw new TypeError(`${value} is not an integer`);
+	return String(value);
+}
+
 /**
  * A prepared statement planned before a migration changed the columns it returns cannot run again on
  * its connection (0A000): such a connection is discarded and the transaction retried on another.
@@ -104,17 +110,29 @@ export class PostgresTransaction implements StoreWriter {
 	private readonly lock: string;
 	/** Set once a limit scope is locked: the engine may then let the lock go before the commit's flush. */
 	holdsLimitScope = false;
+	/** Set when reserveInScope committed the transaction (see `commitWith`): nothing may follow. */
+	committed = false;
 
+	/**
+	 * `commitWith`: the SQL that commits this transaction, given when the engine lets reserveInScope
+	 * commit with its own statement (the transaction holds nothing else yet).
+	 */
 	constructor(
 		private readonly client: Pick<PoolClient, 'query'>,
 		private readonly schema: PostgresSchema,
 		mode: TransactionMode,
+		private readonly commitWith: string | null = null,
 	) {
 		this.lock = mode === 'write' ? ' FOR NO KEY UPDATE' : '';
 	}
 
+	private query(config: QueryConfig): Promise<QueryResult<Row>> {
+		if (this.committed) throw new Error('This transaction already committed with its reservation: reserveInScope must be its last step');
+		return this.client.query<Row>(config);
+	}
+
 	private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
-		return (await this.client.query<Row>(prepared(sql, params))).rows;
+		return (await this.query(prepared(sql, params))).rows;
 	}
 
 	private async first(sql: string, params: unknown[] = []): Promise<Row | undefined> {
@@ -122,7 +140,7 @@ export class PostgresTransaction implements StoreWriter {
 	}
 
 	private async changes(sql: string, params: unknown[] = []): Promise<number> {
-		return (await this.client.query(prepared(sql, params))).rowCount ?? 0;
+		return (await this.query(prepared(sql, params))).rowCount ?? 0;
 	}
 
 	private get s(): string {
@@ -647,16 +665,31 @@ export class PostgresTransaction implements StoreWriter {
 		return changed === 1;
 	}
 
-	// One round trip (reserve_in_scope, see migrations): the scope's lock is held for as little as possible.
+	/**
+	 * One round trip (reserve_in_scope, see migrations). When the engine allows it (`commitWith`: the
+	 * reservation is all this transaction holds), the statement and the commit go in one message, so
+	 * the scope's lock is never held while a client answers: the server takes it and lets it go.
+	 */
 	async reserveInScope(request: ScopeReservation): Promise<LimitScopeState> {
 		this.holdsLimitScope = true;
-		const row = await this.first(`SELECT previous_reserved_at, used FROM ${this.s}.reserve_in_scope($1, $2, $3, $4, $5)`, [
-			request.scope,
-			request.customerId,
-			request.reservedAt,
-			request.expiredAtOrBefore,
-			request.limit,
-		]);
+		const call = `SELECT previous_reserved_at, used FROM ${this.s}.reserve_in_scope`;
+		let row: Row | undefined;
+		if (this.commitWith !== null && this.pendingEvents.length === 0) {
+			// A message of several statements takes no parameters: the values are written as literals.
+			const values = [escapeLiteral(request.scope), escapeLiteral(request.customerId), integer(request.reservedAt), integer(request.expiredAtOrBefore)];
+			const sql = `${call}(${values.join(', ')}, ${request.limit === null ? 'NULL' : integer(request.limit)}); ${this.commitWith}`;
+			const results = (await this.query({ text: sql })) as unknown as QueryResult<Row>[];
+			this.committed = true;
+			row = results[0].rows[0];
+		} else {
+			row = await this.first(`${call}($1, $2, $3, $4, $5)`, [
+				request.scope,
+				request.customerId,
+				request.reservedAt,
+				request.expiredAtOrBefore,
+				request.limit,
+			]);
+		}
 		const previous = row?.previous_reserved_at;
 		return { previousReservedAt: previous === null || previous === undefined ? null : Number(previous), used: Number(row?.used ?? 0) };
 	}

@@ -94,7 +94,7 @@ describe('postgres group commit', () => {
 		expect(badContacts).toBe(0);
 	});
 
-	it('lets a reservation go before the WAL flush, acknowledging it after the flush barrier; writes with events commit synchronously', async () => {
+	it('commits a reservation with its own statement, before the WAL flush, answering after the flush barrier; writes with events commit synchronously', async () => {
 		const store = await fixture.open();
 		const sent: string[] = [];
 		const original = Client.prototype.query;
@@ -104,15 +104,39 @@ describe('postgres group commit', () => {
 			return (original as (...all: unknown[]) => unknown).apply(this, args);
 		} as typeof original);
 		try {
-			await store.reserveDailyLimit({ scope: 'waba', customerId: 'r1', tier: 'TIER_250', now: T0 });
+			// Written as literals in that message: a quote in an id stays data.
+			await store.reserveDailyLimit({ scope: "wa'ba", customerId: "r'1", tier: 'TIER_250', now: T0 });
 			await store.ingest(webhookOf({ messages: [inbound({ customerId: 'r2', timestamp: T0 })] }), lifecycle);
 		} finally {
 			query.mockRestore();
 		}
 		expect(sent).toEqual([
-			"SET LOCAL synchronous_commit = off; COMMIT; SELECT pg_logical_emit_message(true, 'whatsapp-conversations', '')",
+			`SELECT previous_reserved_at, used FROM "${fixture.schema}".reserve_in_scope('wa''ba', 'r''1', ${T0}, ${T0 - 24 * HOUR}, 250); ` +
+				"SET LOCAL synchronous_commit = off; COMMIT; SELECT pg_logical_emit_message(true, 'whatsapp-conversations', '')",
 			'COMMIT',
 		]);
+		expect(await store.reserveDailyLimit({ scope: "wa'ba", customerId: "r'1", tier: 'TIER_250', now: T0 + HOUR })).toMatchObject({ counted: false, used: 1 });
+	});
+
+	it('reserves exactly when one process reserves many at once, and refuses past the tier with the reservation step committed', async () => {
+		const store = await fixture.open();
+		const outcomes = await Promise.allSettled(
+			Array.from({ length: 40 }, (_, index) => store.reserveDailyLimit({ scope: 'busy', customerId: `c${index % 30}`, tier: 'TIER_250', now: T0 + index })),
+		);
+		expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+		const counted = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value.counted).length;
+		expect(counted).toBe(30);
+		expect(await store.dailyLimitUsage('busy', T0 + 40)).toBe(30);
+		const refused = await store.reserveDailyLimit({ scope: 'small', customerId: 'x', tier: 'TIER_250', now: T0 }).then(async () => {
+			for (let index = 0; index < 249; index++) await store.reserveDailyLimit({ scope: 'small', customerId: `y${index}`, tier: 'TIER_250', now: T0 });
+			return Promise.allSettled([
+				store.reserveDailyLimit({ scope: 'small', customerId: 'late-1', tier: 'TIER_250', now: T0 }),
+				store.reserveDailyLimit({ scope: 'small', customerId: 'late-2', tier: 'TIER_250', now: T0 }),
+				store.reserveDailyLimit({ scope: 'small', customerId: 'x', tier: 'TIER_250', now: T0 + 1 }),
+			]);
+		});
+		expect(refused.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+		expect(await store.dailyLimitUsage('small', T0 + 1)).toBe(250);
 	});
 
 	it('keeps each scope\'s count of reservations equal to its rows through reserving, releasing, pruning and the migration', async () => {
