@@ -50,6 +50,7 @@ export class GroupCommit<Tx> {
 		private readonly db: DatabaseSync,
 		private readonly tx: Tx,
 		private readonly queue: TransactionQueue,
+		private readonly afterCommit: () => void = () => undefined,
 	) {
 		// Prepared once: exec() would parse these statements again for every transaction.
 		this.begin = db.prepare('BEGIN IMMEDIATE');
@@ -110,6 +111,7 @@ export class GroupCommit<Tx> {
 				commitError = error;
 				if (this.db.isTransaction) this.rollback.run();
 			}
+			if (commitError === null) this.afterCommit();
 		} else if (outcomes.some((outcome) => outcome.ok)) {
 			commitError = lostTransaction(outcomes);
 		}

@@ -6,6 +6,7 @@ import type { CopyableStore, StoreDataPort } from '../migrate-data';
 import { openSqliteDatabase, type SqliteConnectionOptions } from './connection';
 import { FileChangeSignal } from './file-change-signal';
 import { sqliteDataPort } from './sqlite-data';
+import { BackgroundCheckpointer } from './checkpointer';
 import { GroupCommit, TransactionQueue } from './group-commit';
 import { SqliteTransaction } from './sqlite-transaction';
 
@@ -44,6 +45,7 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 	private readonly tx: SqliteTransaction;
 	private readonly queue: TransactionQueue;
 	private readonly writes: GroupCommit<SqliteTransaction>;
+	private readonly checkpointer: BackgroundCheckpointer | null;
 	// Prepared once: a window check is a read of a few microseconds, where parsing BEGIN again shows.
 	private readonly beginRead: StatementSync;
 	private readonly endRead: StatementSync;
@@ -57,7 +59,8 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 		this.db = openSqliteDatabase(options);
 		this.tx = new SqliteTransaction(this.db);
 		this.queue = queueFor(options.path);
-		this.writes = new GroupCommit(this.db, this.tx, this.queue);
+		this.checkpointer = options.path === ':memory:' ? null : new BackgroundCheckpointer(resolve(options.path));
+		this.writes = new GroupCommit(this.db, this.tx, this.queue, () => this.checkpointer?.afterCommit());
 		this.beginRead = this.db.prepare('BEGIN');
 		this.endRead = this.db.prepare('COMMIT');
 		this.path = options.path;
@@ -126,6 +129,7 @@ export class SqliteEngine implements StoreEngine, CopyableStore {
 		this.closed = true;
 		this.watchOtherProcesses(null);
 		await this.writes.flush();
+		await this.checkpointer?.close();
 		await this.queue.run(async () => this.db.close());
 	}
 }

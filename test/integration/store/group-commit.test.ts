@@ -3,7 +3,7 @@
  * undone alone; nobody is answered before the COMMIT that holds their write; and when SQLite itself
  * ends the transaction, no write is reported done that is not in the file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -170,5 +170,23 @@ describe('the store on group commit', () => {
 		const reopened = new SqliteConversationStore({ path: storePath });
 		await expect(reopened.getContact('106540352242922', '16505551234')).resolves.toMatchObject({ optedOut: true });
 		await reopened.close();
+	});
+});
+
+describe('checkpoints on a thread of their own', () => {
+	it('copies the WAL into the store file without waiting for SQLite to do it inside a commit', async () => {
+		const storePath = join(folder, 'checkpointed.sqlite');
+		const store = new SqliteConversationStore({ path: storePath });
+		// Everything so far (the schema) sits in the WAL: SQLite itself checkpoints only at 8,000 pages.
+		const before = statSync(storePath).size;
+		await store.setOptOut('106540352242922', '16505551234', true, 1_767_000_000_000);
+		// Not in the store's first second; the next commit after it asks for one.
+		await new Promise((resolve) => setTimeout(resolve, 1_100));
+		expect(statSync(storePath).size).toBe(before);
+		await store.setOptOut('106540352242922', '16505551235', true, 1_767_000_000_000);
+		const deadline = Date.now() + 5_000;
+		while (statSync(storePath).size <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(statSync(storePath).size).toBeGreaterThan(before);
+		await store.close();
 	});
 });

@@ -1,0 +1,93 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The worker's whole program, plain JavaScript so it runs the same from TypeScript sources and from
+ * the built package: its own connection to the file, and a PASSIVE checkpoint whenever asked (one
+ * that never waits for readers or writers; what it cannot copy yet waits for the next one).
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+const db = new DatabaseSync(workerData.path);
+db.exec('PRAGMA busy_timeout = 5000');
+parentPort.on('message', () => {
+	try {
+		db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+		parentPort.postMessage(null);
+	} catch (error) {
+		parentPort.postMessage(String(error && error.message));
+	}
+});
+`;
+
+/** At most this often: a checkpoint syncs the WAL and the database file, two fsyncs. */
+const MIN_INTERVAL_MS = 100;
+/**
+ * Not in a store's first second: a short-lived process (a CLI, a test, a worker that just started)
+ * should not pay for a thread; SQLite's own checkpoints serve it.
+ */
+const FIRST_AFTER_MS = 1_000;
+
+/**
+ * Copies the WAL into the database file on a thread of its own while writes go on. A checkpoint is
+ * disk work (pages copied, two fsyncs) that SQLite otherwise does inside the COMMIT that fills the
+ * WAL past its limit, on the event loop n8n answers webhooks on; here it overlaps with the next
+ * commits instead. The connection's own automatic checkpoint stays, at a higher limit, for when this
+ * thread cannot keep up or is gone.
+ */
+export class BackgroundCheckpointer {
+	private worker: Worker | null = null;
+	private running = false;
+	private lastStartedAt: number;
+	private failed = false;
+
+	constructor(private readonly path: string) {
+		this.lastStartedAt = Date.now() - MIN_INTERVAL_MS + FIRST_AFTER_MS;
+	}
+
+	/** Called after each commit: asks for a checkpoint unless one runs or ran a moment ago. */
+	afterCommit(): void {
+		if (this.running || this.failed) return;
+		const now = Date.now();
+		if (now - this.lastStartedAt < MIN_INTERVAL_MS) return;
+		this.lastStartedAt = now;
+		this.running = true;
+		try {
+			this.start().postMessage(null);
+		} catch {
+			// No thread to be had (a resource limit): SQLite's own checkpoints carry on alone.
+			this.stop(true);
+		}
+	}
+
+	private start(): Worker {
+		if (this.worker) return this.worker;
+		const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: this.path } });
+		// Nothing to wait for at exit: an unfinished checkpoint is finished by the next one.
+		worker.unref();
+		worker.on('message', (error: string | null) => {
+			this.running = false;
+			// A checkpoint that failed (the disk, a lock held too long) is left to SQLite's own.
+			if (error !== null) this.stop(true);
+		});
+		worker.on('error', () => this.stop(true));
+		this.worker = worker;
+		return worker;
+	}
+
+	private stop(failed: boolean): void {
+		this.failed ||= failed;
+		this.running = false;
+		const worker = this.worker;
+		this.worker = null;
+		return void worker?.terminate();
+	}
+
+	async close(): Promise<void> {
+		this.failed = true;
+		this.running = false;
+		const worker = this.worker;
+		this.worker = null;
+		await worker?.terminate();
+	}
+}
