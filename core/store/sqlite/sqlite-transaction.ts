@@ -316,18 +316,25 @@ export class SqliteTransaction implements StoreWriter {
 	}
 
 	async answerWaitingQuestion(phoneNumberId: string, customerId: string, answer: QuestionAnswer, now: number): Promise<boolean> {
-		const changed = this.run(
-			`UPDATE waiting_answers SET state = 'answered', answer = ?, settled_at = ?, resume_after = ?
-			WHERE wait_id = (SELECT wait_id FROM waiting_answers WHERE phone_number_id = ? AND customer_id = ? AND state = 'waiting'
-				AND expires_at > ? ORDER BY created_at, wait_id LIMIT 1)`,
-			JSON.stringify(answer),
-			now,
-			now,
+		// Asked for every inbound message, and almost always nobody waits: a read finds that out
+		// without an UPDATE. Inside BEGIN IMMEDIATE no other writer can settle the row in between.
+		const waiting = this.get(
+			`SELECT wait_id FROM waiting_answers WHERE phone_number_id = ? AND customer_id = ? AND state = 'waiting'
+			AND expires_at > ? ORDER BY created_at, wait_id LIMIT 1`,
 			phoneNumberId,
 			customerId,
 			now,
 		);
-		return changed > 0;
+		if (!waiting) return false;
+		return (
+			this.run(
+				`UPDATE waiting_answers SET state = 'answered', answer = ?, settled_at = ?, resume_after = ? WHERE wait_id = ? AND state = 'waiting'`,
+				JSON.stringify(answer),
+				now,
+				now,
+				String(waiting.wait_id),
+			) > 0
+		);
 	}
 
 	async expireWaitingAnswers(now: number): Promise<number> {
