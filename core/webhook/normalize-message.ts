@@ -7,6 +7,7 @@ import type {
 	SharedLocation,
 } from './types';
 import type { InboundMessagePayload, MediaPayload, SenderContactPayload } from './schema';
+import { MAX_STORED_PAYLOAD_BYTES } from '../conversation/payload-cap';
 import { customerKey } from '../policy/customer';
 import { nonEmpty, toEpochMs, toMetaErrors } from './normalize-common';
 import { formatPath, invalidPayload, type PayloadPath } from './payload-error';
@@ -130,11 +131,25 @@ function toReply(message: InboundMessagePayload): ChosenReply | null {
 /** A flow's answers arrive as a JSON string; a broken one must not reject the delivery (raw keeps it). */
 function parseFlowResponse(json: string | undefined): Readonly<Record<string, unknown>> | null {
 	if (json === undefined) return null;
+	// Answers larger than the store keeps of one payload would be cut there anyway: parsing them would
+	// only hold their size in memory once more (a 3 MB delivery). Their flow_token is still read.
+	if (json.length > MAX_STORED_PAYLOAD_BYTES) return { flow_token: flowTokenOf(json), truncated: true, bytes: Buffer.byteLength(json, 'utf8') };
 	try {
 		const parsed: unknown = JSON.parse(json);
 		return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
 			? (parsed as Record<string, unknown>)
 			: null;
+	} catch {
+		return null;
+	}
+}
+
+/** The first "flow_token" member's string value (a key: quotes inside JSON strings are escaped). */
+function flowTokenOf(json: string): string | null {
+	const quoted = /"flow_token"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(json)?.[1];
+	if (quoted === undefined) return null;
+	try {
+		return JSON.parse(quoted) as string;
 	} catch {
 		return null;
 	}

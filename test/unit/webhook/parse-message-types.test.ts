@@ -64,6 +64,19 @@ describe('interactive replies', () => {
 		expect(message.text).toBe('Sent');
 	});
 
+	it('nfm_reply over 64 KiB: the answers are not parsed (the store would cut them), the flow_token still is', () => {
+		const responseJson = JSON.stringify({ flow_token: 'booking-\\"43\\"', answers: 'a "quoted" answer '.repeat(5_000) });
+		const message = parseOne(
+			inbound('interactive', { interactive: { type: 'nfm_reply', nfm_reply: { body: 'Sent', response_json: responseJson } } }),
+		);
+		expect(message.reply).toMatchObject({
+			kind: 'nfm_reply',
+			id: 'booking-\\"43\\"',
+			flowResponse: { flow_token: 'booking-\\"43\\"', truncated: true, bytes: Buffer.byteLength(responseJson) },
+		});
+		expect(Buffer.byteLength(responseJson)).toBeGreaterThan(64 * 1024);
+	});
+
 	it('nfm_reply with a broken response_json is kept (flowResponse null, raw intact)', () => {
 		const message = parseOne(
 			inbound('interactive', { interactive: { type: 'nfm_reply', nfm_reply: { body: 'Sent', response_json: '{oops' } } }),
