@@ -6,6 +6,7 @@
  * have written itself, only faster to make.
  */
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ingestWebhookRequest } from '../core/ingress';
@@ -151,6 +152,11 @@ export async function buildPrefilledStore(folder: string, conversations = PREFIL
 	db.exec('DROP TABLE plan; COMMIT');
 	db.exec('PRAGMA journal_mode = WAL');
 	db.close();
+	// The file is written with syncs off: flushed now, or the kernel would still be writing 4 GB back
+	// while the ingest on it is measured, and every fsync of that ingest would queue behind it.
+	const file = openSync(path, 'r+');
+	fsyncSync(file);
+	closeSync(file);
 	info(`pre-filled store: ${formatCount(conversations)} conversations and messages, ${formatBytes(storeBytes(path))}, built in ${secondsSince(started).toFixed(1)} s`);
 	return { path, conversations };
 }
