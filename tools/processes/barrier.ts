@@ -70,6 +70,12 @@ export class SpanRecorder {
 		return this.start !== Infinity;
 	}
 
+	/** Forgets the calls timed so far (a warm-up), so the span covers only what comes next. */
+	restart(): void {
+		this.start = Infinity;
+		this.end = -Infinity;
+	}
+
 	span(): Span {
 		if (this.start === Infinity) throw new Error('no timed call happened');
 		return { start: this.start, end: this.end };

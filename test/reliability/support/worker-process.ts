@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-import { onStdoutLines, type Span } from '../../../tools/processes/barrier';
+import { lineFrom, onStdoutLines, type Span } from '../../../tools/processes/barrier';
 import { spawnTs } from '../../support/child';
 
 const WORKER = resolve(__dirname, '../workers/webhook-worker.ts');
@@ -23,6 +23,8 @@ export interface WebhookWorker {
 	span(): Span | undefined;
 	/** True once the process is gone, whether killed or crashed (loops posting to it must stop). */
 	hasExited(): boolean;
+	/** Forgets the ingests so far in its span (a warm-up); resolves once the worker did. */
+	restartSpan(): Promise<void>;
 }
 
 export async function startWebhookWorker(options: { path: string; appSecret: string; subscriber?: string }): Promise<WebhookWorker> {
@@ -47,7 +49,12 @@ export async function startWebhookWorker(options: { path: string; appSecret: str
 		});
 		void exited.then(() => reject(new Error(`webhook worker exited before listening: ${stderr}`)));
 	});
-	return { child, url, events, exited, hasExited: () => gone, span: () => span };
+	const restartSpan = async () => {
+		const restarted = lineFrom(child, 'restarted');
+		child.kill('SIGUSR2');
+		await restarted;
+	};
+	return { child, url, events, exited, hasExited: () => gone, span: () => span, restartSpan };
 }
 
 /** POSTs a signed delivery as Meta does; resolves with the status, or null when the connection broke. */

@@ -4,7 +4,8 @@
  * handed before its cursor moves (stdout to a pipe is synchronous on Linux, so a printed line
  * survives a SIGKILL that comes right after it).
  * argv: <json: { path, appSecret, subscriber? }>; prints "listening <url>", then "event <id> <type> <key>",
- * and on SIGTERM "span <start> <end>": when its first ingest started and its last one ended.
+ * and on SIGTERM "span <start> <end>": when its first ingest started and its last one ended. SIGUSR2
+ * forgets the ingests so far (a warm-up) and prints "restarted".
  */
 import { EventSubscriber } from '../../../core/events/subscriber';
 import type { StoreEvent } from '../../../core/events/types';
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
 		});
 		await subscriber.start();
 	}
+	process.on('SIGUSR2', () => {
+		ingests.restart();
+		process.stdout.write('restarted\n');
+	});
 	process.on('SIGTERM', () => {
 		void (async () => {
 			await subscriber?.stop();
