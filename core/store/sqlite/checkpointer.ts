@@ -23,10 +23,10 @@ parentPort.on('message', () => {
 /** At most this often: a checkpoint syncs the WAL and the database file, two fsyncs. */
 const MIN_INTERVAL_MS = 100;
 /**
- * Not in a store's first second: a short-lived process (a CLI, a test, a worker that just started)
- * should not pay for a thread; SQLite's own checkpoints serve it.
+ * Only once a store has committed this often: a process that writes little (a CLI, a test, a worker
+ * that just started) should not pay for a thread, and SQLite's own checkpoints serve it.
  */
-const FIRST_AFTER_MS = 1_000;
+const FIRST_AFTER_COMMITS = 200;
 
 /**
  * Copies the WAL into the database file on a thread of its own while writes go on. A checkpoint is
@@ -38,16 +38,15 @@ const FIRST_AFTER_MS = 1_000;
 export class BackgroundCheckpointer {
 	private worker: Worker | null = null;
 	private running = false;
-	private lastStartedAt: number;
+	private lastStartedAt = 0;
+	private commits = 0;
 	private failed = false;
 
-	constructor(private readonly path: string) {
-		this.lastStartedAt = Date.now() - MIN_INTERVAL_MS + FIRST_AFTER_MS;
-	}
+	constructor(private readonly path: string) {}
 
 	/** Called after each commit: asks for a checkpoint unless one runs or ran a moment ago. */
 	afterCommit(): void {
-		if (this.running || this.failed) return;
+		if (this.running || this.failed || ++this.commits < FIRST_AFTER_COMMITS) return;
 		const now = Date.now();
 		if (now - this.lastStartedAt < MIN_INTERVAL_MS) return;
 		this.lastStartedAt = now;
@@ -63,14 +62,15 @@ export class BackgroundCheckpointer {
 	private start(): Worker {
 		if (this.worker) return this.worker;
 		const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: this.path } });
-		// Nothing to wait for at exit: an unfinished checkpoint is finished by the next one.
-		worker.unref();
 		worker.on('message', (error: string | null) => {
 			this.running = false;
 			// A checkpoint that failed (the disk, a lock held too long) is left to SQLite's own.
 			if (error !== null) this.stop(true);
 		});
 		worker.on('error', () => this.stop(true));
+		// Nothing to wait for at exit: an unfinished checkpoint is finished by the next one. After the
+		// listeners, which would hold the process open again.
+		worker.unref();
 		this.worker = worker;
 		return worker;
 	}

@@ -10,6 +10,7 @@ import { DatabaseSync } from 'node:sqlite';
 
 import { GroupCommit, TransactionQueue } from '../../../core/store/sqlite/group-commit';
 import { SqliteConversationStore } from '../../../core/conversation/open';
+import { runTs } from '../../support/child';
 
 let folder: string;
 let path: string;
@@ -179,14 +180,19 @@ describe('checkpoints on a thread of their own', () => {
 		const store = new SqliteConversationStore({ path: storePath });
 		// Everything so far (the schema) sits in the WAL: SQLite itself checkpoints only at 8,000 pages.
 		const before = statSync(storePath).size;
-		await store.setOptOut('106540352242922', '16505551234', true, 1_767_000_000_000);
-		// Not in the store's first second; the next commit after it asks for one.
-		await new Promise((resolve) => setTimeout(resolve, 1_100));
+		// Not for a store that has written little; the 200th commit asks for one.
+		for (let index = 0; index < 199; index++) await store.setOptOut('106540352242922', `1650555${1000 + index}`, true, 1_767_000_000_000);
+		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(statSync(storePath).size).toBe(before);
-		await store.setOptOut('106540352242922', '16505551235', true, 1_767_000_000_000);
+		await store.setOptOut('106540352242922', '16505559999', true, 1_767_000_000_000);
 		const deadline = Date.now() + 5_000;
 		while (statSync(storePath).size <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(statSync(storePath).size).toBeGreaterThan(before);
 		await store.close();
 	});
+
+	it('does not keep a process alive that left its store open', async () => {
+		const output = await runTs(join(__dirname, 'left-open-worker.ts'), [join(folder, 'left-open.sqlite')]);
+		expect(output).toBe('done\n');
+	}, 20_000);
 });
