@@ -30,13 +30,19 @@ export function markdownTable(report: BenchReport): string {
 	].join('\n');
 }
 
-/** The bar's label: the figure's name up to its first parenthesis. */
+/** The bar's label: the figure's name up to its first comma ("ingest, empty store": its second). */
 function barLabel(figure: Figure): string {
-	return figure.name.split(' (')[0];
+	const [head, next] = figure.name.split(' (')[0].split(', ');
+	return head.includes(' ') || next === undefined ? head : `${head}, ${next}`;
+}
+
+/** The embedded store's ingest rates by store size, and the bare insert they are held against. */
+function isSqliteIngestRate(figure: Figure): boolean {
+	return figure.metrics?.perSecond !== undefined && figure.metrics.storeMessages !== undefined;
 }
 
 export function ingestChart(report: BenchReport): string {
-	const bars = report.figures.filter((figure) => figure.metrics?.perSecond !== undefined);
+	const bars = report.figures.filter(isSqliteIngestRate);
 	if (bars.length === 0) throw new Error('The report has no ingest rates (run the ingest bench)');
 	const width = 760;
 	const labelWidth = 330;
@@ -50,16 +56,17 @@ export function ingestChart(report: BenchReport): string {
 	const rows = bars.map((figure, index) => {
 		const value = figure.metrics?.perSecond ?? 0;
 		const y = top + index * rowHeight;
-		const meets = value >= INGEST_TARGET_PER_SECOND;
+		// The bare insert is the yardstick, not held to the target.
+		const colour = figure.target === undefined ? '#8a8f98' : value >= INGEST_TARGET_PER_SECOND ? '#25a244' : '#d08a14';
 		return [
 			`<text x="${labelWidth - 10}" y="${y + 19}" text-anchor="end">${escapeXml(barLabel(figure))}</text>`,
-			`<rect x="${labelWidth}" y="${y + 5}" width="${(x(value) - labelWidth).toFixed(1)}" height="20" fill="${meets ? '#25a244' : '#d08a14'}"/>`,
+			`<rect x="${labelWidth}" y="${y + 5}" width="${(x(value) - labelWidth).toFixed(1)}" height="20" fill="${colour}"/>`,
 			`<text x="${(x(value) + 6).toFixed(1)}" y="${y + 19}">${Math.round(value).toLocaleString('en-US')}/s</text>`,
 		].join('\n    ');
 	});
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="13">
   <rect width="${width}" height="${height}" fill="#ffffff"/>
-  <text x="12" y="24" font-size="15" font-weight="bold">Webhook ingest rate (verify + parse + commit, 16 in flight), ${escapeXml(report.date.slice(0, 10))}</text>
+  <text x="12" y="24" font-size="15" font-weight="bold">SQLite webhook ingest by store size (verify + parse + commit, 16 in flight), ${escapeXml(report.date.slice(0, 10))}</text>
   <g>
     ${rows.join('\n    ')}
   </g>
