@@ -57,7 +57,7 @@ function reportTimingFloor(medianUs: number): void {
 	// Compiled first, then calibrated to the window check's median, so the two tails compare alike.
 	for (let index = 0; index < 5_000; index++) timedSpin(100);
 	let iterations = 64;
-	while (percentileOf(Array.from({ length: 99 }, () => timedSpin(iterations)), 50) < medianUs && iterations < 2 ** 24) iterations = Math.ceil(iterations * 1.25);
+	while (percentile(sortedCopy(Array.from({ length: 99 }, () => timedSpin(iterations))), 50) < medianUs && iterations < 2 ** 24) iterations = Math.ceil(iterations * 1.25);
 	const samples = Array.from({ length: SAMPLES }, () => timedSpin(iterations));
 	const sorted = sortedCopy(samples);
 	report({
@@ -66,8 +66,4 @@ function reportTimingFloor(medianUs: number): void {
 		note: "no I/O, no allocation: what this machine adds to any microsecond tail",
 		metrics: { p50Us: percentile(sorted, 50), p99Us: percentile(sorted, 99) },
 	});
-}
-
-function percentileOf(values: readonly number[], p: number): number {
-	return percentile(sortedCopy(values), p);
 }

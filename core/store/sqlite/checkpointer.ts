@@ -32,8 +32,8 @@ const FIRST_AFTER_COMMITS = 200;
  * Copies the WAL into the database file on a thread of its own while writes go on. A checkpoint is
  * disk work (pages copied, two fsyncs) that SQLite otherwise does inside the COMMIT that fills the
  * WAL past its limit, on the event loop n8n answers webhooks on; here it overlaps with the next
- * commits instead. The connection's own automatic checkpoint stays, at a higher limit, for when this
- * thread cannot keep up or is gone.
+ * commits instead. The connection's own automatic checkpoint (every 8,000 pages of WAL) stays, for
+ * when this thread cannot keep up or is gone.
  */
 export class BackgroundCheckpointer {
 	private worker: Worker | null = null;
@@ -55,7 +55,7 @@ export class BackgroundCheckpointer {
 			this.start().postMessage(null);
 		} catch {
 			// No thread to be had (a resource limit): SQLite's own checkpoints carry on alone.
-			this.stop(true);
+			void this.stop(true);
 		}
 	}
 
@@ -65,9 +65,9 @@ export class BackgroundCheckpointer {
 		worker.on('message', (error: string | null) => {
 			this.running = false;
 			// A checkpoint that failed (the disk, a lock held too long) is left to SQLite's own.
-			if (error !== null) this.stop(true);
+			if (error !== null) void this.stop(true);
 		});
-		worker.on('error', () => this.stop(true));
+		worker.on('error', () => void this.stop(true));
 		// Nothing to wait for at exit: an unfinished checkpoint is finished by the next one. After the
 		// listeners, which would hold the process open again.
 		worker.unref();
@@ -75,19 +75,15 @@ export class BackgroundCheckpointer {
 		return worker;
 	}
 
-	private stop(failed: boolean): void {
+	private stop(failed: boolean): Promise<unknown> {
 		this.failed ||= failed;
 		this.running = false;
 		const worker = this.worker;
 		this.worker = null;
-		return void worker?.terminate();
+		return worker?.terminate() ?? Promise.resolve();
 	}
 
 	async close(): Promise<void> {
-		this.failed = true;
-		this.running = false;
-		const worker = this.worker;
-		this.worker = null;
-		await worker?.terminate();
+		await this.stop(true);
 	}
 }

@@ -141,13 +141,10 @@ export class GroupCommit<Tx> {
 				this.release.run();
 				outcomes.push({ ok: true, value });
 			} catch (error) {
-				if (!this.db.isTransaction) {
-					outcomes.push({ ok: false, error });
-					break;
-				}
+				outcomes.push({ ok: false, error });
+				if (!this.db.isTransaction) break;
 				this.rollbackToSavepoint.run();
 				this.release.run();
-				outcomes.push({ ok: false, error });
 			}
 		}
 		return outcomes;
