@@ -14,4 +14,6 @@ module.exports = {
 	// n8n's first start on a fresh user folder runs its migrations; one sandbox at a time.
 	testTimeout: 300000,
 	maxWorkers: 1,
+	// Failures listed again after the counts, as in jest.config.js.
+	reporters: [['default', { summaryThreshold: 0 }]],
 };

@@ -10,4 +10,7 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { diagnostics: false }],
 	},
 	testTimeout: 30000,
+	// CI keeps the tail of a run's output: every failure is listed again after the counts, whatever
+	// the number of suites (jest's default only does so past 20).
+	reporters: [['default', { summaryThreshold: 0 }]],
 };

@@ -13,4 +13,6 @@ module.exports = {
 	// n8n's first start on a fresh user folder runs its migrations (25-35 s); one server at a time.
 	testTimeout: 300000,
 	maxWorkers: 1,
+	// Failures listed again after the counts, as in jest.config.js.
+	reporters: [['default', { summaryThreshold: 0 }]],
 };
