@@ -157,7 +157,10 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
 		});
 		timings['main start'] = Date.now() - started;
-		[webhook] = await Promise.all([startProcess('webhook', webhookPort), startWorker()]);
+		// Both settle before a failure is thrown, so the one that did start is stopped with main.
+		const [webhookStart, workerStart] = await Promise.allSettled([startProcess('webhook', webhookPort), startWorker()]);
+		if (webhookStart.status === 'fulfilled') webhook = webhookStart.value;
+		for (const start of [webhookStart, workerStart]) if (start.status === 'rejected') throw start.reason;
 	} catch (error) {
 		await stopAll();
 		await dropRun(adminUrl, database, shared);

@@ -545,16 +545,43 @@ function sessionCookie(response: Response): string {
 	return auth.join('; ');
 }
 
-export function freePort(): Promise<number> {
-	return new Promise((resolvePort, reject) => {
+/** Ports this process handed out: each goes to one server only, though it is free again until bound. */
+const portsGiven = new Set<number>();
+
+/**
+ * Where the system draws the ports of outgoing connections and of `listen(0)`. A port handed out
+ * below it cannot be taken by n8n's own connections to PostgreSQL or Redis in the seconds before the
+ * server that was given it binds it (seen: a worker refused to start on a port one of them held).
+ */
+function ephemeralPortsStart(): number {
+	try {
+		const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+		return Number.isInteger(low) && low > 2048 ? low : 32_768;
+	} catch {
+		return 32_768;
+	}
+}
+
+function listensOn(port: number): Promise<boolean> {
+	return new Promise((resolveProbe) => {
 		const probe = createServer();
 		probe.unref();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-		});
+		probe.once('error', () => resolveProbe(false));
+		probe.listen(port, '127.0.0.1', () => probe.close(() => resolveProbe(true)));
 	});
+}
+
+/** A port free now, below the ephemeral range, and not handed out before by this process. */
+export async function freePort(): Promise<number> {
+	const high = ephemeralPortsStart();
+	const low = Math.max(1024, high - 20_000);
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const port = low + Math.floor(Math.random() * (high - low));
+		if (portsGiven.has(port)) continue;
+		portsGiven.add(port);
+		if (await listensOn(port)) return port;
+	}
+	throw new Error(`no free port found between ${low} and ${high}`);
 }
 
 function sleep(ms: number): Promise<void> {
