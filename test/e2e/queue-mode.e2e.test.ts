@@ -103,6 +103,24 @@ async function executionsWith(workflowId: string, wamid: string): Promise<Execut
 	return (await n8n().main.executions(workflowId)).filter((execution) => triggerItem(execution).messageId === wamid);
 }
 
+/**
+ * What the store holds, for a failure message: each trigger's cursor and the last events, so a run that
+ * never started can be told apart from an event that never reached the store or a cursor past it.
+ */
+async function storeState(): Promise<string> {
+	const client = new Client({ connectionString: n8n().databaseUrl });
+	try {
+		await client.connect();
+		const cursors = await client.query(`SELECT subscriber_id, "position", updated_at FROM ${STORE_SCHEMA}.subscriptions ORDER BY subscriber_id`);
+		const events = await client.query(`SELECT id, "type", created_at FROM ${STORE_SCHEMA}.events ORDER BY id DESC LIMIT 10`);
+		return `store: cursors ${JSON.stringify(cursors.rows)}, last events ${JSON.stringify(events.rows)}, workflows ${JSON.stringify(workflows)}`;
+	} catch (error) {
+		return `store not readable: ${(error as Error).message}`;
+	} finally {
+		await client.end().catch(() => undefined);
+	}
+}
+
 /** Polls until `done` holds for the workflow's executions (or throws with the three logs' tails). */
 async function waitUntil(workflowId: string, done: (executions: Execution[]) => boolean, what: string, timeoutMs = 60_000): Promise<Execution[]> {
 	const deadline = Date.now() + timeoutMs;
@@ -111,7 +129,7 @@ async function waitUntil(workflowId: string, done: (executions: Execution[]) => 
 		if (done(executions)) return executions;
 		if (Date.now() > deadline) {
 			const seen = executions.map((e) => `${e.id}:${e.status}:${String(triggerItem(e).messageId ?? triggerItem(e, ENDED).customerPhone)}`).join(', ');
-			throw new Error(`${what} not reached after ${timeoutMs} ms (executions: ${seen}); logs:\n${n8n().logTail(25)}`);
+			throw new Error(`${what} not reached after ${timeoutMs} ms (executions: ${seen}); ${await storeState()}; logs:\n${n8n().logTail(60)}`);
 		}
 		await sleep(500);
 	}

@@ -94,7 +94,7 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		QUEUE_WORKER_STALLED_INTERVAL: '5000',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		// "Enqueued execution N" (main), "Worker started execution N" (worker).
-		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_LEVEL: process.env.N8N_E2E_LOG_LEVEL ?? 'info',
 		// Every process builds URLs on the webhook process, as n8n asks of queue mode: a waiting
 		// execution's $execution.resumeUrl is built where it runs (the worker), and only the webhook
 		// process serves /webhook-waiting (main's production webhooks are off). N8N_WEBHOOK_URL wins over
