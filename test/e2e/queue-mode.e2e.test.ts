@@ -103,21 +103,28 @@ async function executionsWith(workflowId: string, wamid: string): Promise<Execut
 	return (await n8n().main.executions(workflowId)).filter((execution) => triggerItem(execution).messageId === wamid);
 }
 
+/** The rows of one statement on the run's database, which holds the store's schema. */
+async function storeRows<T extends Json>(sql: string): Promise<T[]> {
+	const client = new Client({ connectionString: n8n().databaseUrl });
+	await client.connect();
+	try {
+		return (await client.query<T>(sql)).rows;
+	} finally {
+		await client.end();
+	}
+}
+
 /**
  * What the store holds, for a failure message: each trigger's cursor and the last events, so a run that
  * never started can be told apart from an event that never reached the store or a cursor past it.
  */
 async function storeState(): Promise<string> {
-	const client = new Client({ connectionString: n8n().databaseUrl });
 	try {
-		await client.connect();
-		const cursors = await client.query(`SELECT subscriber_id, "position", updated_at FROM ${STORE_SCHEMA}.subscriptions ORDER BY subscriber_id`);
-		const events = await client.query(`SELECT id, "type", created_at FROM ${STORE_SCHEMA}.events ORDER BY id DESC LIMIT 10`);
-		return `store: cursors ${JSON.stringify(cursors.rows)}, last events ${JSON.stringify(events.rows)}, workflows ${JSON.stringify(workflows)}`;
+		const cursors = await storeRows(`SELECT subscriber_id, "position", updated_at FROM ${STORE_SCHEMA}.subscriptions ORDER BY subscriber_id`);
+		const events = await storeRows(`SELECT id, "type", created_at FROM ${STORE_SCHEMA}.events ORDER BY id DESC LIMIT 10`);
+		return `store: cursors ${JSON.stringify(cursors)}, last events ${JSON.stringify(events)}, workflows ${JSON.stringify(workflows)}`;
 	} catch (error) {
 		return `store not readable: ${(error as Error).message}`;
-	} finally {
-		await client.end().catch(() => undefined);
 	}
 }
 
@@ -272,19 +279,13 @@ describe('WhatsApp Conversations in n8n queue mode (main + webhook process + wor
 		for (const delivery of [tap, second]) expect(await executionsWith(workflows.a, delivery.wamid)).toHaveLength(1);
 
 		// The store's record of the question: resumed, after one resume call.
-		const client = new Client({ connectionString: n8n().databaseUrl });
-		await client.connect();
-		try {
-			const { rows } = await client.query<{ resume_url: string; state: string; attempts: number }>(`SELECT resume_url, state, attempts FROM ${STORE_SCHEMA}.waiting_answers`);
-			const row = rows.find((candidate) => new URL(candidate.resume_url).pathname.endsWith(`/${waiting.id}`));
-			expect(row && { state: row.state, attempts: Number(row.attempts), host: new URL(row.resume_url).host }).toEqual({
-				state: 'resumed',
-				attempts: 1,
-				host: new URL(n8n().webhookUrl('')).host,
-			});
-		} finally {
-			await client.end();
-		}
+		const rows = await storeRows<{ resume_url: string; state: string; attempts: number }>(`SELECT resume_url, state, attempts FROM ${STORE_SCHEMA}.waiting_answers`);
+		const row = rows.find((candidate) => new URL(candidate.resume_url).pathname.endsWith(`/${waiting.id}`));
+		expect(row && { state: row.state, attempts: Number(row.attempts), host: new URL(row.resume_url).host }).toEqual({
+			state: 'resumed',
+			attempts: 1,
+			host: new URL(n8n().webhookUrl('')).host,
+		});
 		await n8n().main.deactivate(workflows.ask);
 	});
 
